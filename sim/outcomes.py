@@ -1,0 +1,209 @@
+"""Weekly outcomes by group and per-run metrics.
+
+A group is status x household type x interpreter need; labels read
+`status.household_type` with `.interpreter` appended for people who need a
+sign-language interpreter. Weekly outcomes are computed in one vectorized
+pass (bincount over group codes), never by scanning agents in Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import HOUSEHOLD_TYPES, STATUSES
+from sim.population import CITIZEN, MIXED_STATUS, Population
+
+if TYPE_CHECKING:
+    from sim.model import UptakeModel
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+COUNT_COLUMNS = (
+    "people",
+    "eligible",
+    "receiving",
+    "suspended",
+    "due",
+    "remote",
+    "attended",
+    "missed",
+    "requests",
+    "disclosures",
+    "encounters",
+    "ssn_dropped",
+    "clinic_needs",
+    "clinic_visits",
+    "clinic_encounters",
+)
+FLOAT_COLUMNS = ("paid_usd", "forgone_usd", "risk_mean", "trust_mean")
+
+
+class GroupIndex:
+    """Maps people to the groups present in the population."""
+
+    def __init__(self, pop: Population) -> None:
+        hh_type = pop.hh_type[pop.household].astype(np.int64)
+        code = (pop.status.astype(np.int64) * len(HOUSEHOLD_TYPES) + hh_type) * 2 + pop.hearing_need
+        present, self.of_person = np.unique(code, return_inverse=True)
+        self.of_person = self.of_person.astype(np.int64)
+        self.n = len(present)
+        self.status = [STATUSES[c // 2 // len(HOUSEHOLD_TYPES)] for c in present]
+        self.household_type = [HOUSEHOLD_TYPES[c // 2 % len(HOUSEHOLD_TYPES)] for c in present]
+        self.interpreter = [bool(c % 2) for c in present]
+        self.labels = [
+            f"{s}.{t}" + (".interpreter" if i else "")
+            for s, t, i in zip(self.status, self.household_type, self.interpreter, strict=True)
+        ]
+        self.of_household = self.of_person[pop.decider]
+        self.people = np.bincount(self.of_person, minlength=self.n)
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.of_person[mask], minlength=self.n)
+
+    def total(self, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(self.of_person, weights=weights, minlength=self.n)
+
+    def count_households(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.of_household[mask], minlength=self.n)
+
+
+def weekly_outcomes(m: UptakeModel) -> dict[str, np.ndarray]:
+    """This week's outcomes, one array over groups per outcome."""
+    from sim.model import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
+
+    g, p, pop, h = m.groups, m.people, m.pop, m.households
+    eligible = pop.eligible_ever & (pop.arrival_week <= m.week)
+    weekly_amount = pop.monthly_amount / WEEKS_PER_MONTH
+    hh = pop.household
+    return {
+        "people": g.people.copy(),
+        "eligible": g.count(eligible),
+        "receiving": g.count(p.receiving),
+        "suspended": g.count(p.suspended),
+        "due": g.count(p.outcome != OUTCOME_NONE),
+        "remote": g.count(p.outcome == OUTCOME_REMOTE),
+        "attended": g.count(p.outcome == OUTCOME_ATTENDED),
+        "missed": g.count(p.outcome == OUTCOME_MISSED),
+        "requests": g.count(p.requested),
+        "disclosures": g.count(p.disclosed),
+        "encounters": g.count(p.encounter),
+        "ssn_dropped": g.count(p.ssn_dropped),
+        "clinic_needs": g.count_households(h.clinic_need),
+        "clinic_visits": g.count_households(h.clinic_visit),
+        "clinic_encounters": g.count_households(h.clinic_encounter),
+        "paid_usd": g.total(np.where(p.receiving, weekly_amount, 0.0)),
+        "forgone_usd": g.total(np.where(eligible & ~p.receiving, weekly_amount, 0.0)),
+        "risk_mean": g.total(m.risk[hh]) / g.people,
+        "trust_mean": g.total(h.trust[hh]) / g.people,
+    }
+
+
+def timeseries_frame(m: UptakeModel) -> pd.DataFrame:
+    """Long-form weekly table (week x group) from the model's DataCollector."""
+    rows = m.datacollector.model_vars["outcomes"]
+    g = m.groups
+    n_weeks = len(rows)
+    frame = {
+        "week": np.repeat(np.arange(n_weeks, dtype=np.int32), g.n),
+        "group": np.tile(np.array(g.labels, dtype=object), n_weeks),
+        "status": np.tile(np.array(g.status, dtype=object), n_weeks),
+        "household_type": np.tile(np.array(g.household_type, dtype=object), n_weeks),
+        "interpreter": np.tile(np.array(g.interpreter), n_weeks),
+    }
+    for col in COUNT_COLUMNS:
+        frame[col] = np.concatenate([r[col] for r in rows]).astype(np.int64) if rows else np.array([], np.int64)
+    for col in FLOAT_COLUMNS:
+        frame[col] = np.concatenate([r[col] for r in rows]).astype(np.float64) if rows else np.array([])
+    df = pd.DataFrame(frame)
+    for col in ("group", "status", "household_type"):
+        df[col] = df[col].astype(str)
+    return df
+
+
+def _uptake(df: pd.DataFrame) -> pd.Series:
+    """Overall uptake per week: receiving over eligible."""
+    weekly = df.groupby("week")[["receiving", "eligible"]].sum()
+    return weekly["receiving"] / weekly["eligible"].where(weekly["eligible"] > 0)
+
+
+def uptake_by(df: pd.DataFrame, column: str, week: int) -> dict[str, float]:
+    """Uptake in `week`, by the values of `column` (groups without eligible people are left out)."""
+    last = df[df["week"] == week].groupby(column)[["receiving", "eligible"]].sum()
+    last = last[last["eligible"] > 0]
+    return {str(k): float(v) for k, v in (last["receiving"] / last["eligible"]).items()}
+
+
+def citizen_children_without_benefit(m: UptakeModel) -> int:
+    """Eligible US-citizen children in mixed-status households not receiving at the end."""
+    pop, p = m.pop, m.people
+    mixed = pop.hh_type[pop.household] == MIXED_STATUS
+    eligible = pop.eligible_ever & (pop.arrival_week <= m.week - 1)
+    mask = pop.is_child & (pop.status == CITIZEN) & mixed & eligible & ~p.receiving
+    return int(mask.sum())
+
+
+def run_metrics(df: pd.DataFrame, children_lost: int) -> dict[str, Any]:
+    """Headline metrics of one run."""
+    uptake = _uptake(df)
+    last = int(df["week"].max())
+    eligible_mean = float(df.groupby("week")["eligible"].sum().mean())
+    forgone = float(df["forgone_usd"].sum())
+    encounters = int(df["encounters"].sum() + df["clinic_encounters"].sum())
+    return {
+        "uptake_final": float(uptake.iloc[-1]),
+        "uptake_mean": float(uptake.mean()),
+        "appointments_due": int(df["due"].sum()),
+        "appointments_attended": int(df["attended"].sum()),
+        "appointments_remote": int(df["remote"].sum()),
+        "appointments_missed": int(df["missed"].sum()),
+        "requests": int(df["requests"].sum()),
+        "disclosures": int(df["disclosures"].sum()),
+        "encounters": encounters,
+        "encounters_ssa": int(df["encounters"].sum()),
+        "clinic_visits": int(df["clinic_visits"].sum()),
+        "benefits_paid_usd": float(df["paid_usd"].sum()),
+        "benefits_forgone_usd": forgone,
+        "forgone_usd_per_1000_eligible": 1000.0 * forgone / eligible_mean if eligible_mean else 0.0,
+        "citizen_children_without_benefit": children_lost,
+        "uptake_final_by_group": uptake_by(df, "group", last),
+        "uptake_final_by_household_type": uptake_by(df, "household_type", last),
+    }
+
+
+def recovery_half_life(loss: pd.Series, injunction_week: int) -> float | None:
+    """Weeks after the injunction until the uptake loss first falls to half its level then."""
+    if injunction_week < 0 or injunction_week not in loss.index:
+        return None
+    start = float(loss.loc[injunction_week])
+    if start <= 0:
+        return None
+    after = loss.loc[injunction_week:]
+    below = after[after <= start / 2.0]
+    return float(below.index[0] - injunction_week) if len(below) else None
+
+
+def paired_metrics(
+    df: pd.DataFrame, base: pd.DataFrame, children_lost: int, base_children_lost: int, injunction_week: int
+) -> dict[str, Any]:
+    """Metrics against the paired baseline run (same seed, `firewall`)."""
+    loss = _uptake(base) - _uptake(df)
+    last = int(df["week"].max())
+    eligible_mean = float(df.groupby("week")["eligible"].sum().mean())
+    extra_forgone = float(df["forgone_usd"].sum() - base["forgone_usd"].sum())
+    deterred = int(base["attended"].sum() - df["attended"].sum())
+    encounters = int(df["encounters"].sum() + df["clinic_encounters"].sum())
+    by_group = uptake_by(df, "group", last)
+    base_by_group = uptake_by(base, "group", last)
+    return {
+        "uptake_loss_final": float(loss.iloc[-1]),
+        "uptake_loss_mean": float(loss.mean()),
+        "uptake_loss_final_by_group": {k: base_by_group[k] - v for k, v in by_group.items() if k in base_by_group},
+        "extra_forgone_usd": extra_forgone,
+        "extra_forgone_usd_per_1000_eligible": 1000.0 * extra_forgone / eligible_mean if eligible_mean else 0.0,
+        "visits_deterred": deterred,
+        "chilling_ratio": deterred / encounters if encounters else None,
+        "citizen_children_lost_benefit": children_lost - base_children_lost,
+        "recovery_half_life_weeks": recovery_half_life(loss, injunction_week),
+    }

@@ -1,0 +1,58 @@
+"""The Hydra entry point: `python -m sim.run [overrides]`.
+
+Composes conf/config.yaml, validates it, runs the scenario and writes
+`timeseries.parquet` and `summary.json` into Hydra's run folder. Invalid
+input exits with status 2 and one message naming the field, the value and
+what is allowed, and leaves no output folder behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from sim.config import ConfigError, register_configs, to_config, validate
+from sim.paths import CONF_DIR
+from sim.report import format_report
+from sim.simulate import SUMMARY, run_scenario, save
+
+log = logging.getLogger("sim.run")
+register_configs()
+
+
+def _discard(out_dir: Path) -> None:
+    """Remove a run folder that holds only Hydra's own files."""
+    hydra_only = all(p.name == ".hydra" or p.suffix == ".log" for p in out_dir.iterdir()) if out_dir.exists() else False
+    if hydra_only:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
+def main(cfg: DictConfig) -> float:
+    hc = HydraConfig.get()
+    out_dir = Path(hc.runtime.output_dir)
+    try:
+        config = validate(to_config(cfg))
+    except ConfigError as err:
+        _discard(out_dir)
+        print(f"uptake-sim: invalid config: {err}", file=sys.stderr)
+        sys.exit(2)
+    result = run_scenario(config)
+    save(result, out_dir)
+    metrics = result.summary["metrics"]
+    if hc.mode is not None and hc.mode.name == "MULTIRUN":
+        log.info("run %s done: uptake_final=%.4f -> %s", hc.job.num, metrics["uptake_final"], out_dir / SUMMARY)
+    else:
+        print(format_report(result.summary, result.timeseries, result.baseline))
+        print(f"\nOutputs: {out_dir}")
+    return metrics["uptake_final"]
+
+
+if __name__ == "__main__":
+    main()

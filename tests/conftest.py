@@ -1,0 +1,37 @@
+"""Shared fixtures: small configs and a helper to run `python -m sim.run`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.config import Config, default_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, weeks: int = 60, **kw) -> Config:
+    """A default config at test size; extra keyword overrides use Hydra's dotted names."""
+    return default_config(policy, **{"population.n_people": n_people, "weeks": weeks, **kw})
+
+
+def run_cli(*overrides: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m sim.run` with overrides; returns the completed process."""
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.run", *overrides],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def tiny() -> Config:
+    return small_config(n_people=1500, weeks=30)

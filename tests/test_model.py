@@ -1,0 +1,131 @@
+"""Policy effects under paired seeds, and invariants on random configs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.model import UptakeModel
+from sim.outcomes import WEEKS_PER_MONTH, timeseries_frame
+from sim.population import CITIZEN_ONLY
+from tests.conftest import small_config
+
+POLICY_N, POLICY_WEEKS = 30000, 156
+
+
+def _run(policy: str, **kw) -> UptakeModel:
+    model = UptakeModel(small_config(policy, n_people=POLICY_N, weeks=POLICY_WEEKS, **kw))
+    model.run()
+    return model
+
+
+@pytest.fixture(scope="module")
+def paired_runs() -> dict[str, UptakeModel]:
+    return {p: _run(p) for p in ("firewall", "appointment_disclosure", "injunction")}
+
+
+def _uptake(model: UptakeModel, mask=None):
+    df = timeseries_frame(model)
+    if mask is not None:
+        df = df[mask(df)]
+    weekly = df.groupby("week")[["receiving", "eligible"]].sum()
+    return (weekly["receiving"] / weekly["eligible"]).to_numpy()
+
+
+def test_directive_never_raises_overall_uptake(paired_runs) -> None:
+    directive = _uptake(paired_runs["appointment_disclosure"])
+    firewall = _uptake(paired_runs["firewall"])
+    assert np.all(directive <= firewall + 1e-12)
+    assert directive[-1] < firewall[-1]
+
+
+@pytest.mark.parametrize(
+    "mask",
+    [
+        lambda df: df["status"] != "citizen",
+        lambda df: df["household_type"] == "mixed_status",
+    ],
+    ids=["noncitizen", "mixed_status"],
+)
+def test_directive_lowers_uptake_of_exposed_groups(paired_runs, mask) -> None:
+    directive = _uptake(paired_runs["appointment_disclosure"], mask)
+    firewall = _uptake(paired_runs["firewall"], mask)
+    assert directive[52:].mean() < firewall[52:].mean()
+    assert directive[-1] < firewall[-1]
+
+
+def test_citizen_households_without_immigrant_ties_unaffected(paired_runs) -> None:
+    fw, dr = paired_runs["firewall"], paired_runs["appointment_disclosure"]
+    untied_households = (fw.pop.hh_type == CITIZEN_ONLY) & (fw.households.loss == 0)
+    people = untied_households[fw.pop.household] & fw.pop.eligible_ever
+    assert people.sum() > 1000
+    np.testing.assert_array_equal(fw.people.receiving[people], dr.people.receiving[people])
+    untied = untied_households[fw.pop.household]
+    np.testing.assert_array_equal(fw.people.outcome[untied], dr.people.outcome[untied])
+
+
+def test_injunction_recovers_some_but_not_all(paired_runs) -> None:
+    fw = _uptake(paired_runs["firewall"], lambda df: df["status"] != "citizen")
+    dr = _uptake(paired_runs["appointment_disclosure"], lambda df: df["status"] != "citizen")
+    inj = _uptake(paired_runs["injunction"], lambda df: df["status"] != "citizen")
+    tail = slice(POLICY_WEEKS - 26, POLICY_WEEKS)
+    loss_directive = (fw[tail] - dr[tail]).mean()
+    loss_injunction = (fw[tail] - inj[tail]).mean()
+    assert 0 < loss_injunction < loss_directive
+
+
+def test_injunction_matches_directive_before_the_court_acts(paired_runs) -> None:
+    week = paired_runs["injunction"].cfg.policy.injunction_week
+    dr = _uptake(paired_runs["appointment_disclosure"])[:week]
+    inj = _uptake(paired_runs["injunction"])[:week]
+    np.testing.assert_array_equal(dr, inj)
+
+
+POLICIES = st.sampled_from(
+    ["firewall", "formal_agreements", "appointment_disclosure", "routine_sharing", "gc_discretionary", "injunction"]
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    policy=POLICIES,
+    seed=st.integers(0, 2**31),
+    n_people=st.integers(1, 1500),
+    weeks=st.integers(1, 70),
+    presence=st.floats(0, 1),
+    degree=st.floats(0, 20),
+    memory=st.floats(0, 1),
+    rumour=st.floats(0, 1),
+    engine=st.sampled_from(["vectorized", "vectorized", "agents"]),
+)
+def test_invariants_on_random_configs(policy, seed, n_people, weeks, presence, degree, memory, rumour, engine) -> None:
+    overrides = {
+        "seed": seed,
+        "engine": engine,
+        "enforcement.base_presence": presence,
+        "network.mean_degree": degree,
+        "behavior.memory": memory,
+        "behavior.rumour": rumour,
+        "policy.start_week": min(8, weeks - 1),
+    }
+    if policy == "injunction":
+        overrides["policy.injunction_week"] = weeks - 1
+    model = UptakeModel(small_config(policy, n_people=n_people, weeks=weeks, **overrides))
+    model.run()
+    df = timeseries_frame(model)
+    risk, trust = model.risk, model.households.trust
+    assert np.all((risk >= 0) & (risk <= 1)) and np.all((trust >= 0) & (trust <= 1))
+    assert np.all((df["risk_mean"] >= 0) & (df["risk_mean"] <= 1))
+    people = df.groupby("week")["people"].sum()
+    assert (people == model.pop.n_people).all()
+    counts = df.select_dtypes("integer")
+    assert (counts >= 0).all().all()
+    assert (df["receiving"] <= df["eligible"]).all()
+    assert (df["remote"] + df["attended"] + df["missed"] == df["due"]).all()
+    assert (df["disclosures"] <= df["requests"]).all() and (df["encounters"] <= df["disclosures"]).all()
+    weekly = model.pop.monthly_amount / WEEKS_PER_MONTH
+    entitled = np.array([weekly[model.pop.eligible_ever & (model.pop.arrival_week <= w)].sum() for w in range(weeks)])
+    paid_forgone = df.groupby("week")[["paid_usd", "forgone_usd"]].sum().sum(axis=1).to_numpy()
+    np.testing.assert_allclose(paid_forgone, entitled, rtol=1e-9, atol=1e-6)
