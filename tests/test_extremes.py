@@ -1,0 +1,156 @@
+"""Extreme but valid settings run and give the limits the model implies.
+
+Each case is a paired run (the scenario and its firewall counterpart on the
+same seed), so "no loss" can be asserted exactly rather than statistically.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.config import ConfigError
+from sim.model import UptakeModel
+from sim.simulate import RunResult, run_scenario
+from tests.conftest import small_config
+
+N, WEEKS = 4000, 52
+CITIZENS_ONLY = {
+    "population.household_type_shares.citizen_only": 1.0,
+    "population.household_type_shares.mixed_status": 0.0,
+    "population.household_type_shares.lawful_noncitizen": 0.0,
+    "population.household_type_shares.visa_holder": 0.0,
+}
+FULL_ENFORCEMENT = {
+    "policy.rules.disclosure_prob": 1.0,
+    "policy.compliance_mean": 1.0,
+    "policy.compliance_sd": 0.0,
+    "policy.start_week": 0,
+    "enforcement.base_presence": 1.0,
+    "enforcement.presence_spread": 0.0,
+    "enforcement.request_rate": 1.0,
+}
+
+
+def _paired(n_people: int = N, weeks: int = WEEKS, **kw) -> RunResult:
+    return run_scenario(small_config(n_people=n_people, weeks=weeks, paired=True, **kw))
+
+
+def _weekly_uptake(df: pd.DataFrame) -> pd.Series:
+    w = df.groupby("week")[["receiving", "eligible"]].sum()
+    return w["receiving"] / w["eligible"]
+
+
+def _check_chain(df: pd.DataFrame) -> None:
+    """Counts that can only shrink along the chain: due >= attended >= requests >= disclosures >= encounters."""
+    assert (df["receiving"] <= df["eligible"]).all()
+    assert (df["eligible"] <= df["people"]).all()
+    assert (df["attended"] + df["remote"] + df["missed"] == df["due"]).all()
+    assert (df["requests"] <= df["attended"]).all()
+    assert (df["disclosures"] <= df["requests"]).all()
+    assert (df["encounters"] <= df["disclosures"]).all()
+    assert df[["risk_mean", "trust_mean"]].apply(lambda c: c.between(0, 1)).all().all()
+
+
+def test_zero_noncitizens_lose_nothing() -> None:
+    """Without noncitizens nobody is exposed or fears for a family member: the policy changes no uptake."""
+    r = _paired(**CITIZENS_ONLY)
+    m = r.summary["metrics"]
+    assert set(r.timeseries["status"]) == {"citizen"}
+    assert m["requests"] == m["disclosures"] == m["encounters"] == 0
+    pd.testing.assert_series_equal(_weekly_uptake(r.timeseries), _weekly_uptake(r.baseline))
+    assert m["uptake_loss_final"] == 0.0 and m["uptake_loss_mean"] == 0.0
+    assert m["visits_deterred"] == 0 and m["extra_forgone_usd"] == 0.0
+    _check_chain(r.timeseries)
+
+
+def test_disclosure_zero_unannounced_loses_nothing_against_firewall() -> None:
+    """A regime that never discloses (and makes no news) does no worse than the firewall, which still does."""
+    r = _paired(**{"policy.rules.disclosure_prob": 0.0, "policy.rules.news_salience": 0.0})
+    m = r.summary["metrics"]
+    assert r.timeseries["disclosures"].sum() == 0 and m["encounters_ssa"] == 0
+    loss = _weekly_uptake(r.baseline) - _weekly_uptake(r.timeseries)
+    assert loss.max() <= 0.0, "no week may have lower uptake than the firewall"
+    assert m["visits_deterred"] <= 0
+
+
+def test_disclosure_zero_announced_deters_through_news_alone() -> None:
+    """The announcement alone carries fear: zero encounters, yet uptake no higher than without news."""
+    quiet = _paired(**{"policy.rules.disclosure_prob": 0.0, "policy.rules.news_salience": 0.0})
+    loud = _paired(**{"policy.rules.disclosure_prob": 0.0})
+    assert loud.summary["metrics"]["encounters_ssa"] == 0
+    assert loud.summary["metrics"]["uptake_loss_mean"] >= quiet.summary["metrics"]["uptake_loss_mean"]
+    assert loud.timeseries["risk_mean"].max() > quiet.timeseries["risk_mean"].max()
+
+
+def test_full_disclosure_and_presence() -> None:
+    """Every request is disclosed; noncitizen groups lose at least as much as citizen-only households."""
+    r = _paired(**FULL_ENFORCEMENT)
+    df, m = r.timeseries, r.summary["metrics"]
+    _check_chain(df)
+    assert (df["disclosures"] == df["requests"]).all(), "disclosure 1 and compliance 1: every request disclosed"
+    assert m["requests"] > 0 and m["encounters"] > 0
+    exposed = df[df["status"].isin(["undocumented", "student", "worker"])]
+    assert exposed["requests"].sum() > 0
+    by_group = m["uptake_loss_final_by_group"]
+    assert by_group["citizen.citizen_only"] <= max(v for k, v in by_group.items() if not k.startswith("citizen."))
+    default = _paired()
+    assert m["encounters"] >= default.summary["metrics"]["encounters"]
+    assert m["uptake_loss_mean"] >= default.summary["metrics"]["uptake_loss_mean"]
+
+
+def test_one_household() -> None:
+    """A population of one person: one group, uptake a share, counts 0 or 1."""
+    one_ssi_recipient = {
+        "population.adult_ssi_share.citizen": 1.0,
+        "population.adult_rsdi_share.citizen": 0.0,
+        "population.new_applicant_share": 0.0,
+    }
+    r = _paired(n_people=1, **one_ssi_recipient)
+    df = r.timeseries
+    assert df.groupby("week").size().eq(1).all() and (df["people"] == 1).all()
+    assert (df["eligible"] == 1).all()
+    assert 0.0 <= r.summary["metrics"]["uptake_final"] <= 1.0
+    _check_chain(df)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_small_household_without_eligible_people_reports_no_uptake_number(seed: int) -> None:
+    """Uptake of nobody is undefined: it must not be reported as a number such as 0 or 1."""
+    r = _paired(n_people=3, seed=seed, **{"population.mean_household_size": 3.0})
+    df, m = r.timeseries, r.summary["metrics"]
+    assert df["week"].nunique() == WEEKS
+    if df["eligible"].sum() == 0:
+        assert m["uptake_final"] is None or math.isnan(m["uptake_final"])
+    else:
+        assert 0.0 <= m["uptake_final"] <= 1.0
+
+
+def test_no_network_ties() -> None:
+    """Without ties nothing spreads between households: neighbour evidence and rumour stay zero."""
+    cfg = small_config(n_people=N, weeks=WEEKS, network="none", **FULL_ENFORCEMENT)
+    model = UptakeModel(cfg)
+    model.run()
+    assert model.network.nnz == 0 and not model.degree.any()
+    h = model.households
+    assert not h.neighbour_encounters.any() and not h.neighbour_safe.any() and not h.neighbour_risk.any()
+    r = run_scenario(cfg)
+    assert np.isfinite(r.summary["metrics"]["uptake_final"])
+    _check_chain(r.timeseries)
+
+
+def test_horizon_of_one_week() -> None:
+    r = _paired(weeks=1, **{"policy.start_week": 0})
+    assert r.timeseries["week"].unique().tolist() == [0]
+    m = r.summary["metrics"]
+    assert 0.0 <= m["uptake_final"] <= 1.0 and m["uptake_final"] == m["uptake_mean"]
+    assert m["recovery_half_life_weeks"] is None
+    _check_chain(r.timeseries)
+
+
+def test_horizon_shorter_than_policy_start_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"policy\.start_week = 8: must be a week in \[0, 0\]"):
+        small_config(weeks=1)
