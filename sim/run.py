@@ -19,8 +19,9 @@ from omegaconf import DictConfig
 
 from sim.config import ConfigError, register_configs, to_config, validate
 from sim.paths import CONF_DIR
+from sim.provenance import config_hash
 from sim.report import format_report
-from sim.simulate import SUMMARY, run_scenario, save
+from sim.simulate import SUMMARY, completed_summary, run_scenario, save
 
 log = logging.getLogger("sim.run")
 register_configs()
@@ -43,10 +44,15 @@ def main(cfg: DictConfig) -> float:
         _discard(out_dir)
         print(f"uptake-sim: invalid config: {err}", file=sys.stderr)
         sys.exit(2)
+    multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
+    done = completed_summary(out_dir, config_hash(config))
+    if done is not None:
+        log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
+        return done["metrics"]["uptake_final"]
     result = run_scenario(config)
     save(result, out_dir)
     metrics = result.summary["metrics"]
-    if hc.mode is not None and hc.mode.name == "MULTIRUN":
+    if multirun:
         log.info("run %s done: uptake_final=%.4f -> %s", hc.job.num, metrics["uptake_final"], out_dir / SUMMARY)
     else:
         print(format_report(result.summary, result.timeseries, result.baseline))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,3 +84,13 @@ def save(result: RunResult, out_dir: Path) -> None:
         base_meta = {**meta, "uptake_sim.policy": "firewall"}
         write_atomic(out_dir / BASELINE_TIMESERIES, _parquet_writer(result.baseline, base_meta))
     write_json(out_dir / SUMMARY, result.summary)
+
+
+def completed_summary(out_dir: Path, config_hash: str) -> dict[str, Any] | None:
+    """The summary of a finished run of this exact config in `out_dir`, or None (so a sweep can resume)."""
+    try:
+        summary = json.loads((out_dir / SUMMARY).read_text())
+    except (OSError, ValueError):
+        return None
+    same = isinstance(summary, dict) and summary.get("provenance", {}).get("config_hash") == config_hash
+    return summary if same and (out_dir / TIMESERIES).exists() else None

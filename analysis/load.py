@@ -1,0 +1,154 @@
+"""Load a multirun folder into one tidy table.
+
+One row per run x arm x week x group. `arm` is "scenario" for the run's own
+scenario and "firewall" for its paired counterpart (when the run was paired).
+Every override of the run (the swept parameters and the fixed ones) becomes a
+column. A run whose files are missing, truncated or inconsistent is reported
+by name and left out, loudly: it is never mixed in silently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.simulate import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
+
+log = logging.getLogger(__name__)
+
+
+class BadRunWarning(UserWarning):
+    """A run folder in a sweep could not be used."""
+
+
+@dataclass
+class SweepTable:
+    """The tidy table of a sweep, with its per-run summaries and what was left out."""
+
+    table: pd.DataFrame
+    runs: pd.DataFrame  # one row per usable run: parameters, metrics, provenance
+    bad_runs: dict[str, str] = field(default_factory=dict)  # run folder -> reason
+    parameters: list[str] = field(default_factory=list)
+
+
+def _overrides(run_dir: Path) -> dict[str, Any]:
+    """The run's Hydra overrides as {name: value}, without config-group selectors like +experiment."""
+    path = run_dir / ".hydra" / "overrides.yaml"
+    items = yaml.safe_load(path.read_text()) if path.exists() else []
+    params: dict[str, Any] = {}
+    for item in items or []:
+        key, _, value = item.partition("=")
+        key = key.lstrip("+~")
+        if key.startswith("hydra") or key == "experiment":
+            continue
+        parsed = yaml.safe_load(value) if value else None
+        params[key] = parsed if isinstance(parsed, (int, float, bool, str)) else value
+    return params
+
+
+CONFIG_COLUMNS = ("policy.name", "policy.start_week", "policy.injunction_week", "population.n_people", "weeks")
+
+
+def _config_values(run_dir: Path) -> dict[str, Any]:
+    """A few resolved config values every figure may need, from Hydra's saved config."""
+    path = run_dir / ".hydra" / "config.yaml"
+    cfg = yaml.safe_load(path.read_text()) if path.exists() else {}
+    out = {}
+    for key in CONFIG_COLUMNS:
+        node = cfg
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            out[key] = node
+    return out
+
+
+def _read_summary(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / SUMMARY
+    if not path.exists():
+        raise ValueError("incomplete: no summary.json")
+    try:
+        summary = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"summary.json is corrupt ({err})") from err
+    if not isinstance(summary, dict) or "metrics" not in summary or "provenance" not in summary:
+        raise ValueError("summary.json lacks metrics or provenance")
+    return summary
+
+
+def _read_timeseries(path: Path, weeks: int) -> pd.DataFrame:
+    try:
+        df = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ValueError(f"{path.name} is unreadable ({type(err).__name__}: {err})") from err
+    if df.empty or "week" not in df.columns or df["week"].nunique() != weeks:
+        raise ValueError(f"{path.name} does not hold {weeks} weeks")
+    return df
+
+
+def load_run(run_dir: Path) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """One run's tidy rows, its summary and its parameters; raises ValueError if unusable."""
+    summary = _read_summary(run_dir)
+    weeks = int(summary["provenance"]["weeks"])
+    frames = [_read_timeseries(run_dir / TIMESERIES, weeks).assign(arm="scenario")]
+    baseline = run_dir / BASELINE_TIMESERIES
+    if baseline.exists():
+        frames.append(_read_timeseries(baseline, weeks).assign(arm="firewall"))
+    elif "baseline_metrics" in summary:
+        raise ValueError(f"{BASELINE_TIMESERIES} is missing although the run was paired")
+    params = {**_config_values(run_dir), **_overrides(run_dir)}
+    params.setdefault("policy", params.get("policy.name"))
+    return pd.concat(frames, ignore_index=True), summary, params
+
+
+def run_dirs(sweep_dir: Path) -> list[Path]:
+    """Hydra's numbered job folders of a sweep, in job order."""
+    dirs = [p for p in Path(sweep_dir).iterdir() if p.is_dir() and p.name.isdigit()]
+    return sorted(dirs, key=lambda p: int(p.name))
+
+
+def load_sweep(sweep_dir: Path | str, strict: bool = False) -> SweepTable:
+    """Every usable run of a sweep in one table; bad runs are warned about and excluded (or raise if strict)."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise FileNotFoundError(f"no sweep folder at {sweep_dir}")
+    frames, rows, bad = [], [], {}
+    for run_dir in run_dirs(sweep_dir):
+        try:
+            df, summary, params = load_run(run_dir)
+        except (ValueError, OSError, yaml.YAMLError) as err:
+            bad[str(run_dir)] = str(err)
+            continue
+        run = int(run_dir.name)
+        frames.append(df.assign(run=run, **params))
+        rows.append({"run": run, **params, **_flat_metrics(summary)})
+    if bad:
+        listing = "\n".join(f"  {k}: {v}" for k, v in bad.items())
+        message = f"{len(bad)} run(s) in {sweep_dir} left out:\n{listing}"
+        if strict:
+            raise ValueError(message)
+        warnings.warn(message, BadRunWarning, stacklevel=2)
+        log.warning(message)
+    if not frames:
+        raise ValueError(f"no usable runs in {sweep_dir}")
+    table = pd.concat(frames, ignore_index=True)
+    params = sorted({k for r in rows for k in r} - {"run"} - set(_flat_metrics_keys(rows)))
+    return SweepTable(table=table, runs=pd.DataFrame(rows), bad_runs=bad, parameters=params)
+
+
+def _flat_metrics(summary: dict[str, Any]) -> dict[str, Any]:
+    """Scalar metrics and provenance, prefixed, for the per-run table."""
+    out = {f"m.{k}": v for k, v in summary["metrics"].items() if not isinstance(v, dict)}
+    out.update({f"p.{k}": v for k, v in summary["provenance"].items()})
+    return out
+
+
+def _flat_metrics_keys(rows: list[dict[str, Any]]) -> set[str]:
+    return {k for r in rows for k in r if k.startswith(("m.", "p."))}

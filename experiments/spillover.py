@@ -1,0 +1,21 @@
+"""The spillover experiment: its sweep (conf/experiment/spillover.yaml) and figures, in one call.
+
+python -m experiments.spillover [--figures DIR] [hydra overrides...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analysis import figures
+from experiments.common import ExperimentResult, run_experiment
+
+FIGURES = {"main": figures.spillover}
+
+
+def main(argv: Sequence[str] | None = None) -> ExperimentResult:
+    return run_experiment("spillover", argv, FIGURES)
+
+
+if __name__ == "__main__":
+    main()
