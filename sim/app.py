@@ -1,0 +1,256 @@
+"""The explorer: Mesa's SolaraViz page for one scenario against its firewall run.
+
+Start it with `make app` (or `solara run sim/app.py`). Change the controls in
+the sidebar, press Reset to rebuild the model with them, then Step or play.
+Every control is bounded (a slider or a list), so the page cannot build a
+config that `sim.config.validate` would reject.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import solara
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.dashboard import AGENT_ENGINE_MAX, GROUPS, OUTREACH_WEEK, RECORDS, REGIMES, RUNS, ExplorerModel
+
+TITLE = "Benefit uptake when appointments are shared with ICE"
+COLOURS = {"mixed-status": "#d95f02", "noncitizen": "#7570b3", "citizen": "#1b9e77", "all": "#333333"}
+RUN_STYLE = {"policy": "-", "firewall": ":"}
+MARKERS = {"mixed-status": "o", "noncitizen": "s", "citizen": "^"}
+RISK_MAX = 0.4  # colour scale top for perceived risk; higher values show in the darkest colour
+REGIME_NOTES = {
+    "firewall": "disclosure only on formal, documented requests, with records kept (before the directive)",
+    "formal_agreements": "status data shared under fraud and identity agreements; appointment times are not",
+    "appointment_disclosure": "staff give ICE appointment dates and times on request, informally, without records",
+    "routine_sharing": "appointment schedules of noncitizens passed on as routine, no request needed",
+    "gc_discretionary": "non-tax information disclosed case by case, with general counsel's approval",
+    "injunction": "the directive, then a court blocks sharing from week 60",
+}
+
+model_params = {
+    "policy": {
+        "type": "Select",
+        "value": "appointment_disclosure",
+        "values": list(REGIMES),
+        "label": "Policy regime (data-sharing rules from week 8)",
+    },
+    "disclosure_prob": {
+        "type": "SliderFloat",
+        "value": 0.8,
+        "min": 0.0,
+        "max": 1.0,
+        "step": 0.05,
+        "label": "Disclosure probability: chance staff give ICE a visit's time when asked (0-1, replaces the regime's)",
+    },
+    "records": {
+        "type": "Select",
+        "value": RECORDS[0],
+        "values": list(RECORDS),
+        "label": "Record-keeping of disclosures to ICE",
+    },
+    "remote_share": {
+        "type": "SliderFloat",
+        "value": 0.0,
+        "min": 0.0,
+        "max": 1.0,
+        "step": 0.05,
+        "label": "Remote-service share: least share of each in-person need met by phone, online or video (0-1)",
+    },
+    "presence_growth": {
+        "type": "SliderFloat",
+        "value": 0.15,
+        "min": 0.0,
+        "max": 0.5,
+        "step": 0.05,
+        "label": "ICE presence growth: rise per year in regional ICE presence (presence runs 0-1)",
+    },
+    "outreach_reach": {
+        "type": "SliderFloat",
+        "value": 0.0,
+        "min": 0.0,
+        "max": 0.5,
+        "step": 0.05,
+        "label": f"Outreach: share of households a trusted-messenger campaign reaches per week from week "
+        f"{OUTREACH_WEEK} (0 = none)",
+    },
+    "mean_degree": {
+        "type": "SliderInt",
+        "value": 6,
+        "min": 0,
+        "max": 30,
+        "step": 1,
+        "label": "Network mean degree: social ties per household beyond its own members (ties)",
+    },
+    "n_people": {
+        "type": "SliderInt",
+        "value": AGENT_ENGINE_MAX,
+        "min": 500,
+        "max": 100_000,
+        "step": 500,
+        "label": f"Population size (people; up to {AGENT_ENGINE_MAX:,} run as Mesa agents, more vectorized)",
+    },
+    "seed": {
+        "type": "SliderInt",
+        "value": 0,
+        "min": 0,
+        "max": 999,
+        "step": 1,
+        "label": "Seed: random seed shared by the scenario and its firewall run (integer)",
+    },
+    "weeks": 156,
+}
+
+# Slider labels stack above their slider so a full sentence fits; the current value shows under the thumb.
+CSS = """
+.v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-navigation-drawer .v-input__slider .v-label { white-space: normal; height: auto; width: 100%;
+  max-width: 100%; margin-bottom: 4px; line-height: 1.3; font-size: 13px; }
+.v-navigation-drawer .v-select .v-label { white-space: normal; }
+.v-navigation-drawer .v-input__slider { padding-bottom: 14px; }
+.v-navigation-drawer .v-slider__thumb-container::after { content: attr(aria-valuenow); position: absolute;
+  top: 10px; transform: translateX(-50%); font-size: 11px; color: #333; }
+.explorer-status { font-size: 14px; line-height: 1.5; }
+.explorer-status b { font-variant-numeric: tabular-nums; }
+"""
+
+
+def _pct(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def _num(x: float) -> str:
+    return "n/a" if math.isnan(x) else f"{x:.3f}"
+
+
+def status_html(model: ExplorerModel) -> str:
+    """One line of headline numbers for the current week, with the values also in data attributes."""
+    h, cfg = model.history, model.cfg
+    uptake = h.uptake["policy"]["all"][-1] if h.week else float("nan")
+    base = h.uptake["firewall"]["all"][-1] if h.week else float("nan")
+    risk = h.risk["policy"]["all"][-1] if h.week else float("nan")
+    enc = sum(h.encounters["policy"])
+    engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
+    return (
+        f'<div class="explorer-status" data-week="{model.week}" data-uptake="{uptake:.6f}" '
+        f'data-firewall-uptake="{base:.6f}" data-risk="{risk:.6f}" data-encounters="{enc}">'
+        f"<b>Week {model.week}</b> of {cfg.weeks} &middot; uptake <b>{_pct(uptake)}</b> "
+        f"(firewall run {_pct(base)}) &middot; mean perceived risk <b>{_num(risk)}</b> &middot; "
+        f"encounters so far <b>{enc}</b><br>"
+        f"<i>{cfg.policy.name}</i>: {REGIME_NOTES.get(cfg.policy.name, '')}. "
+        f"{cfg.population.n_people:,} people, {engine} engine, seed {cfg.seed}. "
+        "Changed a control? Press Reset to rebuild the model with it."
+        "</div>"
+    )
+
+
+def _figure(width: float = 6.4, height: float = 3.0, ncols: int = 1) -> tuple[Figure, list]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def _plot_series(ax, model: ExplorerModel, series: dict, title: str, ylabel: str, legend: bool = True) -> None:
+    """Lines by household group, the scenario solid and its firewall run dotted."""
+    weeks = model.history.week
+    for run in RUNS:
+        for g in GROUPS:
+            ax.plot(weeks, series[run][g], RUN_STYLE[run], color=COLOURS[g], label=g if run == "policy" else None)
+    ax.set(title=title, xlabel="week", ylabel=ylabel, xlim=(0, model.cfg.weeks))
+    ax.title.set_fontsize(10)
+    if not weeks:
+        ax.set_ylim(0, 1)
+    if legend:
+        ax.plot([], [], RUN_STYLE["firewall"], color="grey", label="firewall run")
+        ax.legend(fontsize=7, loc="best")
+
+
+@solara.component
+def Summary(model: ExplorerModel) -> None:
+    """Headline numbers and uptake over time by household group against the firewall run."""
+    update_counter.get()
+    solara.Style(CSS)
+    fig, (ax,) = _figure()
+    _plot_series(ax, model, model.history.uptake, "Uptake: share of eligible people receiving", "uptake (0-1)")
+    with solara.Column():
+        solara.HTML(tag="div", unsafe_innerHTML=status_html(model))
+        solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
+
+
+@solara.component
+def RiskTrust(model: ExplorerModel) -> None:
+    """Mean perceived risk and trust in the agency among household decision makers."""
+    update_counter.get()
+    fig, (ax_risk, ax_trust) = _figure(ncols=2)
+    _plot_series(ax_risk, model, model.history.risk, "Perceived risk of an encounter", "mean risk (0-1)")
+    _plot_series(ax_trust, model, model.history.trust, "Trust in the agency", "mean trust (0-1)", legend=False)
+    if model.history.week:
+        ax_risk.set_ylim(bottom=0)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
+
+
+@solara.component
+def Encounters(model: ExplorerModel) -> None:
+    """Enforcement encounters, cumulative, scenario against firewall run."""
+    update_counter.get()
+    fig, (ax,) = _figure()
+    weeks = model.history.week
+    totals = {run: np.cumsum(model.history.encounters[run]) for run in RUNS}
+    for run, counts in totals.items():
+        ax.step(weeks, counts, where="post", linestyle=RUN_STYLE[run], color="#b2182b", label=f"{run} run")
+    top = max([5, *(int(c[-1]) + 1 for c in totals.values() if len(c))])
+    ax.set(title="Enforcement encounters at visits (cumulative)", xlabel="week", ylabel="encounters")
+    ax.set(xlim=(0, model.cfg.weeks), ylim=(0, top))
+    ax.title.set_fontsize(10)
+    ax.legend(fontsize=7)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
+
+
+def _layout(model: ExplorerModel) -> np.ndarray:
+    """Fixed node positions for the sampled households, so colours change but nodes stay put."""
+    sample = model.sample
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(sample.nodes)))
+    graph.add_edges_from(map(tuple, sample.edges))
+    pos = nx.spring_layout(graph, seed=int(model.cfg.seed), k=1.5 / math.sqrt(max(len(sample.nodes), 1)))
+    return np.array([pos[i] for i in range(len(sample.nodes))]).reshape(-1, 2)
+
+
+@solara.component
+def NetworkView(model: ExplorerModel) -> None:
+    """A sample of households and their ties, coloured by the decision maker's perceived risk."""
+    update_counter.get()
+    xy = solara.use_memo(lambda: _layout(model), [id(model)])
+    sample = model.sample
+    fig, axes = _figure(height=3.4, ncols=2)
+    for ax, run in zip(axes, RUNS, strict=True):
+        risk = model.runs[run].risk[sample.nodes]
+        ax.add_collection(LineCollection(xy[sample.edges], colors="#bbbbbb", linewidths=0.6, zorder=1))
+        for g, marker in MARKERS.items():
+            sel = sample.group == g
+            points = ax.scatter(
+                *xy[sel].T, c=risk[sel], cmap="magma_r", vmin=0.0, vmax=RISK_MAX, marker=marker,
+                s=36, edgecolors="#444444", linewidths=0.4, zorder=2, label=g,
+            )  # fmt: skip
+        ax.set_title(f"{run} run, week {model.week}", fontsize=10)
+        ax.set_axis_off()
+        ax.autoscale_view()
+    axes[0].legend(fontsize=7, loc="lower left", markerscale=0.8)
+    fig.colorbar(points, ax=axes, shrink=0.8, extend="max", label="perceived risk")
+    fig.suptitle("Fear spreading through a sample of households", fontsize=11)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
+
+
+model = ExplorerModel()
+page = SolaraViz(
+    model,
+    components=[Summary, RiskTrust, NetworkView, Encounters],
+    model_params=model_params,
+    name=TITLE,
+)
