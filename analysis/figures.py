@@ -64,6 +64,8 @@ def loss_by_group(table: pd.DataFrame) -> Figure:
     frames = []
     for segment in LOSS_SEGMENTS:
         loss = paired_loss(last, ["policy", "run"], segment).dropna(subset=["loss"])
+        if loss.empty:
+            continue
         frames.append(mean_ci(loss, ["policy"], "loss").assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
     data = data[data["policy"] != "firewall"]

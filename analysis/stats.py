@@ -45,11 +45,12 @@ def uptake(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligibl
 
 def paired_loss(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
     """Uptake loss against the paired firewall arm (same run, same seed): firewall minus scenario."""
+    if not (table["arm"] == "firewall").any():
+        raise ValueError("the table has no firewall arm: run the sweep with paired=true")
     keys = [k for k in keys if k != "arm"]
     up = uptake(table, [*keys, "arm"], segment)
     wide = up.pivot_table(index=keys, columns="arm", values="uptake", dropna=False).reset_index()
-    if "firewall" not in wide:
-        raise ValueError("the table has no firewall arm: run the sweep with paired=true")
+    wide = wide.reindex(columns=[*keys, "firewall", "scenario"])
     wide["loss"] = wide["firewall"] - wide["scenario"]
     return wide
 

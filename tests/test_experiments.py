@@ -1,0 +1,63 @@
+"""Each experiment runs end to end at a tiny size and writes its figures, CSVs and manifest."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.common import expected_runs
+
+TINY = {
+    "policy_comparison": ["population.n_people=800", "weeks=70", "policy=firewall,injunction", "seed=0,1"],
+    "dose_response": [
+        "population.n_people=800",
+        "weeks=30",
+        "policy.rules.disclosure_prob=0,1",
+        "enforcement.base_presence=0.2,1",
+        "seed=0",
+    ],
+    "reversal": ["population.n_people=800", "weeks=60", "policy.injunction_week=20,40", "seed=0,1"],
+    "network": [
+        "population.n_people=800",
+        "weeks=30",
+        "network.mean_degree=0,4",
+        "network.within_block=0.2,0.8",
+        "seed=0",
+    ],
+    "spillover": [
+        "population.n_people=800",
+        "weeks=30",
+        "policy.clinic_disclosure_prob=0,0.3",
+        "behavior.kappa=0,1",
+        "seed=0",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(TINY))
+def test_experiment_end_to_end(name: str, tmp_path: Path) -> None:
+    module = importlib.import_module(f"experiments.{name}")
+    figures_dir = tmp_path / "figures"
+    argv = [*TINY[name], "hydra/launcher=basic", f"--figures={figures_dir}", f"--sweep-dir={tmp_path / 'sweep'}"]
+    result = module.main(argv)
+    assert len(result.sweep.runs) == expected_runs(name, TINY[name]) == 4
+    assert not result.sweep.bad_runs
+    manifest = json.loads((figures_dir / "MANIFEST.json").read_text())
+    for stem, paths in result.figures.items():
+        assert {p.suffix for p in paths} == {".png", ".pdf", ".csv"}
+        assert all(p.stat().st_size > 0 for p in paths)
+        data = pd.read_csv(figures_dir / f"{stem}.csv")
+        assert len(data) > 0 and data["mean"].notna().any()
+        entry = manifest[stem]
+        assert entry["experiment"] == name and entry["runs"] == 4 and entry["config_hashes"] and entry["seeds"]
+        assert entry["version"] and "git_commit" in entry and entry["runtime_s"] >= 0
+
+
+def test_expected_runs_follows_overrides() -> None:
+    assert expected_runs("policy_comparison", []) == 60
+    assert expected_runs("policy_comparison", ["seed=range(0,3)"]) == 18
+    assert expected_runs("policy_comparison", ["seed=1", "policy=firewall,injunction"]) == 2
