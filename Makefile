@@ -3,19 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+APP_PORT ?= 8765
 
-.PHONY: install run test lint format clean
+.PHONY: install run figures app test lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,cluster]"
+	$(PY) -m pip install --quiet -e ".[dev,cluster,viz]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# The main job: the policy comparison at a size that takes a few minutes on 2 cores.
 run: $(STAMP)
-	$(PY) -m sim.run paired=true population.n_people=50000
+	$(PY) -m experiments.policy_comparison population.n_people=20000 'seed=range(0,5)' \
+		--sweep-dir multirun/policy_comparison_quick --figures outputs/policy_comparison
+
+# Every experiment at full size: figures/, their CSVs and figures/MANIFEST.json.
+figures: $(STAMP)
+	$(PY) -m experiments.all
+
+# The explorer in the browser (Mesa's SolaraViz): http://localhost:$(APP_PORT)
+app: $(STAMP)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py --host localhost --port $(APP_PORT) --production
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2

@@ -1,0 +1,35 @@
+"""Rerun every experiment at full size and rewrite every figure, its data and figures/MANIFEST.json.
+
+python -m experiments.all [--figures DIR] [--only NAME ...] [hydra overrides applied to every sweep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from experiments.common import FIGURES_DIR
+
+EXPERIMENTS = ("policy_comparison", "dose_response", "reversal", "network", "spillover")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m experiments.all", description=__doc__)
+    parser.add_argument("--figures", type=Path, default=FIGURES_DIR)
+    parser.add_argument("--only", nargs="*", choices=EXPERIMENTS, default=list(EXPERIMENTS))
+    args, overrides = parser.parse_known_args(argv)
+    start = time.perf_counter()
+    for name in args.only:
+        module = importlib.import_module(f"experiments.{name}")
+        module.main([*overrides, f"--figures={args.figures}"])
+    print(
+        f"\nAll figures in {args.figures} (manifest: {args.figures / 'MANIFEST.json'}); "
+        f"{time.perf_counter() - start:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
