@@ -165,6 +165,7 @@ class BehaviorConfig:
     clinic_value: float = 3.0
     clinic_hassle: float = 0.5
     kappa: float = 0.5
+    posterior_file: str = ""  # calibrated posterior to draw parameters from; "" for none (sim/posterior.py)
 
 
 @dataclass
@@ -429,6 +430,10 @@ def _validate_behavior(b: BehaviorConfig) -> None:
     _keys("behavior.hassle", b.hassle, NEEDS)
     for key, value in b.hassle.items():
         _nonneg(f"behavior.hassle.{key}", value)
+    if b.posterior_file:
+        from sim.posterior import resolve_path
+
+        _check(resolve_path(b.posterior_file).is_file(), "behavior.posterior_file", b.posterior_file, "file not found")
     for name in (
         "misses_to_suspend",
         "reschedule_weeks",

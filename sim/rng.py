@@ -23,6 +23,7 @@ STREAMS = (
     "encounters",
     "news",
     "clinic",
+    "posterior",  # last, so adding it shifts no other stream
 )
 
 

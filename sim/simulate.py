@@ -14,6 +14,7 @@ import pandas as pd
 from sim.config import Config
 from sim.model import UptakeModel
 from sim.outcomes import citizen_children_without_benefit, paired_metrics, run_metrics, timeseries_frame
+from sim.posterior import apply_posterior
 from sim.provenance import provenance, write_atomic, write_json
 
 SUMMARY = "summary.json"
@@ -51,6 +52,8 @@ def simulate(cfg: Config) -> tuple[pd.DataFrame, dict[str, Any], int]:
 def run_scenario(cfg: Config) -> RunResult:
     """Run `cfg`, and its firewall counterpart on the same seed when `cfg.paired`."""
     start = time.perf_counter()
+    posterior_file = cfg.behavior.posterior_file
+    cfg, drawn = apply_posterior(cfg)  # one parameter draw per seed when behavior=posterior
     df, metrics, children = simulate(cfg)
     base_df = None
     summary: dict[str, Any] = {"metrics": metrics}
@@ -58,6 +61,8 @@ def run_scenario(cfg: Config) -> RunResult:
         base_df, base_metrics, base_children = simulate(firewall_counterpart(cfg))
         metrics.update(paired_metrics(df, base_df, children, base_children, cfg.policy.injunction_week))
         summary["baseline_metrics"] = base_metrics
+    if drawn:
+        summary["posterior_draw"] = {"file": posterior_file, **drawn}
     summary["provenance"] = provenance(cfg, time.perf_counter() - start)
     return RunResult(df, summary, base_df)
 

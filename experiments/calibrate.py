@@ -1,0 +1,327 @@
+"""Calibration: fit the uncertain behavioural parameters to published survey figures by ABC-SMC.
+
+The directive stands in for the 2018 public-charge announcement: a publicly
+announced rule that raises the perceived immigration risk of using a benefit.
+The model's avoidance share (experiments/survey.py) is compared with the Urban
+Institute's Well-Being and Basic Needs Survey figures for adults in immigrant
+families, each with a survey tolerance. pyabc's ABC-SMC returns weighted
+particles (the posterior); they are saved with their diagnostics and a
+posterior predictive check.
+
+    python -m experiments.calibrate            # full run (~20 min on 2 cores), writes data/posterior/
+    python -m experiments.calibrate --tiny     # CI size (about a minute), writes outputs/calibration/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.survey import net_avoidance, track
+from sim.config import Config, default_config
+from sim.paths import ROOT
+from sim.posterior import WEIGHT, apply_parameters
+from sim.simulate import firewall_counterpart
+
+POLICY = "appointment_disclosure"
+START = 8  # the directive's week in conf/policy (policy.start_week)
+SURVEY_2018 = START + 40  # December 2018, about 40 weeks after the rule became news
+SURVEY_2020 = SURVEY_2018 + 104  # December 2020, two years later
+WINDOW_2018 = (START, SURVEY_2018)  # since the announcement
+WINDOW_2020 = (SURVEY_2020 - 52, SURVEY_2020)  # the survey's past twelve months
+WEEKS = SURVEY_2020
+
+
+@dataclass(frozen=True)
+class Target:
+    """One published figure, its model counterpart and the tolerance kept in the fit."""
+
+    value: float
+    sd: float
+    family: str
+    window: tuple[int, int]
+    source: str
+
+
+TARGETS: dict[str, Target] = {
+    "avoid_2018": Target(
+        0.137, 0.02, "immigrant", WINDOW_2018, "Bernstein, Gonzalez, Karpman, Zuckerman (2019), WBNS Dec 2018"
+    ),
+    "avoid_2018_children": Target(
+        0.174, 0.025, "immigrant_with_children", WINDOW_2018, "Bernstein et al. (2019), families with children"
+    ),
+    "avoid_2018_no_children": Target(
+        0.089, 0.025, "immigrant_without_children", WINDOW_2018, "Bernstein et al. (2019), families without children"
+    ),
+    "avoid_2020_proof": Target(
+        0.113, 0.03, "immigrant", WINDOW_2020, "Urban Institute (2021), avoided when asked for an SSN or other proof"
+    ),
+}
+
+# Fitted parameters: config path -> uniform prior over the range in docs/ODD.md, section 9.
+PRIORS: dict[str, tuple[float, float]] = {
+    "behavior.loss_scale": (0.4, 2.5),  # x every noncitizen loss: inside each status's range in docs/ODD.md 9.5
+    "behavior.w_news": (0.0, 5.0),
+    "behavior.memory": (0.90, 0.995),
+    "behavior.rumour": (0.0, 0.5),
+    "behavior.news_reach_mean": (0.05, 0.7),
+    "behavior.tie_loss": (0.0, 20.0),
+}
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much to compute: full run or CI's tiny one."""
+
+    n_people: int
+    population_size: int
+    max_populations: int
+    max_simulations: int
+    min_epsilon: float
+    n_procs: int
+    predictive_draws: int
+
+
+FULL = Size(
+    n_people=10_000,
+    population_size=80,
+    max_populations=6,
+    max_simulations=640,
+    min_epsilon=0.8,
+    n_procs=2,
+    predictive_draws=40,
+)
+TINY = Size(
+    n_people=2_000,
+    population_size=8,
+    max_populations=2,
+    max_simulations=40,
+    min_epsilon=0.8,
+    n_procs=1,
+    predictive_draws=4,
+)
+
+
+def short(path: str) -> str:
+    """pyabc's parameter name for a config path (`behavior.w_news` -> `w_news`)."""
+    return path.split(".")[-1]
+
+
+def calibration_config(params: dict[str, float], seed: int, n_people: int) -> Config:
+    """The directive at calibration size with `params` (keyed by config path) applied."""
+    cfg = apply_parameters(_base_config(n_people), params)
+    cfg.seed = seed
+    return cfg
+
+
+@lru_cache(maxsize=4)
+def _base_config(n_people: int) -> Config:
+    """Composed once per process: Hydra's compose costs more than a small run's week."""
+    return default_config(POLICY, **{"population.n_people": n_people, "weeks": WEEKS})
+
+
+def survey_statistics(params: dict[str, float], seed: int, n_people: int) -> dict[str, float]:
+    """The model's answer to each target's question, net of the firewall run on the same seed."""
+    cfg = calibration_config(params, seed, n_people)
+    rec, base = track(cfg), track(firewall_counterpart(cfg))
+    return {name: net_avoidance(rec, base, t.family, *t.window) for name, t in TARGETS.items()}
+
+
+def distance(x: dict[str, float], x0: dict[str, float]) -> float:
+    """Root mean square of the misfits in units of each target's survey tolerance."""
+    z = [((x[k] - x0[k]) / TARGETS[k].sd) ** 2 for k in TARGETS]
+    return float(np.sqrt(np.mean(z)))
+
+
+class _Model:
+    """pyabc's model: a picklable callable drawing a fresh seed per evaluation."""
+
+    def __init__(self, n_people: int) -> None:
+        self.n_people = n_people
+
+    def __call__(self, par: dict[str, float]) -> dict[str, float]:
+        seed = int(np.random.randint(0, 2**31 - 1))
+        params = {path: float(par[short(path)]) for path in PRIORS}
+        return survey_statistics(params, seed, self.n_people)
+
+
+def run_abc(size: Size, db: Path, seed: int = 0):
+    """ABC-SMC from uniform priors; returns pyabc's History."""
+    import pyabc
+
+    np.random.seed(seed)
+    prior = pyabc.Distribution(**{short(p): pyabc.RV("uniform", lo, hi - lo) for p, (lo, hi) in PRIORS.items()})
+    if size.n_procs > 1:
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=size.n_procs)
+    else:
+        sampler = pyabc.sampler.SingleCoreSampler()
+    abc = pyabc.ABCSMC(_Model(size.n_people), prior, distance, population_size=size.population_size, sampler=sampler)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    abc.new(f"sqlite:///{db}", {k: t.value for k, t in TARGETS.items()})
+    return abc.run(
+        minimum_epsilon=size.min_epsilon,
+        max_nr_populations=size.max_populations,
+        max_total_nr_simulations=size.max_simulations,
+    )
+
+
+def posterior_frame(history) -> pd.DataFrame:
+    """The last generation's particles, columns named by config path, plus normalised weights."""
+    df, w = history.get_distribution(m=0, t=history.max_t)
+    out = pd.DataFrame({p: df[short(p)].to_numpy() for p in PRIORS})
+    out[WEIGHT] = np.asarray(w) / np.sum(w)
+    return out
+
+
+def generation_diagnostics(history) -> list[dict[str, Any]]:
+    """Per generation: epsilon, simulations, acceptance rate and effective sample size."""
+    from pyabc.weighted_statistics import effective_sample_size
+
+    pops = history.get_all_populations()
+    rows = []
+    for _, r in pops[pops["t"] >= 0].iterrows():
+        _, w = history.get_distribution(m=0, t=int(r["t"]))
+        rows.append(
+            {
+                "generation": int(r["t"]),
+                "epsilon": float(r["epsilon"]),
+                "simulations": int(r["samples"]),
+                "particles": int(r["particles"]),
+                "acceptance_rate": float(r["particles"] / r["samples"]) if r["samples"] else None,
+                "ess": float(effective_sample_size(np.asarray(w))),
+            }
+        )
+    return rows
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order]) / np.sum(weights)
+    return [float(values[order][min(np.searchsorted(cum, q), len(values) - 1)]) for q in qs]
+
+
+def posterior_summary(post: pd.DataFrame) -> pd.DataFrame:
+    """Median and 90% interval of each parameter, with its prior range."""
+    w = post[WEIGHT].to_numpy()
+    rows = []
+    for p, (lo, hi) in PRIORS.items():
+        q05, q50, q95 = weighted_quantiles(post[p].to_numpy(), w, (0.05, 0.5, 0.95))
+        rows.append({"parameter": p, "median": q50, "lo": q05, "hi": q95, "prior_lo": lo, "prior_hi": hi})
+    return pd.DataFrame(rows)
+
+
+def predictive_check(post: pd.DataFrame, size: Size, seed: int = 10_000) -> pd.DataFrame:
+    """Fresh seeds, parameters drawn from the posterior: the model's targets beside the survey's."""
+    from joblib import Parallel, delayed
+
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(post), size=size.predictive_draws, p=post[WEIGHT].to_numpy())
+    draws = [{p: float(post[p].iloc[r]) for p in PRIORS} for r in rows]
+    stats = Parallel(n_jobs=size.n_procs)(
+        delayed(survey_statistics)(d, seed + i, size.n_people) for i, d in enumerate(draws)
+    )
+    sims = pd.DataFrame(stats)
+    out = []
+    for name, t in TARGETS.items():
+        v = sims[name].to_numpy()
+        lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
+        out.append(
+            {
+                "target": name,
+                "survey": t.value,
+                "survey_sd": t.sd,
+                "model_median": float(med),
+                "model_lo": float(lo),
+                "model_hi": float(hi),
+                "z": float((med - t.value) / t.sd),
+                "survey_in_interval": bool(lo <= t.value <= hi),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None) -> dict[str, Any]:
+    """Run ABC-SMC, then write the posterior, its diagnostics, the predictive check and figures."""
+    from analysis.calibration import posterior_figure, predictive_figure, save_figure
+
+    start = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    history = run_abc(size, out_dir / "abc.db")
+    post = posterior_frame(history)
+    gens = generation_diagnostics(history)
+    abc_s = time.perf_counter() - start
+    check = predictive_check(post, size)
+    summary = posterior_summary(post)
+    diagnostics = {
+        "method": "ABC-SMC (pyabc 0.13), uniform priors, adaptive epsilon, distance = RMS of z-scores",
+        "size": size.__dict__,
+        "targets": {k: {**t.__dict__, "window": list(t.window)} for k, t in TARGETS.items()},
+        "generations": gens,
+        "final": {
+            "epsilon": gens[-1]["epsilon"],
+            "acceptance_rate": gens[-1]["acceptance_rate"],
+            "ess": gens[-1]["ess"],
+            "total_simulations": int(sum(g["simulations"] for g in gens)),
+        },
+        "posterior_summary": summary.to_dict(orient="records"),
+        "predictive_check": check.to_dict(orient="records"),
+        "wall_s": {"abc": round(abc_s, 1), "total": round(time.perf_counter() - start, 1)},
+    }
+    for d in {out_dir, posterior_dir} - {None}:
+        d.mkdir(parents=True, exist_ok=True)
+        post.to_csv(d / "posterior.csv", index=False)
+        (d / "diagnostics.json").write_text(json.dumps(diagnostics, indent=2) + "\n")
+    save_figure(posterior_figure(post, PRIORS), out_dir / "posterior")
+    save_figure(predictive_figure(check), out_dir / "predictive_check")
+    return diagnostics
+
+
+def _report(diag: dict[str, Any]) -> str:
+    lines = ["Posterior (median [90% interval]):"]
+    for r in diag["posterior_summary"]:
+        lines.append(f"  {r['parameter']:<28} {r['median']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]")
+    lines.append("Posterior predictive check (model median [90%] vs survey):")
+    for r in diag["predictive_check"]:
+        lines.append(
+            f"  {r['target']:<24} {r['model_median']:.3f} [{r['model_lo']:.3f}, {r['model_hi']:.3f}]"
+            f"  survey {r['survey']:.3f} +/- {r['survey_sd']:.3f}"
+        )
+    f = diag["final"]
+    lines.append(
+        f"Final epsilon {f['epsilon']:.3f}, acceptance {f['acceptance_rate']:.3f}, ESS {f['ess']:.1f},"
+        f" simulations {f['total_simulations']}"
+    )
+    return "\n".join(lines)
+
+
+def tiny_requested(argv_tiny: bool) -> bool:
+    return argv_tiny or os.environ.get("UPTAKE_TINY", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tiny", action="store_true", help="CI size; does not touch data/posterior/")
+    parser.add_argument("--out", type=Path, default=None, help="output folder")
+    args = parser.parse_args(argv)
+    tiny = tiny_requested(args.tiny)
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+    out = args.out or ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp)
+    diag = calibrate(TINY if tiny else FULL, out, None if tiny else ROOT / "data" / "posterior")
+    print(_report(diag))
+    print(f"\nOutputs: {out}")
+    return out
+
+
+if __name__ == "__main__":
+    main()

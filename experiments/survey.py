@@ -1,0 +1,110 @@
+"""The survey's question asked of the model: which immigrant families avoided a benefit.
+
+Mapping (docs/ODD.md, "Calibration"): a family avoided a benefit in a window
+when its decision maker missed at least one in-person appointment that fell
+due for any member (a review, a service, or a return after suspension) in
+that window. The share among a set of families is taken net of the firewall
+counterpart run on the same seed, so only avoidance the policy caused counts
+("for fear of ..."), not misses the model has without it.
+
+`track` runs a model week by week and keeps what these measures need: each
+household's misses per week, appointments due and missed by region, and
+receiving and eligible counts by region and citizenship.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import STATUSES, Config
+from sim.model import OUTCOME_MISSED, OUTCOME_NONE, UptakeModel
+from sim.population import CITIZEN, CITIZEN_ONLY, Population
+
+LPR_LIKE = tuple(STATUSES.index(s) for s in ("lpr", "refugee"))
+NONPERMANENT = tuple(STATUSES.index(s) for s in ("student", "worker", "undocumented"))
+
+
+@dataclass
+class Record:
+    """What one run leaves for the survey measures."""
+
+    missed: np.ndarray  # bool [weeks, households]: the decider missed an appointment that week
+    due_region: np.ndarray  # int [weeks, regions]: in-person or remote appointments due
+    missed_region: np.ndarray  # int [weeks, regions]
+    receiving: np.ndarray  # int [weeks, regions, 2]: receiving, by citizen (0) / noncitizen (1)
+    eligible: np.ndarray  # int [weeks, regions, 2]
+    families: dict[str, np.ndarray]  # bool [households] per family type
+
+
+def family_types(pop: Population) -> dict[str, np.ndarray]:
+    """Household masks defined from the statuses of the members, as in the survey's family types."""
+    h = pop.n_households
+
+    def any_member(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(pop.household[mask], minlength=h) > 0
+
+    citizen = any_member(pop.status == CITIZEN)
+    lpr = any_member(np.isin(pop.status, LPR_LIKE))
+    nonpermanent = any_member(np.isin(pop.status, NONPERMANENT))
+    immigrant = pop.hh_type != CITIZEN_ONLY
+    children = any_member(pop.is_child)
+    return {
+        "immigrant": immigrant,
+        "immigrant_with_children": immigrant & children,
+        "immigrant_without_children": immigrant & ~children,
+        "all_citizen": ~lpr & ~nonpermanent,
+        "lpr_citizen": citizen & lpr & ~nonpermanent,
+        "mixed_status": citizen & nonpermanent,
+    }
+
+
+def track(cfg: Config) -> Record:
+    """Run `cfg` to its horizon, keeping the weekly record the survey measures read."""
+    m = UptakeModel(cfg)
+    pop = m.pop
+    weeks, h, n_regions = cfg.weeks, pop.n_households, cfg.population.n_regions
+    region = m.person_region.astype(np.int64)
+    cell = region * 2 + pop.noncitizen.astype(np.int64)
+    rec = Record(
+        missed=np.zeros((weeks, h), dtype=bool),
+        due_region=np.zeros((weeks, n_regions), dtype=np.int64),
+        missed_region=np.zeros((weeks, n_regions), dtype=np.int64),
+        receiving=np.zeros((weeks, n_regions, 2), dtype=np.int64),
+        eligible=np.zeros((weeks, n_regions, 2), dtype=np.int64),
+        families=family_types(pop),
+    )
+    for w in range(weeks):
+        m.step()
+        out = m.people.outcome
+        miss = out == OUTCOME_MISSED
+        rec.missed[w] = np.bincount(pop.household[miss], minlength=h) > 0
+        rec.due_region[w] = np.bincount(region[out != OUTCOME_NONE], minlength=n_regions)
+        rec.missed_region[w] = np.bincount(region[miss], minlength=n_regions)
+        eligible = pop.eligible_ever & (pop.arrival_week <= w)
+        rec.receiving[w] = np.bincount(cell[m.people.receiving], minlength=2 * n_regions).reshape(n_regions, 2)
+        rec.eligible[w] = np.bincount(cell[eligible], minlength=2 * n_regions).reshape(n_regions, 2)
+    return rec
+
+
+def avoided_share(rec: Record, family: str, start: int, end: int) -> float:
+    """Share of `family` households whose decider missed an appointment in weeks [start, end)."""
+    mask = rec.families[family]
+    if not mask.any():
+        return float("nan")
+    return float(rec.missed[start:end, mask].any(axis=0).mean())
+
+
+def net_avoidance(rec: Record, base: Record, family: str, start: int, end: int) -> float:
+    """Avoidance the policy caused: the run's share minus its firewall counterpart's (same seed)."""
+    return avoided_share(rec, family, start, end) - avoided_share(base, family, start, end)
+
+
+def uptake(rec: Record, weeks: slice, regions: np.ndarray | None = None, noncitizen: bool | None = None) -> float:
+    """Receiving over eligible, summed over the chosen weeks, regions and citizenship."""
+    sel_r = slice(None) if regions is None else regions
+    sel_c = slice(None) if noncitizen is None else int(noncitizen)
+    num = rec.receiving[weeks][:, sel_r][..., sel_c].sum()
+    den = rec.eligible[weeks][:, sel_r][..., sel_c].sum()
+    return float(num / den) if den else float("nan")

@@ -1,0 +1,88 @@
+"""Parameters drawn from a calibrated posterior, one draw per seed.
+
+The calibration (experiments/calibrate.py) saves weighted particles as a CSV:
+one column per fitted parameter, named by its config path (`behavior.w_news`),
+plus `weight`. `behavior.loss_scale` is not a config field: it multiplies the
+expected loss of every noncitizen status. A run with `behavior.posterior_file`
+set draws one particle from the `posterior` stream of its seed, so seeds
+sample parameter uncertainty and chance together, reproducibly.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.config import STATUSES, Config
+from sim.paths import ROOT
+from sim.rng import Streams
+
+WEIGHT = "weight"
+LOSS_SCALE = "behavior.loss_scale"
+DEFAULT_POSTERIOR = "data/posterior/posterior.csv"
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A relative path is taken from the project root, so runs from any folder find the file."""
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+@lru_cache(maxsize=8)
+def _read(path: str) -> pd.DataFrame:
+    return pd.read_csv(path)
+
+
+def load_posterior(path: str | Path) -> pd.DataFrame:
+    """Weighted particles: parameter columns and normalised `weight`."""
+    df = _read(str(resolve_path(path))).copy()
+    if WEIGHT not in df.columns:
+        df[WEIGHT] = 1.0
+    w = df[WEIGHT].to_numpy(dtype=float)
+    if len(df) == 0 or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"{path}: needs at least one particle and non-negative weights")
+    df[WEIGHT] = w / w.sum()
+    return df
+
+
+def parameter_names(posterior: pd.DataFrame) -> list[str]:
+    return [c for c in posterior.columns if c != WEIGHT]
+
+
+def draw(posterior: pd.DataFrame, seed: int) -> dict[str, float]:
+    """One particle, chosen by weight with the seed's `posterior` stream."""
+    u = Streams(seed)["posterior"].random()
+    row = min(int(np.searchsorted(np.cumsum(posterior[WEIGHT].to_numpy()), u, side="right")), len(posterior) - 1)
+    return {name: float(posterior[name].iloc[row]) for name in parameter_names(posterior)}
+
+
+def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
+    """A copy of cfg with each dotted config path set; `behavior.loss_scale` scales noncitizen losses."""
+    out = copy.deepcopy(cfg)
+    for name, value in params.items():
+        if name == LOSS_SCALE:
+            out.behavior.loss = {s: v * value if s != STATUSES[0] else v for s, v in out.behavior.loss.items()}
+            continue
+        *parents, leaf = name.split(".")
+        node = out
+        for part in parents:
+            node = getattr(node, part)
+        if not hasattr(node, leaf):
+            raise KeyError(f"{name}: not a config field")
+        old = getattr(node, leaf)
+        setattr(node, leaf, type(old)(round(value)) if isinstance(old, int) else float(value))
+    return out
+
+
+def apply_posterior(cfg: Config) -> tuple[Config, dict[str, float]]:
+    """cfg with its seed's posterior draw applied (unchanged when no posterior file is set)."""
+    if not cfg.behavior.posterior_file:
+        return cfg, {}
+    params = draw(load_posterior(cfg.behavior.posterior_file), cfg.seed)
+    out = apply_parameters(cfg, params)
+    out.behavior.posterior_file = ""
+    return out, params
