@@ -236,6 +236,8 @@ def to_config(cfg: DictConfig | Config) -> Config:
     if isinstance(cfg, Config):
         return cfg
     schema = OmegaConf.structured(Config)
+    if isinstance(cfg, DictConfig):  # as plain data, a key added with `+` that the schema lacks is an error
+        cfg = OmegaConf.to_container(cfg, resolve=True)
     merged = OmegaConf.merge(schema, cfg)
     return OmegaConf.to_object(merged)
 
@@ -275,9 +277,26 @@ def _nonneg(name: str, value: Any) -> None:
     _check(_finite(value) and value >= 0, name, value, "must be a finite number >= 0")
 
 
-def _positive_int(name: str, value: Any) -> None:
+def _positive_int(name: str, value: Any, hi: int | None = None) -> None:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
     _check(ok, name, value, "must be an integer >= 1")
+    if hi is not None:
+        _check(value <= hi, name, value, f"must be an integer in [1, {hi}]")
+
+
+def _bool(name: str, value: Any) -> None:
+    _check(isinstance(value, bool), name, value, "must be true or false")
+
+
+# Upper bounds keep every index within the array types the model stores
+# (int16 regions, int32 people and weeks, int8 miss counters) and keep a typo
+# such as weeks=15600 from running for days instead of failing at once.
+MAX_PEOPLE = 400_000_000
+MAX_WEEKS = 5_200  # a century of weekly steps
+MAX_REGIONS = 10_000
+MAX_OFFICES_PER_REGION = 1_000
+MAX_COMMUNITIES = 1_000_000
+MAX_MISSES = 100
 
 
 def _keys(name: str, mapping: dict, allowed: tuple[str, ...]) -> None:
@@ -319,8 +338,11 @@ def _regions(name: str, regions: list[int], n_regions: int) -> None:
 def validate(cfg: Config) -> Config:
     """Check ranges and cross-field rules; return cfg or raise ConfigError."""
     _check(cfg.engine in ENGINES, "engine", cfg.engine, f"allowed: {', '.join(ENGINES)}")
-    _positive_int("weeks", cfg.weeks)
-    _check(isinstance(cfg.seed, int) and cfg.seed >= 0, "seed", cfg.seed, "must be an integer >= 0")
+    _positive_int("weeks", cfg.weeks, MAX_WEEKS)
+    seed_ok = isinstance(cfg.seed, int) and not isinstance(cfg.seed, bool) and cfg.seed >= 0
+    _check(seed_ok, "seed", cfg.seed, "must be an integer >= 0")
+    _bool("paired", cfg.paired)
+    _bool("progress", cfg.progress)
     _validate_population(cfg.population)
     _validate_network(cfg.network)
     _validate_enforcement(cfg.enforcement, cfg.weeks, cfg.population.n_regions)
@@ -330,8 +352,14 @@ def validate(cfg: Config) -> Config:
 
 
 def _validate_population(p: PopulationConfig) -> None:
-    for name in ("n_people", "n_regions", "offices_per_region", "n_communities"):
-        _positive_int(f"population.{name}", getattr(p, name))
+    sizes = {
+        "n_people": MAX_PEOPLE,
+        "n_regions": MAX_REGIONS,
+        "offices_per_region": MAX_OFFICES_PER_REGION,
+        "n_communities": MAX_COMMUNITIES,
+    }
+    for name, hi in sizes.items():
+        _positive_int(f"population.{name}", getattr(p, name), hi)
     for name in ("immigrant_community_share", "child_share", "hearing_need_share", "new_applicant_share"):
         _prob(f"population.{name}", getattr(p, name))
     _check(
@@ -340,7 +368,7 @@ def _validate_population(p: PopulationConfig) -> None:
         p.mean_household_size,
         "must be in [1, 20]",
     )
-    _nonneg("population.amount_sd", p.amount_sd)
+    _check(_finite(p.amount_sd) and 0 <= p.amount_sd <= 3, "population.amount_sd", p.amount_sd, "must be in [0, 3]")
     _shares("population.household_type_shares", p.household_type_shares, HOUSEHOLD_TYPES)
     _keys("population.decider_status_shares", p.decider_status_shares, HOUSEHOLD_TYPES)
     for hh, shares in p.decider_status_shares.items():
@@ -356,7 +384,8 @@ def _validate_population(p: PopulationConfig) -> None:
         _probs(f"population.{name}", getattr(p, name), STATUSES)
     for s in STATUSES:
         total = p.adult_ssi_share[s] + p.adult_rsdi_share[s]
-        _check(total <= 1.0, f"population.adult_ssi_share.{s}", total, "SSI plus RSDI shares must not exceed 1")
+        name = f"population.adult_ssi_share.{s} + population.adult_rsdi_share.{s}"
+        _check(total <= 1.0, name, total, "SSI plus RSDI shares must not exceed 1")
     _keys("population.monthly_amount", p.monthly_amount, PROGRAMS[1:])
     for key, value in p.monthly_amount.items():
         _nonneg(f"population.monthly_amount.{key}", value)
@@ -441,7 +470,7 @@ def _validate_behavior(b: BehaviorConfig) -> None:
         "eligibility_period_weeks",
         "child_review_period_weeks",
     ):
-        _positive_int(f"behavior.{name}", getattr(b, name))
+        _positive_int(f"behavior.{name}", getattr(b, name), MAX_MISSES if name == "misses_to_suspend" else MAX_WEEKS)
 
 
 def _validate_rules(name: str, r: RegimeRules) -> None:
@@ -449,6 +478,8 @@ def _validate_rules(name: str, r: RegimeRules) -> None:
     _prob(f"{name}.formal_request_share", r.formal_request_share)
     _nonneg(f"{name}.news_salience", r.news_salience)
     _check(r.news_salience <= 1.0, f"{name}.news_salience", r.news_salience, "must be in [0, 1]")
+    for flag in ("formal_request_required", "records_kept", "routine"):
+        _bool(f"{name}.{flag}", getattr(r, flag))
 
 
 def _validate_policy(p: PolicyConfig, weeks: int, n_regions: int) -> None:
@@ -464,15 +495,12 @@ def _validate_policy(p: PolicyConfig, weeks: int, n_regions: int) -> None:
             f"must not come before policy.start_week ({p.start_week})",
         )
     _week("policy.outreach_week", p.outreach_week, weeks, optional=True)
-    _positive_int("policy.outreach_weeks", p.outreach_weeks)
+    _positive_int("policy.outreach_weeks", p.outreach_weeks, MAX_WEEKS)
     for name in ("compliance_mean", "outreach_reach", "clinic_disclosure_prob"):
         _prob(f"policy.{name}", getattr(p, name))
-    _check(
-        _finite(p.compliance_sd) and 0 <= p.compliance_sd <= 0.5,
-        "policy.compliance_sd",
-        p.compliance_sd,
-        "must be in [0, 0.5]",
-    )
+    # a positive sd so small that its square underflows would divide by zero when drawing compliance
+    sd_ok = _finite(p.compliance_sd) and (p.compliance_sd == 0 or 1e-6 <= p.compliance_sd <= 0.5)
+    _check(sd_ok, "policy.compliance_sd", p.compliance_sd, "must be 0 or in [1e-6, 0.5]")
     _probs("policy.remote_share", p.remote_share, NEEDS)
     for name in ("regions", "injunction_regions", "outreach_regions"):
         _regions(f"policy.{name}", getattr(p, name), n_regions)

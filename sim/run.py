@@ -16,7 +16,9 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
 
+from sim.callbacks import exit_unwritable
 from sim.config import ConfigError, register_configs, to_config, validate
 from sim.paths import CONF_DIR
 from sim.provenance import config_hash
@@ -34,15 +36,24 @@ def _discard(out_dir: Path) -> None:
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
+def _one_line(err: Exception) -> str:
+    """OmegaConf errors carry the offending key as `full_key`; name it first."""
+    if isinstance(err, OmegaConfBaseException):
+        key = getattr(err, "full_key", None)
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return f"{key}: {first}" if key else first
+    return str(err)
+
+
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> float:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     try:
         config = validate(to_config(cfg))
-    except ConfigError as err:
+    except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
-        print(f"uptake-sim: invalid config: {err}", file=sys.stderr)
+        print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
         sys.exit(2)
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
     done = completed_summary(out_dir, config_hash(config))
@@ -50,7 +61,10 @@ def main(cfg: DictConfig) -> float:
         log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
         return done["metrics"]["uptake_final"]
     result = run_scenario(config)
-    save(result, out_dir)
+    try:
+        save(result, out_dir)
+    except OSError as err:  # full disk, read-only or vanished folder: no summary.json, so the run counts as not done
+        exit_unwritable(out_dir, str(err.strerror or err))
     metrics = result.summary["metrics"]
     if multirun:
         log.info("run %s done: uptake_final=%.4f -> %s", hc.job.num, metrics["uptake_final"], out_dir / SUMMARY)
