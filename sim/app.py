@@ -39,7 +39,7 @@ model_params = {
         "type": "Select",
         "value": "appointment_disclosure",
         "values": list(REGIMES),
-        "label": "Policy regime (data-sharing rules from week 8)",
+        "label": "Policy regime (data-sharing rules)",
     },
     "disclosure_prob": {
         "type": "SliderFloat",
@@ -135,11 +135,13 @@ def status_html(model: ExplorerModel) -> str:
     uptake = h.uptake["policy"]["all"][-1] if h.week else float("nan")
     base = h.uptake["firewall"]["all"][-1] if h.week else float("nan")
     risk = h.risk["policy"]["all"][-1] if h.week else float("nan")
+    base_risk = h.risk["firewall"]["all"][-1] if h.week else float("nan")
     enc = sum(h.encounters["policy"])
     engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
     return (
         f'<div class="explorer-status" data-week="{model.week}" data-uptake="{uptake:.6f}" '
-        f'data-firewall-uptake="{base:.6f}" data-risk="{risk:.6f}" data-encounters="{enc}">'
+        f'data-firewall-uptake="{base:.6f}" data-risk="{risk:.6f}" data-firewall-risk="{base_risk:.6f}" '
+        f'data-encounters="{enc}">'
         f"<b>Week {model.week}</b> of {cfg.weeks} &middot; uptake <b>{_pct(uptake)}</b> "
         f"(firewall run {_pct(base)}) &middot; mean perceived risk <b>{_num(risk)}</b> &middot; "
         f"encounters so far <b>{enc}</b><br>"
@@ -177,7 +179,10 @@ def Summary(model: ExplorerModel) -> None:
     update_counter.get()
     solara.Style(CSS)
     fig, (ax,) = _figure()
-    _plot_series(ax, model, model.history.uptake, "Uptake: share of eligible people receiving", "uptake (0-1)")
+    uptake = model.history.uptake
+    _plot_series(ax, model, uptake, "Uptake: share of eligible people receiving", "uptake (0-1)")
+    lowest = np.nanmin([v for run in RUNS for series in uptake[run].values() for v in series], initial=1.0)
+    ax.set_ylim(min(0.9, lowest - 0.02), 1.01)
     with solara.Column():
         solara.HTML(tag="div", unsafe_innerHTML=status_html(model))
         solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
@@ -204,7 +209,7 @@ def Encounters(model: ExplorerModel) -> None:
     totals = {run: np.cumsum(model.history.encounters[run]) for run in RUNS}
     for run, counts in totals.items():
         ax.step(weeks, counts, where="post", linestyle=RUN_STYLE[run], color="#b2182b", label=f"{run} run")
-    top = max([5, *(int(c[-1]) + 1 for c in totals.values() if len(c))])
+    top = max([5, *(1.1 * c[-1] + 1 for c in totals.values() if len(c))])
     ax.set(title="Enforcement encounters at visits (cumulative)", xlabel="week", ylabel="encounters")
     ax.set(xlim=(0, model.cfg.weeks), ylim=(0, top))
     ax.title.set_fontsize(10)

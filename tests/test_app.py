@@ -1,0 +1,182 @@
+"""The explorer end to end: a real server, driven in headless Chromium through Playwright.
+
+It starts `solara run sim/app.py` on a free port, changes the regime and two
+sliders, rebuilds the model, steps it, and checks that the numbers and the
+plots moved the way the scenario implies, with no error on the page. The
+screenshot goes to reports/explorer.png. Outside CI the test is skipped when
+Chromium is absent; in CI (`CI` set) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT = ROOT / "reports" / "explorer.png"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_S = 180  # the server imports solara, mesa and builds the first model; CI machines are slow
+STEP_WEEKS = 39  # weeks per press of Step (the render interval slider)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's chromium; Playwright's own browser download is not used."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI; .ci/run installs it with apt-get")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(proc: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the explorer server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"the explorer server did not listen on port {port} within {STARTUP_S} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The explorer served on a free local port, as `make app` serves it."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("explorer") / "server.log"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "solara", "run", "sim/app.py", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("w") as out:
+        proc = subprocess.Popen([*cmd, "--no-open", "--production"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        _wait_for_server(proc, port, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _status(page) -> dict[str, float]:
+    """The numbers the page shows for the current week (also kept in the status line's data attributes)."""
+    el = page.locator(".explorer-status")
+    keys = ("week", "uptake", "firewall-uptake", "risk", "firewall-risk", "encounters")
+    return {k: float(el.get_attribute(f"data-{k}")) for k in keys}
+
+
+def _wait_for_week(page, week: int) -> None:
+    page.wait_for_function(
+        f"document.querySelector('.explorer-status')?.dataset.week === '{week}'", timeout=STARTUP_S * 1000
+    )
+
+
+def _set_slider(page, label: str, key: str, presses: int = 1) -> str:
+    """Move a slider by keyboard (as a user can), returning its new value."""
+    slider = page.get_by_role("slider", name=label)
+    slider.focus()
+    for _ in range(presses):
+        slider.press(key)
+    return slider.get_attribute("aria-valuenow")
+
+
+def _assert_no_error(page) -> None:
+    text = page.inner_text("body")
+    for marker in ("Traceback", "error in step", "error in visualization", "Exception"):
+        assert marker not in text, f"the page shows {marker!r}:\n{text[-2000:]}"
+    assert page.locator(".v-alert.error").count() == 0
+
+
+def test_explorer_end_to_end(chromium: str, server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1150})
+            page.goto(server, timeout=STARTUP_S * 1000)
+            page.wait_for_selector(".explorer-status", timeout=STARTUP_S * 1000)
+            assert _status(page)["week"] == 0
+            _assert_no_error(page)
+            # The default model is small enough for Mesa agents; one week of it.
+            assert "3,000 people, Mesa agents engine" in page.locator(".explorer-status").inner_text()
+            page.get_by_role("button", name="Step").click()
+            _wait_for_week(page, 1)
+            assert 0.0 <= _status(page)["uptake"] <= 1.0
+
+            # Every control names its meaning and unit next to it.
+            sidebar = page.locator(".v-navigation-drawer").inner_text()
+            for words in ("Policy regime", "Disclosure probability", "(0-1", "Record-keeping", "Remote-service share",
+                          "ICE presence growth", "per year", "Outreach", "mean degree", "(ties)",
+                          "Population size (people", "Seed"):  # fmt: skip
+                assert words in sidebar
+
+            # The regime, two sliders; sliders stop at their bounds.
+            page.locator(".v-select", has_text="Policy regime").click()
+            page.locator(".v-menu__content .v-list-item", has_text="routine_sharing").click()
+            assert _set_slider(page, "Disclosure probability", "End") == "1"
+            assert _set_slider(page, "Disclosure probability", "ArrowRight", presses=3) == "1"
+            assert _set_slider(page, "Population size", "End") == "100000"
+            assert _set_slider(page, "Render Interval", "ArrowRight", presses=(STEP_WEEKS - 1) // 2) == str(STEP_WEEKS)
+
+            page.get_by_role("button", name="Reset").click()
+            page.wait_for_function(
+                "document.querySelector('.explorer-status')?.textContent.includes('routine_sharing')",
+                timeout=STARTUP_S * 1000,
+            )
+            assert "100,000 people, vectorized engine" in page.locator(".explorer-status").inner_text()
+            assert _status(page)["week"] == 0
+            plots = page.locator(".v-window-item--active img")
+            before = plots.first.screenshot()
+
+            page.get_by_role("button", name="Step").click()
+            _wait_for_week(page, STEP_WEEKS)
+            first = _status(page)
+            page.get_by_role("button", name="Step").click()
+            _wait_for_week(page, 2 * STEP_WEEKS)
+            second = _status(page)
+            page.wait_for_timeout(500)
+            after = plots.first.screenshot()
+
+            assert plots.count() >= 4
+            assert before != after, "the uptake plot did not change after stepping"
+            for s in (first, second):
+                assert 0.0 <= s["uptake"] <= 1.0 and 0.0 <= s["firewall-uptake"] <= 1.0
+            # Routine sharing, disclosed on every request, spreads fear that the firewall run does not have.
+            assert second["risk"] > second["firewall-risk"]
+            assert second["risk"] != first["risk"]
+            assert f"Step: {2 * STEP_WEEKS}" in page.inner_text(".v-navigation-drawer")
+            _assert_no_error(page)
+
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+        finally:
+            browser.close()
