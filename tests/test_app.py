@@ -9,6 +9,7 @@ Chromium is absent; in CI (`CI` set) a missing browser is a failure.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -18,7 +19,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.config import NEEDS, default_config
+from sim.dashboard import AGENT_ENGINE_MAX, RECORDS, ExplorerModel, explorer_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "reports" / "explorer.png"
@@ -34,6 +41,78 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_S = 180  # the server imports solara, mesa and builds the first model; CI machines are slow
 STEP_WEEKS = 39  # weeks per press of Step (the render interval slider)
+
+
+def _control_value(spec: dict) -> st.SearchStrategy:
+    """Any value a control lets a user set: a slider position on its step grid, or a listed choice."""
+    if spec["type"] == "Select":
+        return st.sampled_from(spec["values"])
+    n = round((spec["max"] - spec["min"]) / spec["step"])
+    cast = int if spec["type"] == "SliderInt" else float
+    return st.integers(0, n).map(lambda k: cast(min(spec["min"] + k * spec["step"], spec["max"])))
+
+
+def _controls() -> dict[str, dict]:
+    from sim.app import model_params
+
+    return {k: v for k, v in model_params.items() if isinstance(v, dict)}
+
+
+@functools.cache
+def _regime_records(policy: str) -> bool:
+    return default_config(policy).policy.rules.records_kept
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None:
+    """Bounded controls cannot build a config that validation rejects, and each lands where it should."""
+    values = {k: data.draw(_control_value(spec), label=k) for k, spec in _controls().items()}
+    cfg = explorer_config(**values)  # validates
+    assert cfg.policy.name == values["policy"]
+    assert cfg.policy.rules.disclosure_prob == pytest.approx(values["disclosure_prob"])
+    assert cfg.enforcement.growth_per_year == pytest.approx(values["presence_growth"])
+    assert cfg.network.mean_degree == pytest.approx(values["mean_degree"])
+    assert (cfg.population.n_people, cfg.seed) == (values["n_people"], values["seed"])
+    assert cfg.engine == ("agents" if values["n_people"] <= AGENT_ENGINE_MAX else "vectorized")
+    assert all(cfg.policy.remote_share[k] >= values["remote_share"] - 1e-12 for k in NEEDS)
+    assert (cfg.policy.outreach_week >= 0) == (values["outreach_reach"] > 0)
+    regime = _regime_records(values["policy"])
+    expected = {"kept": True, "not kept": False}.get(values["records"], regime)
+    assert cfg.policy.rules.records_kept is expected
+
+
+def test_controls_cover_the_levers() -> None:
+    """The page offers every lever the explorer promises, each with bounds or a list of choices."""
+    controls = _controls()
+    levers = {"policy", "disclosure_prob", "records", "remote_share", "presence_growth", "outreach_reach"}
+    assert levers | {"mean_degree", "n_people", "seed"} <= set(controls)
+    assert len(controls["policy"]["values"]) == 6 and controls["records"]["values"] == list(RECORDS)
+    for spec in controls.values():
+        assert spec["type"] == "Select" or spec["min"] <= spec["value"] <= spec["max"]
+
+
+def test_firewall_scenario_matches_its_counterpart_week_by_week() -> None:
+    """Same seed, same rules: the scenario and its paired firewall run cannot drift apart (common random numbers)."""
+    model = ExplorerModel(policy="firewall", disclosure_prob=1.0, n_people=800, weeks=20)
+    for _ in range(20):
+        model.step()
+    h = model.history
+    assert h.week == list(range(1, 21)) and model.steps == 20 and not model.running
+    for series in (h.uptake, h.risk, h.trust):
+        for group, values in series["policy"].items():
+            np.testing.assert_array_equal(values, series["firewall"][group])
+    assert h.encounters["policy"] == h.encounters["firewall"]
+
+
+def test_disclosure_raises_fear_above_the_firewall_run() -> None:
+    """Routine sharing with every request answered: the scenario's households grow more afraid than the firewall's."""
+    model = ExplorerModel(policy="routine_sharing", disclosure_prob=1.0, n_people=800, weeks=40)
+    for _ in range(40):
+        model.step()
+    risk = model.history.risk
+    assert risk["policy"]["all"][-1] > risk["firewall"]["all"][-1]
+    assert len(model.sample.nodes) > 0 and model.sample.edges.max(initial=0) < len(model.sample.nodes)
 
 
 @pytest.fixture(scope="module")
