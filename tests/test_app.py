@@ -9,7 +9,6 @@ Chromium is absent; in CI (`CI` set) a missing browser is a failure.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import socket
@@ -58,11 +57,6 @@ def _controls() -> dict[str, dict]:
     return {k: v for k, v in model_params.items() if isinstance(v, dict)}
 
 
-@functools.cache
-def _regime_records(policy: str) -> bool:
-    return default_config(policy).policy.rules.records_kept
-
-
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None:
@@ -77,9 +71,14 @@ def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None
     assert cfg.engine == ("agents" if values["n_people"] <= AGENT_ENGINE_MAX else "vectorized")
     assert all(cfg.policy.remote_share[k] >= values["remote_share"] - 1e-12 for k in NEEDS)
     assert (cfg.policy.outreach_week >= 0) == (values["outreach_reach"] > 0)
-    regime = _regime_records(values["policy"])
-    expected = {"kept": True, "not kept": False}.get(values["records"], regime)
-    assert cfg.policy.rules.records_kept is expected
+    if values["records"] != RECORDS[0]:
+        assert cfg.policy.rules.records_kept is (values["records"] == "kept")
+
+
+@pytest.mark.parametrize("policy", ["firewall", "appointment_disclosure"])
+def test_record_keeping_follows_the_regime_unless_set(policy: str) -> None:
+    regime = default_config(policy).policy.rules.records_kept
+    assert explorer_config(policy, records=RECORDS[0]).policy.rules.records_kept is regime
 
 
 def test_controls_cover_the_levers() -> None:
