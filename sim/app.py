@@ -21,7 +21,7 @@ from mesa.visualization.utils import update_counter
 from sim.dashboard import AGENT_ENGINE_MAX, GROUPS, OUTREACH_WEEK, RECORDS, REGIMES, RUNS, ExplorerModel
 
 TITLE = "Benefit uptake when appointments are shared with ICE"
-COLOURS = {"mixed-status": "#d95f02", "noncitizen": "#7570b3", "citizen": "#1b9e77", "all": "#333333"}
+COLOURS = {"mixed-status": "#d95f02", "noncitizen": "#7570b3", "citizen": "#1b9e77"}
 RUN_STYLE = {"policy": "-", "firewall": ":"}
 MARKERS = {"mixed-status": "o", "noncitizen": "s", "citizen": "^"}
 RISK_MAX = 0.4  # colour scale top for perceived risk; higher values show in the darkest colour
@@ -132,10 +132,12 @@ def _num(x: float) -> str:
 def status_html(model: ExplorerModel) -> str:
     """One line of headline numbers for the current week, with the values also in data attributes."""
     h, cfg = model.history, model.cfg
-    uptake = h.uptake["policy"]["all"][-1] if h.week else float("nan")
-    base = h.uptake["firewall"]["all"][-1] if h.week else float("nan")
-    risk = h.risk["policy"]["all"][-1] if h.week else float("nan")
-    base_risk = h.risk["firewall"]["all"][-1] if h.week else float("nan")
+
+    def last(series: dict, run: str) -> float:
+        return series[run]["all"][-1] if h.week else float("nan")
+
+    uptake, base = last(h.uptake, "policy"), last(h.uptake, "firewall")
+    risk, base_risk = last(h.risk, "policy"), last(h.risk, "firewall")
     enc = sum(h.encounters["policy"])
     engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
     return (

@@ -129,6 +129,7 @@ def network_sample(
     chosen: list[int] = []
     for g in GROUPS:
         members = np.flatnonzero(masks[g] & (degree > 0))
+        members = members if len(members) else np.flatnonzero(masks[g])  # a network without ties still has nodes
         picks = rng.choice(members, size=min(seeds_per_group, len(members)), replace=False) if len(members) else []
         for h in picks:
             neighbours = net.indices[net.indptr[h] : net.indptr[h + 1]]

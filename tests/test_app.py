@@ -114,6 +114,22 @@ def test_disclosure_raises_fear_above_the_firewall_run() -> None:
     assert len(model.sample.nodes) > 0 and model.sample.edges.max(initial=0) < len(model.sample.nodes)
 
 
+def test_page_components_render_without_a_browser() -> None:
+    """Each view renders before the first step and after some, also for a network without ties."""
+    import solara
+
+    from sim import app
+
+    model = ExplorerModel(mean_degree=0, n_people=500, weeks=10)
+    for steps in (0, 3):
+        for _ in range(steps):
+            model.step()
+        for view in (app.Summary, app.RiskTrust, app.NetworkView, app.Encounters):
+            _, context = solara.render(view(model), handle_error=False)
+            context.close()
+    assert 'data-week="3"' in app.status_html(model)
+
+
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """Debian's chromium; Playwright's own browser download is not used."""
