@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -155,8 +155,8 @@ class _Model:
         return survey_statistics(params, seed, self.n_people)
 
 
-def run_abc(size: Size, db: Path, seed: int = 0):
-    """ABC-SMC from uniform priors; returns pyabc's History."""
+def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False):
+    """ABC-SMC from uniform priors (or resumed from `db`); returns pyabc's History."""
     import pyabc
 
     np.random.seed(seed)
@@ -167,7 +167,10 @@ def run_abc(size: Size, db: Path, seed: int = 0):
         sampler = pyabc.sampler.SingleCoreSampler()
     abc = pyabc.ABCSMC(_Model(size.n_people), prior, distance, population_size=size.population_size, sampler=sampler)
     db.parent.mkdir(parents=True, exist_ok=True)
-    abc.new(f"sqlite:///{db}", {k: t.value for k, t in TARGETS.items()})
+    if resume and db.exists():
+        abc.load(f"sqlite:///{db}", 1)  # continue the stored run from its last generation
+    else:
+        abc.new(f"sqlite:///{db}", {k: t.value for k, t in TARGETS.items()})
     return abc.run(
         minimum_epsilon=size.min_epsilon,
         max_nr_populations=size.max_populations,
@@ -250,13 +253,13 @@ def predictive_check(post: pd.DataFrame, size: Size, seed: int = 10_000) -> pd.D
     return pd.DataFrame(out)
 
 
-def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None) -> dict[str, Any]:
+def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None, resume: bool = False) -> dict[str, Any]:
     """Run ABC-SMC, then write the posterior, its diagnostics, the predictive check and figures."""
     from analysis.calibration import posterior_figure, predictive_figure, save_figure
 
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    history = run_abc(size, out_dir / "abc.db")
+    history = run_abc(size, out_dir / "abc.db", resume=resume)
     post = posterior_frame(history)
     gens = generation_diagnostics(history)
     abc_s = time.perf_counter() - start
@@ -281,7 +284,7 @@ def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None) -> dict[str
         d.mkdir(parents=True, exist_ok=True)
         post.to_csv(d / "posterior.csv", index=False)
         (d / "diagnostics.json").write_text(json.dumps(diagnostics, indent=2) + "\n")
-    save_figure(posterior_figure(post, PRIORS), out_dir / "posterior")
+    save_figure(posterior_figure(post, PRIORS), out_dir / "posterior_marginals")
     save_figure(predictive_figure(check), out_dir / "predictive_check")
     return diagnostics
 
@@ -312,16 +315,24 @@ def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true", help="CI size; does not touch data/posterior/")
     parser.add_argument("--out", type=Path, default=None, help="output folder")
+    parser.add_argument("--resume", action="store_true", help="continue the run stored in OUT/abc.db")
+    parser.add_argument("--generations", type=int, default=None, help="at most this many (more) generations")
     args = parser.parse_args(argv)
     tiny = tiny_requested(args.tiny)
+    size = TINY if tiny else FULL
+    if args.generations is not None:
+        size = replace(size, max_populations=args.generations)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
     out = args.out or ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp)
-    diag = calibrate(TINY if tiny else FULL, out, None if tiny else ROOT / "data" / "posterior")
+    diag = calibrate(size, out, None if tiny else ROOT / "data" / "posterior", resume=args.resume)
     print(_report(diag))
     print(f"\nOutputs: {out}")
     return out
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module, so that parallel workers can unpickle its functions.
+    from experiments.calibrate import main as _main
+
+    _main()

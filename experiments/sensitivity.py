@@ -65,7 +65,7 @@ class Size:
     resamples: int
 
 
-FULL = Size(n_people=10_000, weeks=104, morris_trajectories=6, sobol_top=5, sobol_n=64, n_jobs=2, resamples=500)
+FULL = Size(n_people=10_000, weeks=104, morris_trajectories=5, sobol_top=4, sobol_n=64, n_jobs=2, resamples=500)
 TINY = Size(n_people=1_500, weeks=30, morris_trajectories=2, sobol_top=3, sobol_n=8, n_jobs=1, resamples=50)
 
 
@@ -241,4 +241,7 @@ def main(argv: list[str] | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module, so that parallel workers can unpickle its functions.
+    from experiments.sensitivity import main as _main
+
+    _main()

@@ -192,4 +192,7 @@ def main(argv: list[str] | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the importable module, so that parallel workers can unpickle its functions.
+    from experiments.validation import main as _main
+
+    _main()

@@ -1,0 +1,95 @@
+"""Calibration: the survey mapping, the distance, the saved posterior and a micro ABC-SMC run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments import calibrate as cal
+from experiments.survey import family_types, net_avoidance, track
+from sim.model import UptakeModel
+from sim.paths import ROOT
+from tests.conftest import small_config
+
+POSTERIOR_DIR = ROOT / "data" / "posterior"
+
+
+def test_family_types_partition_the_households() -> None:
+    pop = UptakeModel(small_config(n_people=3000, weeks=10)).pop
+    f = family_types(pop)
+    kinds = f["all_citizen"].astype(int) + f["lpr_citizen"] + f["mixed_status"]
+    assert kinds.max() <= 1  # the three family types never overlap
+    assert not (f["immigrant_with_children"] & f["immigrant_without_children"]).any()
+    assert ((f["immigrant_with_children"] | f["immigrant_without_children"]) == f["immigrant"]).all()
+    assert not (f["all_citizen"] & f["immigrant"]).any()  # families with a noncitizen are not all-citizen
+
+
+def test_avoidance_is_zero_against_itself_and_positive_under_the_directive() -> None:
+    cfg = small_config(n_people=3000, weeks=40, **{"behavior.w_news": 5.0})
+    rec = track(cfg)
+    assert net_avoidance(rec, rec, "immigrant", 8, 40) == 0.0
+    from sim.simulate import firewall_counterpart
+
+    base = track(firewall_counterpart(cfg))
+    assert net_avoidance(rec, base, "immigrant", 8, 40) > 0.0
+    assert net_avoidance(rec, base, "all_citizen", 8, 40) < net_avoidance(rec, base, "immigrant", 8, 40)
+
+
+def test_targets_are_the_published_figures() -> None:
+    assert {k: t.value for k, t in cal.TARGETS.items()} == {
+        "avoid_2018": 0.137,
+        "avoid_2018_children": 0.174,
+        "avoid_2018_no_children": 0.089,
+        "avoid_2020_proof": 0.113,
+    }
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(-0.2, 0.2), st.sampled_from(list(cal.TARGETS)))
+def test_distance_is_the_misfit_in_survey_tolerances(delta: float, key: str) -> None:
+    obs = {k: t.value for k, t in cal.TARGETS.items()}
+    assert cal.distance(obs, obs) == 0.0
+    sim = {**obs, key: obs[key] + delta}
+    expected = abs(delta) / cal.TARGETS[key].sd / np.sqrt(len(obs))
+    assert cal.distance(sim, obs) == pytest.approx(expected)
+
+
+def test_weighted_quantiles_respect_weights() -> None:
+    v = np.array([1.0, 2.0, 3.0])
+    assert cal.weighted_quantiles(v, np.array([0.0, 1.0, 0.0]), (0.05, 0.5, 0.95)) == [2.0, 2.0, 2.0]
+    assert cal.weighted_quantiles(v, np.array([0.9, 0.05, 0.05]), (0.5,)) == [1.0]
+
+
+@pytest.mark.skipif(not (POSTERIOR_DIR / "posterior.csv").exists(), reason="no committed posterior")
+def test_committed_posterior_is_inside_the_priors_with_diagnostics() -> None:
+    post = pd.read_csv(POSTERIOR_DIR / "posterior.csv")
+    assert list(post.columns) == [*cal.PRIORS, "weight"]
+    assert post["weight"].sum() == pytest.approx(1.0) and (post["weight"] >= 0).all()
+    for name, (lo, hi) in cal.PRIORS.items():
+        assert post[name].between(lo, hi).all(), name
+    diag = json.loads((POSTERIOR_DIR / "diagnostics.json").read_text())
+    final = diag["final"]
+    assert 0 < final["acceptance_rate"] <= 1
+    assert 1 <= final["ess"] <= len(post) + 1e-9
+    eps = [g["epsilon"] for g in diag["generations"]]
+    assert eps == sorted(eps, reverse=True)  # ABC-SMC tightens the tolerance each generation
+    assert {r["target"] for r in diag["predictive_check"]} == set(cal.TARGETS)
+
+
+def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> None:
+    size = replace(cal.TINY, n_people=800, population_size=4, max_populations=1, max_simulations=12, predictive_draws=2)
+    diag = cal.calibrate(size, tmp_path, None)
+    post = pd.read_csv(tmp_path / "posterior.csv")
+    assert len(post) == 4 and post["weight"].sum() == pytest.approx(1.0)
+    assert (tmp_path / "abc.db").exists()
+    for stem in ("posterior_marginals", "predictive_check"):
+        for ext in ("png", "pdf", "csv"):
+            assert (tmp_path / f"{stem}.{ext}").stat().st_size > 0
+    summary = pd.DataFrame(diag["posterior_summary"])
+    assert (summary["lo"] <= summary["median"]).all() and (summary["median"] <= summary["hi"]).all()

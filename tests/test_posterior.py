@@ -1,0 +1,83 @@
+"""Drawing parameters from a calibrated posterior: `sim/posterior.py` and `behavior=posterior`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.config import ConfigError, validate
+from sim.posterior import apply_parameters, apply_posterior, draw, load_posterior
+from sim.rng import STREAMS, Streams
+from sim.simulate import run_scenario
+from tests.conftest import small_config
+
+
+def _write(tmp_path, rows: list[dict]) -> str:
+    path = tmp_path / "posterior.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return str(path)
+
+
+def test_posterior_stream_is_last_and_shifts_no_other_stream() -> None:
+    assert STREAMS[-1] == "posterior"
+    seed = 11
+    without = np.random.SeedSequence(seed).spawn(len(STREAMS) - 1)
+    streams = Streams(seed)
+    for name, child in zip(STREAMS[:-1], without, strict=True):
+        expected = np.random.Generator(np.random.PCG64(child)).random(4)
+        np.testing.assert_array_equal(streams[name].random(4), expected)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 4))
+def test_draw_never_picks_a_zero_weight_particle(seed: int, keep: int) -> None:
+    post = pd.DataFrame({"behavior.w_news": np.arange(5.0), "weight": np.eye(5)[keep]})
+    assert draw(post, seed) == {"behavior.w_news": float(keep)}
+
+
+def test_draws_follow_the_weights_and_repeat_per_seed(tmp_path) -> None:
+    post = load_posterior(
+        _write(tmp_path, [{"behavior.memory": 0.95, "weight": 3}, {"behavior.memory": 0.99, "weight": 1}])
+    )
+    assert post["weight"].sum() == pytest.approx(1.0)
+    picks = [draw(post, s)["behavior.memory"] for s in range(2000)]
+    assert np.mean(np.isclose(picks, 0.95)) == pytest.approx(0.75, abs=0.04)
+    assert draw(post, 7) == draw(post, 7)
+
+
+def test_apply_parameters_sets_fields_and_scales_only_noncitizen_losses() -> None:
+    cfg = small_config()
+    before = dict(cfg.behavior.loss)
+    out = apply_parameters(
+        cfg, {"behavior.loss_scale": 2.0, "behavior.w_news": 0.25, "behavior.misses_to_suspend": 2.2}
+    )
+    assert out.behavior.loss["citizen"] == before["citizen"]
+    assert out.behavior.loss["undocumented"] == 2.0 * before["undocumented"]
+    assert out.behavior.w_news == 0.25
+    assert out.behavior.misses_to_suspend == 2 and isinstance(out.behavior.misses_to_suspend, int)
+    assert cfg.behavior.loss == before and cfg.behavior.w_news != 0.25  # the input is left alone
+    with pytest.raises(KeyError):
+        apply_parameters(cfg, {"behavior.no_such_field": 1.0})
+
+
+def test_missing_posterior_file_is_a_config_error() -> None:
+    cfg = small_config()
+    cfg.behavior.posterior_file = "data/posterior/does_not_exist.csv"
+    with pytest.raises(ConfigError, match="behavior.posterior_file"):
+        validate(cfg)
+
+
+def test_run_scenario_applies_the_seed_s_draw_to_both_paired_runs(tmp_path) -> None:
+    path = _write(tmp_path, [{"behavior.w_news": 0.0, "behavior.loss_scale": 1.0, "weight": 1.0}])
+    cfg = small_config(n_people=1200, weeks=30, paired=True)
+    cfg.behavior.posterior_file = path
+    applied, drawn = apply_posterior(cfg)
+    assert drawn == {"behavior.w_news": 0.0, "behavior.loss_scale": 1.0}
+    assert applied.behavior.w_news == 0.0 and applied.behavior.posterior_file == ""
+    res = run_scenario(cfg)
+    assert res.summary["posterior_draw"]["behavior.w_news"] == 0.0
+    plain = small_config(n_people=1200, weeks=30, paired=True, **{"behavior.w_news": 0.0})
+    assert res.summary["metrics"] == run_scenario(plain).summary["metrics"]
