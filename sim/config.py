@@ -266,7 +266,10 @@ def _check(ok: bool, name: str, value: Any, allowed: str) -> None:
 
 
 def _finite(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    """A finite real number; integers beyond 2**53 are refused, as numpy would hold them as Python objects."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    return math.isfinite(x) and (isinstance(x, float) or abs(x) <= 2**53)
 
 
 def _prob(name: str, value: Any) -> None:
