@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 
 from experiments import validation as val
 from experiments.survey import Record
+from sim.paths import ROOT
 
 
 def _record(weeks: int, households: int = 4, regions: int = 2) -> Record:
@@ -57,18 +60,28 @@ def test_jurisdiction_gap_in_percentage_points() -> None:
     assert val.jurisdiction_gap(rec, [0], 2) == pytest.approx(10.0)
 
 
-def test_micro_validation_writes_every_key_with_an_interval(tmp_path) -> None:
+def test_tiny_cli_writes_every_key_with_an_interval_and_prints_where(tmp_path) -> None:
     post = tmp_path / "posterior.csv"
     pd.DataFrame({"behavior.w_news": [1.0, 3.0], "behavior.loss_scale": [1.0, 1.5], "weight": [0.5, 0.5]}).to_csv(
         post, index=False
     )
-    size = replace(val.TINY, n_people=1500, seeds=2)
-    result = val.validate_model(size, str(post), tmp_path)
-    saved = json.loads((tmp_path / "validation.json").read_text())
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.validation", "--posterior", str(post), "--out", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "UPTAKE_TINY": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"Validation: {out / 'validation.json'}" in proc.stdout
+    saved = json.loads((out / "validation.json").read_text())
     assert list(saved) == list(val.KEYS)
     for key, v in saved.items():
         assert set(v) == {"median", "lo", "hi"}, key
-        np.testing.assert_allclose([v[k] for k in v], [result[key][k] for k in v], equal_nan=True)
         if np.isfinite(v["median"]):
             assert v["lo"] <= v["median"] <= v["hi"], key
     assert 0.0 <= saved["avoidance_mixed_status"]["hi"] <= 1.0
+    runs = pd.read_csv(out / "validation_runs.csv")
+    assert len(runs) == val.TINY.seeds and runs["seed"].is_unique
