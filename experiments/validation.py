@@ -65,7 +65,7 @@ class Size:
     n_jobs: int
 
 
-FULL = Size(n_people=20_000, seeds=30, n_jobs=2)
+FULL = Size(n_people=20_000, seeds=40, n_jobs=2)
 TINY = Size(n_people=2_000, seeds=3, n_jobs=1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import ConfigError, validate
-from sim.posterior import apply_parameters, apply_posterior, draw, load_posterior
+from sim.paths import ROOT
+from sim.posterior import DEFAULT_POSTERIOR, apply_parameters, apply_posterior, draw, load_posterior
 from sim.rng import STREAMS, Streams
 from sim.simulate import run_scenario
-from tests.conftest import small_config
+from tests.conftest import run_cli, small_config
 
 
 def _write(tmp_path, rows: list[dict]) -> str:
@@ -81,3 +84,14 @@ def test_run_scenario_applies_the_seed_s_draw_to_both_paired_runs(tmp_path) -> N
     assert res.summary["posterior_draw"]["behavior.w_news"] == 0.0
     plain = small_config(n_people=1200, weeks=30, paired=True, **{"behavior.w_news": 0.0})
     assert res.summary["metrics"] == run_scenario(plain).summary["metrics"]
+
+
+@pytest.mark.skipif(not (ROOT / DEFAULT_POSTERIOR).exists(), reason="no committed posterior")
+def test_cli_behavior_posterior_records_the_draw(tmp_path) -> None:
+    proc = run_cli("behavior=posterior", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path}")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    drawn = summary["posterior_draw"]
+    post = load_posterior(DEFAULT_POSTERIOR)
+    assert drawn["file"] == DEFAULT_POSTERIOR
+    assert {k: v for k, v in drawn.items() if k != "file"} == draw(post, 0)
