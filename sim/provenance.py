@@ -69,10 +69,21 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        _flush(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _flush(tmp: Path) -> None:
+    """Give the file the usual permissions (mkstemp makes it private) and force it to disk before the rename,
+    so that after a power cut the final name never holds an empty or partial file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -188,6 +188,15 @@ def test_run_killed_at_random_points_then_resumed(
     _same_run(ref, out)
 
 
+def test_outputs_have_the_usual_permissions(reference_run: tuple[Path, float]) -> None:
+    """Atomic writes go through a private temporary file; the final files must still be readable by the group."""
+    out, _ = reference_run
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in (TIMESERIES, BASELINE_TIMESERIES, SUMMARY):
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+
+
 @pytest.mark.parametrize("target", [TIMESERIES, BASELINE_TIMESERIES, SUMMARY])
 def test_kill_while_writing_leaves_no_file_that_looks_whole(tmp_path: Path, reference_run, target: str) -> None:
     """SIGKILL halfway through writing a file: the final name never holds the half file; a rerun completes."""
