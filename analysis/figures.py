@@ -34,6 +34,16 @@ def _regimes(values: pd.Series) -> list[str]:
     return sorted(values.unique(), key=lambda v: order.index(v) if v in order else len(order))
 
 
+def uncertainty_note(table: pd.DataFrame) -> str:
+    """What the 95% intervals carry: chance alone, or posterior parameter draws and chance together."""
+    files = table["behavior.posterior_file"] if "behavior.posterior_file" in table else pd.Series(dtype=object)
+    if files.fillna("").astype(str).str.len().gt(0).any():
+        return (
+            "95% intervals across seeds, each with its own calibrated-posterior draw: parameter uncertainty and chance"
+        )
+    return "95% intervals across seeds: chance only, parameters fixed at their defaults"
+
+
 def _band(ax, data: pd.DataFrame, x: str, label: str, color: str, scale: float = 100.0) -> None:
     ax.plot(data[x], scale * data["mean"], color=color, label=label, lw=1.6)
     ax.fill_between(data[x], scale * data["lo"], scale * data["hi"], color=color, alpha=0.2, lw=0)
@@ -54,7 +64,7 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
             _band(ax, rows, "week", REGIME_LABELS.get(regime, regime), PALETTE[i % len(PALETTE)])
         ax.set(title=segment, xlabel="Week", ylabel="Uptake (% of eligible receiving)")
     axes[0].legend(fontsize=7, loc="lower left")
-    fig.suptitle("Benefit uptake over time by data-sharing regime (mean, 95% band across seeds)")
+    fig.suptitle(f"Benefit uptake over time by data-sharing regime\n{uncertainty_note(table)}")
     return attach(fig, data[["segment", "policy", "week", "mean", "lo", "hi", "n"]])
 
 
@@ -88,7 +98,10 @@ def loss_by_group(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y + height * (len(regimes) - 1) / 2, LOSS_SEGMENTS)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.6)
-    ax.set(xlabel="Uptake loss vs firewall, final week (percentage points)", title="Who loses benefits")
+    ax.set(
+        xlabel="Uptake loss vs firewall, final week (percentage points)",
+        title=f"Who loses benefits\n{uncertainty_note(table)}",
+    )
     ax.legend(fontsize=7, loc="lower right")
     return attach(fig, data[["segment", "policy", "mean", "lo", "hi", "n"]])
 

@@ -53,7 +53,14 @@ def _overrides(run_dir: Path) -> dict[str, Any]:
     return params
 
 
-CONFIG_COLUMNS = ("policy.name", "policy.start_week", "policy.injunction_week", "population.n_people", "weeks")
+CONFIG_COLUMNS = (
+    "policy.name",
+    "policy.start_week",
+    "policy.injunction_week",
+    "population.n_people",
+    "weeks",
+    "behavior.posterior_file",
+)
 
 
 def _config_values(run_dir: Path) -> dict[str, Any]:

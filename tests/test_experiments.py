@@ -58,6 +58,6 @@ def test_experiment_end_to_end(name: str, tmp_path: Path) -> None:
 
 
 def test_expected_runs_follows_overrides() -> None:
-    assert expected_runs("policy_comparison", []) == 60
+    assert expected_runs("policy_comparison", []) == 120
     assert expected_runs("policy_comparison", ["seed=range(0,3)"]) == 18
     assert expected_runs("policy_comparison", ["seed=1", "policy=firewall,injunction"]) == 2
