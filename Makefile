@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APP_PORT ?= 8765
 
-.PHONY: install run figures app test lint format clean
+.PHONY: install run figures app test brief bench bench-national lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,23 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2
+
+# The policy brief (notebooks/policy_brief.py) executed into a self-contained HTML report, figures embedded.
+# UPTAKE_NOTEBOOK_SIZE=small make brief: a quick check at a tiny size.
+brief: $(STAMP)
+	mkdir -p reports
+	$(VENV)/bin/jupytext --quiet --to ipynb notebooks/policy_brief.py -o reports/policy_brief.ipynb
+	$(VENV)/bin/jupyter nbconvert --to html --execute --no-input --ExecutePreprocessor.timeout=3600 \
+		--TagRemovePreprocessor.remove_all_outputs_tags=remove_output --output policy_brief reports/policy_brief.ipynb
+	@echo "Brief: reports/policy_brief.html"
+
+# Speed and memory of both engines at 20k, 100k and 1M people (docs/performance.md); best of 3 per size.
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py --cli
+
+# The same plus 10M people (about 2 GB of memory).
+bench-national: $(STAMP)
+	$(PY) benchmarks/bench.py --cli --national
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -70,6 +70,7 @@ class Beneficiary(mesa.Agent):
         self.phase = int(pop.phase[row])
         self.review_need = int(model.review_need[row])
         self.review_period = int(model.review_period[row])
+        self.client = int(model.client_position[row])
         self.members: list[int] = []
         if self.is_decider:
             start = row
@@ -111,15 +112,15 @@ class Beneficiary(mesa.Agent):
 
     # ---- person phases
     def arise_needs(self) -> None:
-        m, r, b = self.model, self.row, self.model.cfg.behavior
-        t, p, u = m.week, m.people, m.draws.needs
+        m, r = self.model, self.row
+        t, p, arrived = m.week, m.people, m.arrivals
         need = NONE
-        if self.needs_ssn and u[2, r] < b.ssn_rate:
+        if arrived.ssn[r]:
             need = SSN
         if p.receiving[r]:
-            if u[0, r] < b.direct_deposit_rate:
+            if arrived.deposit[r]:
                 need = DIRECT_DEPOSIT
-            if self.hearing_need and u[1, r] < b.interpreter_rate:
+            if arrived.interpreter[r]:
                 need = INTERPRETER
             if self.review_need != NONE and (t + self.phase) % self.review_period == 0:
                 need = self.review_need
@@ -137,13 +138,13 @@ class Beneficiary(mesa.Agent):
             return
         need = int(p.pending[r])
         p.need[r] = need
-        if m.draws.remote[r] < m.schedule.remote_share[need]:
+        if m.draws.remote[self.client] < m.schedule.remote_share[need]:
             p.outcome[r] = OUTCOME_REMOTE
             return
         value = b.ssn_value if need == SSN else m.value[r]
         risk = bh.perceived_risk(h.alpha[self.hh], h.beta[self.hh])
         prob = bh.attend_probability(value, m.hassle[need], h.loss[self.hh], risk, b.noise)
-        p.outcome[r] = OUTCOME_ATTENDED if m.draws.decisions[r] < prob else OUTCOME_MISSED
+        p.outcome[r] = OUTCOME_ATTENDED if m.draws.decisions[self.client] < prob else OUTCOME_MISSED
 
     def face_enforcement(self) -> None:
         m, r, p, d = self.model, self.row, self.model.people, self.model.draws
@@ -153,9 +154,10 @@ class Beneficiary(mesa.Agent):
         e, t = m.cfg.enforcement, m.week
         routine = m.schedule.routine[t, self.region]
         p_req = request_probability(e.request_rate, routine, m.presence[t, self.region], m.households.exposure[self.hh])
-        p.requested[r] = d.requests[r] < p_req
-        p.disclosed[r] = p.requested[r] and d.disclosure[r] < m.office_disclosure[self.office]
-        p.encounter[r] = p.disclosed[r] and d.encounters[r] < e.apprehension
+        c = self.client
+        p.requested[r] = d.requests[c] < p_req
+        p.disclosed[r] = p.requested[r] and d.disclosure[c] < m.office_disclosure[self.office]
+        p.encounter[r] = p.disclosed[r] and d.encounters[c] < e.apprehension
 
     def settle(self) -> None:
         m, r, p, b = self.model, self.row, self.model.people, self.model.cfg.behavior
@@ -188,14 +190,14 @@ class Beneficiary(mesa.Agent):
     # ---- household phases (deciders only)
     def visit_clinic(self) -> None:
         m, k, b, h = self.model, self.hh, self.model.cfg.behavior, self.model.households
-        e, u, disc = m.cfg.enforcement, m.draws.clinic, m.schedule.clinic_disclosure
-        h.clinic_need[k] = u[0, k] < b.clinic_rate
+        e, u, disc = m.cfg.enforcement, m.arrivals, m.schedule.clinic_disclosure
+        h.clinic_need[k] = u.clinic[k]
         risk = bh.clinic_risk(bh.perceived_risk(h.alpha[k], h.beta[k]), b.kappa, disc)
         prob = bh.attend_probability(b.clinic_value, b.clinic_hassle, h.loss[k], risk, b.noise)
-        h.clinic_visit[k] = h.clinic_need[k] and u[1, k] < prob
+        h.clinic_visit[k] = h.clinic_need[k] and u.clinic_decision[k] < prob
         p_req = request_probability(e.request_rate, False, m.presence[m.week, self.region], h.exposure[k])
         p_enc = bh.encounter_probability(p_req, disc, e.apprehension)
-        h.clinic_encounter[k] = h.clinic_visit[k] and u[2, k] < p_enc
+        h.clinic_encounter[k] = h.clinic_visit[k] and u.clinic_encounter[k] < p_enc
 
     def tally(self) -> None:
         p, h = self.model.people, self.model.households
@@ -223,9 +225,9 @@ class Beneficiary(mesa.Agent):
         nb_enc = _neighbour_sum(h.own_encounters, self.neighbours)
         nb_safe = _neighbour_sum(h.own_safe, self.neighbours)
         h.neighbour_encounters[k], h.neighbour_safe[k] = nb_enc, nb_safe
-        news = s.news_salience[t, reg] if d.news[0, k] < h.reach[k] else 0.0
-        court = s.court_salience[t, reg] if d.news[1, k] < h.reach[k] else 0.0
-        reassurance = court + (1.0 if d.news[2, k] < s.outreach_reach[t, reg] else 0.0)
+        news = s.news_salience[t, reg] if _heard(d.news, k, h.reach[k]) else 0.0
+        court = s.court_salience[t, reg] if _heard(d.court, k, h.reach[k]) else 0.0
+        reassurance = court + (1.0 if _heard(d.outreach, k, s.outreach_reach[t, reg]) else 0.0)
         h.news[k], h.reassurance[k] = news, reassurance
         alpha, beta = bh.add_evidence(
             h.alpha[k],
@@ -271,6 +273,11 @@ class Beneficiary(mesa.Agent):
         )
 
 
+def _heard(u: np.ndarray | None, k: int, threshold: float) -> bool:
+    """Whether household k heard this news; no draw means nobody could hear it this week."""
+    return u is not None and u[k] < threshold
+
+
 def _neighbour_sum(values: np.ndarray, neighbours: list[int]) -> float:
     total = 0.0
     for j in neighbours:
@@ -278,8 +285,33 @@ def _neighbour_sum(values: np.ndarray, neighbours: list[int]) -> float:
     return total
 
 
+class Arrivals:
+    """This week's sparse draws laid out per person and per household, for agents to read by row."""
+
+    def __init__(self, model: UptakeModel) -> None:
+        d, n, h = model.draws, model.pop.n_people, model.pop.n_households
+        self.ssn, self.deposit, self.interpreter = (_mask(n, ids) for ids in (d.ssn, d.deposit, d.interpreter))
+        self.clinic = _mask(h, d.clinic)
+        self.clinic_decision = _spread(h, d.clinic, d.clinic_decision)
+        self.clinic_encounter = _spread(h, d.clinic, d.clinic_encounter)
+
+
+def _mask(n: int, ids: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[ids] = True
+    return mask
+
+
+def _spread(n: int, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.ones(n, dtype=values.dtype)
+    out[ids] = values
+    return out
+
+
 def create_agents(model: UptakeModel) -> None:
     """One `FieldOffice` per office and one `Beneficiary` per person."""
+    model.client_position = np.full(model.pop.n_people, -1, dtype=np.int64)
+    model.client_position[model.calendar.clients] = np.arange(len(model.calendar.clients))
     for o in range(len(model.schedule.compliance)):
         FieldOffice(model, o)
     for row in range(model.pop.n_people):
@@ -293,6 +325,7 @@ HOUSEHOLD_PHASES = ("visit_clinic", "tally", "gather_evidence", "listen_to_rumou
 
 def agent_step(model: UptakeModel) -> None:
     """The week's phases, each run by every agent (in random order) before the next."""
+    model.arrivals = Arrivals(model)
     model.agents_by_type[FieldOffice].shuffle_do("open_week")
     people = model.agents_by_type[Beneficiary]
     for phase in PERSON_PHASES:

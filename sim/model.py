@@ -11,6 +11,7 @@ so activation order cannot matter and the engines agree.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 
@@ -20,11 +21,12 @@ import numpy as np
 from sim import behavior as bh
 from sim.config import NEEDS, STATUSES, Config
 from sim.enforcement import build_presence, exposure_by_status
+from sim.memory import check_memory
 from sim.network import build_network
 from sim.outcomes import GroupIndex, weekly_outcomes
 from sim.policy import build_schedule
 from sim.population import CHILD, NO_PROGRAM, Population, build_population
-from sim.rng import Streams
+from sim.rng import Streams, bernoulli_indices
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
@@ -74,17 +76,75 @@ class HouseholdState:
 
 
 @dataclass
-class WeekDraws:
-    """Every uniform a week needs, fixed in size whatever the policy."""
+class Calendar:
+    """Who can have business with the agency, and when reviews and new eligibility fall due.
 
-    needs: np.ndarray  # [3, N]: direct deposit, interpreter, SSN
-    remote: np.ndarray  # [N]
-    decisions: np.ndarray  # [N]
-    requests: np.ndarray  # [N]
-    disclosure: np.ndarray  # [N]
-    encounters: np.ndarray  # [N]
-    news: np.ndarray  # [3, H]: disclosure news, court news, outreach
-    clinic: np.ndarray  # [3, H]: need, decision, encounter
+    Precomputed at build so the weekly step touches only the people whose
+    appointments can arise this week, never the whole population.
+    """
+
+    clients: np.ndarray  # int64: people who can ever have an appointment (eligible, or SSN services)
+    ssn_people: np.ndarray  # int64: students and workers
+    eligible_people: np.ndarray  # int64: people with a program
+    hearing_people: np.ndarray  # int64: people who need an interpreter
+    review_people: list[np.ndarray]  # per review period: reviewed people sorted by due week mod period
+    review_bounds: list[np.ndarray]  # per review period: slice bounds of each week mod period
+    review_periods: list[int]
+    arrival_people: np.ndarray  # int64: people whose eligibility begins after week 0, by week
+    arrival_bounds: np.ndarray  # slice bounds of each week
+
+    def reviews(self, week: int) -> np.ndarray:
+        """People whose periodic review falls in `week` (receiving or not)."""
+        parts = [
+            people[bounds[week % period] : bounds[week % period + 1]]
+            for people, bounds, period in zip(self.review_people, self.review_bounds, self.review_periods, strict=True)
+        ]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    def arrivals(self, week: int) -> np.ndarray:
+        """People whose eligibility begins in `week` (> 0)."""
+        if week <= 0 or week + 1 >= len(self.arrival_bounds):
+            return np.empty(0, dtype=np.int64)
+        return self.arrival_people[self.arrival_bounds[week] : self.arrival_bounds[week + 1]]
+
+
+@dataclass
+class WeekDraws:
+    """Every random number a week needs, sized by the population, never by the state or the policy.
+
+    Rare arrivals are drawn as index sets (`bernoulli_indices`); per-visit
+    uniforms cover the calendar's clients; household news is drawn only in
+    weeks where some region has that news (from its own weekly stream, so
+    skipping shifts nothing). Uniforms are float32: they are only compared.
+    """
+
+    ssn: np.ndarray  # int64 people: an SSN service need arises
+    deposit: np.ndarray  # int64 people (eligible): a direct-deposit change
+    interpreter: np.ndarray  # int64 people (hearing need): an interpreter need
+    remote: np.ndarray  # float32 [clients]
+    decisions: np.ndarray  # float32 [clients]
+    requests: np.ndarray  # float32 [clients]
+    disclosure: np.ndarray  # float32 [clients]
+    encounters: np.ndarray  # float32 [clients]
+    news: np.ndarray | None  # float32 [H]: disclosure news; None when no region has any
+    court: np.ndarray | None  # float32 [H]: court news; None when no region has any
+    outreach: np.ndarray | None  # float32 [H]: outreach; None when no region has any
+    clinic: np.ndarray  # int64 households: a clinic need arises
+    clinic_decision: np.ndarray  # float32, one per clinic need
+    clinic_encounter: np.ndarray  # float32, one per clinic need
+
+
+def show_progress(wanted: bool) -> bool:
+    """A progress bar only for an interactive single run: never in CI, sweeps, or without a terminal."""
+    if not wanted or os.environ.get("CI") or not sys.stderr.isatty():
+        return False
+    try:
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.types import RunMode
+
+        return not (HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN)
+    except ImportError:
+        return True
 
 
 class UptakeModel(mesa.Model):
@@ -107,6 +167,7 @@ class UptakeModel(mesa.Model):
 
     def _build(self) -> None:
         cfg, s = self.cfg, self.streams
+        check_memory(cfg)
         pop = build_population(cfg.population, cfg.weeks, s.population)
         self.pop = pop
         self.network = build_network(cfg.network, pop.community, pop.region, s.network)
@@ -129,8 +190,9 @@ class UptakeModel(mesa.Model):
         self.office_disclosure = self.schedule.disclosure[0].copy()
         self.people = self._initial_people(pop)
         self.households = self._initial_households(pop)
-        self.groups = GroupIndex(pop)
         self._static_person_arrays(pop)
+        self.calendar = self._build_calendar(pop)
+        self.groups = GroupIndex(pop, self.calendar.clients)
 
     def _initial_people(self, pop: Population) -> PersonState:
         n = pop.n_people
@@ -196,19 +258,62 @@ class UptakeModel(mesa.Model):
         self.person_region = pop.region[pop.household]
         self.person_office = pop.office[pop.household]
 
+    def _build_calendar(self, pop: Population) -> Calendar:
+        """Index the people who can have appointments, and when reviews and arrivals fall due."""
+        people, bounds, periods = [], [], []
+        reviewed = np.flatnonzero(self.review_need != NONE)
+        for period in np.unique(self.review_period[reviewed]).tolist():
+            members = reviewed[self.review_period[reviewed] == period]
+            offset = (-pop.phase[members].astype(np.int64)) % period
+            order = np.argsort(offset, kind="stable")
+            people.append(members[order])
+            bounds.append(np.searchsorted(offset[order], np.arange(period + 1)))
+            periods.append(int(period))
+        late = np.flatnonzero(pop.eligible_ever & (pop.arrival_week > 0))
+        order = np.argsort(pop.arrival_week[late], kind="stable")
+        late = late[order]
+        return Calendar(
+            clients=np.flatnonzero(pop.eligible_ever | pop.needs_ssn),
+            ssn_people=np.flatnonzero(pop.needs_ssn),
+            eligible_people=np.flatnonzero(pop.eligible_ever),
+            hearing_people=np.flatnonzero(pop.hearing_need),
+            review_people=people,
+            review_bounds=bounds,
+            review_periods=periods,
+            arrival_people=late,
+            arrival_bounds=np.searchsorted(pop.arrival_week[late], np.arange(self.cfg.weeks + 2)),
+        )
+
     # ------------------------------------------------------------ step
 
     def draw_week(self) -> WeekDraws:
-        s, n, h = self.streams, self.pop.n_people, self.pop.n_households
+        s, t, c, b, sched = self.streams, self.week, self.calendar, self.cfg.behavior, self.schedule
+        h, n_clients = self.pop.n_households, len(c.clients)
+        needs = s.week("needs", t)
+
+        def uniforms(name: str, n: int) -> np.ndarray:
+            return s.week(name, t).random(n, dtype=np.float32)
+
+        def news(name: str, salience: np.ndarray) -> np.ndarray | None:
+            return uniforms(name, h) if salience[t].any() else None
+
+        clinic = s.week("clinic", t)
+        clinic_need = bernoulli_indices(clinic, h, b.clinic_rate)
         return WeekDraws(
-            needs=s.needs.random((3, n)),
-            remote=s.remote.random(n),
-            decisions=s.decisions.random(n),
-            requests=s.requests.random(n),
-            disclosure=s.disclosure.random(n),
-            encounters=s.encounters.random(n),
-            news=s.news.random((3, h)),
-            clinic=s.clinic.random((3, h)),
+            ssn=c.ssn_people[bernoulli_indices(needs, len(c.ssn_people), b.ssn_rate)],
+            deposit=c.eligible_people[bernoulli_indices(needs, len(c.eligible_people), b.direct_deposit_rate)],
+            interpreter=c.hearing_people[bernoulli_indices(needs, len(c.hearing_people), b.interpreter_rate)],
+            remote=uniforms("remote", n_clients),
+            decisions=uniforms("decisions", n_clients),
+            requests=uniforms("requests", n_clients),
+            disclosure=uniforms("disclosure", n_clients),
+            encounters=uniforms("encounters", n_clients),
+            news=news("news", sched.news_salience),
+            court=news("court", sched.court_salience),
+            outreach=news("outreach", sched.outreach_reach),
+            clinic=clinic_need,
+            clinic_decision=clinic.random(len(clinic_need), dtype=np.float32),
+            clinic_encounter=clinic.random(len(clinic_need), dtype=np.float32),
         )
 
     def step(self) -> None:
@@ -231,7 +336,7 @@ class UptakeModel(mesa.Model):
 
     def run(self) -> None:
         """Step through the whole horizon, with a progress bar when interactive."""
-        show = self.cfg.progress and sys.stderr.isatty()
+        show = show_progress(self.cfg.progress)
         weeks = range(self.week, self.cfg.weeks)
         if show:
             from tqdm import tqdm

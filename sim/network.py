@@ -15,14 +15,19 @@ import scipy.sparse as sp
 from sim.config import NetworkConfig
 
 
+def _small_keys(key: np.ndarray) -> np.ndarray:
+    """The same keys in the narrowest integer type, so a stable argsort is a linear radix sort."""
+    return key.astype(np.int16) if int(key.max(initial=0)) < np.iinfo(np.int16).max else key
+
+
 def _pick_within(rng: np.random.Generator, key: np.ndarray, sources: np.ndarray) -> np.ndarray:
-    """For each source household, a uniformly random household with the same key."""
-    order = np.argsort(key, kind="stable")
-    sorted_keys = key[order]
-    first = np.searchsorted(sorted_keys, key[sources], side="left")
-    last = np.searchsorted(sorted_keys, key[sources], side="right")
-    offset = (rng.random(len(sources)) * (last - first)).astype(np.int64)
-    return order[first + offset]
+    """For each source household, a uniformly random household with the same key (keys: small ints >= 0)."""
+    order = np.argsort(_small_keys(key), kind="stable")
+    counts = np.bincount(key)
+    starts = np.cumsum(counts) - counts
+    source_key = key[sources]
+    offset = (rng.random(len(sources)) * counts[source_key]).astype(np.int64)
+    return order[starts[source_key] + offset]
 
 
 def build_network(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from sim.config import HOUSEHOLD_TYPES, STATUSES
 from sim.population import CITIZEN, MIXED_STATUS, Population
@@ -41,13 +42,22 @@ FLOAT_COLUMNS = ("paid_usd", "forgone_usd", "risk_mean", "trust_mean")
 
 
 class GroupIndex:
-    """Maps people to the groups present in the population."""
+    """Maps people to the groups present in the population, with what the weekly counts need.
 
-    def __init__(self, pop: Population) -> None:
+    Only the clients (people who can ever have business with the agency) can
+    be eligible, receive, be suspended or have appointments; everyone else
+    contributes only static counts. So weekly counts run over the clients and
+    the week's appointments, and household means over each household's
+    members by group: no weekly pass over every person.
+    """
+
+    def __init__(self, pop: Population, clients: np.ndarray | None = None) -> None:
         hh_type = pop.hh_type[pop.household].astype(np.int64)
         code = (pop.status.astype(np.int64) * len(HOUSEHOLD_TYPES) + hh_type) * 2 + pop.hearing_need
-        present, self.of_person = np.unique(code, return_inverse=True)
-        self.of_person = self.of_person.astype(np.int64)
+        present = np.flatnonzero(np.bincount(code))
+        lookup = np.zeros(int(present[-1]) + 1 if len(present) else 1, dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        self.of_person = lookup[code]
         self.n = len(present)
         self.status = [STATUSES[c // 2 // len(HOUSEHOLD_TYPES)] for c in present]
         self.household_type = [HOUSEHOLD_TYPES[c // 2 % len(HOUSEHOLD_TYPES)] for c in present]
@@ -58,6 +68,18 @@ class GroupIndex:
         ]
         self.of_household = self.of_person[pop.decider]
         self.people = np.bincount(self.of_person, minlength=self.n)
+        if clients is None:
+            clients = np.flatnonzero(pop.eligible_ever | pop.needs_ssn)
+        self.clients = clients
+        self.of_client = self.of_person[clients]
+        self.client_eligible = pop.eligible_ever[clients]
+        self.client_arrival = pop.arrival_week[clients]
+        self.client_weekly_amount = pop.monthly_amount[clients] / WEEKS_PER_MONTH
+        # members of each group in each household, by household (CSC), so a mean over people reads the
+        # household values once, in order
+        ones = np.ones(pop.n_people)
+        self.members = sp.csc_matrix((ones, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
+        self.members.sum_duplicates()
 
     def count(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.of_person[mask], minlength=self.n)
@@ -68,35 +90,52 @@ class GroupIndex:
     def count_households(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.of_household[mask], minlength=self.n)
 
+    def member_total(self, household_values: np.ndarray) -> np.ndarray:
+        """Sum over people of their household's value, by group."""
+        return self.members @ household_values
+
 
 def weekly_outcomes(m: UptakeModel) -> dict[str, np.ndarray]:
     """This week's outcomes, one array over groups per outcome."""
     from sim.model import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
 
-    g, p, pop, h = m.groups, m.people, m.pop, m.households
-    eligible = pop.eligible_ever & (pop.arrival_week <= m.week)
-    weekly_amount = pop.monthly_amount / WEEKS_PER_MONTH
-    hh = pop.household
+    g, p, h = m.groups, m.people, m.households
+    c = g.clients
+    # one cell per group x (receiving, eligible): counts and dollars in two passes over the clients
+    receiving = p.receiving[c]
+    eligible = g.client_eligible & (g.client_arrival <= m.week)
+    cell = g.of_client * 4 + receiving + 2 * eligible
+    people = np.bincount(cell, minlength=4 * g.n).reshape(g.n, 4)
+    usd = np.bincount(cell, weights=g.client_weekly_amount, minlength=4 * g.n).reshape(g.n, 4)
+    outcome = p.outcome[c]
+    sel = np.flatnonzero(outcome != OUTCOME_NONE)
+    due, outcome, group = c[sel], outcome[sel], g.of_client[sel]
+
+    def by_group(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask], minlength=g.n)
+
+    clinic = np.flatnonzero(h.clinic_need)
+    clinic_group = g.of_household[clinic]
     return {
         "people": g.people.copy(),
-        "eligible": g.count(eligible),
-        "receiving": g.count(p.receiving),
-        "suspended": g.count(p.suspended),
-        "due": g.count(p.outcome != OUTCOME_NONE),
-        "remote": g.count(p.outcome == OUTCOME_REMOTE),
-        "attended": g.count(p.outcome == OUTCOME_ATTENDED),
-        "missed": g.count(p.outcome == OUTCOME_MISSED),
-        "requests": g.count(p.requested),
-        "disclosures": g.count(p.disclosed),
-        "encounters": g.count(p.encounter),
-        "ssn_dropped": g.count(p.ssn_dropped),
-        "clinic_needs": g.count_households(h.clinic_need),
-        "clinic_visits": g.count_households(h.clinic_visit),
-        "clinic_encounters": g.count_households(h.clinic_encounter),
-        "paid_usd": g.total(np.where(p.receiving, weekly_amount, 0.0)),
-        "forgone_usd": g.total(np.where(eligible & ~p.receiving, weekly_amount, 0.0)),
-        "risk_mean": g.total(m.risk[hh]) / g.people,
-        "trust_mean": g.total(h.trust[hh]) / g.people,
+        "eligible": people[:, 2] + people[:, 3],
+        "receiving": people[:, 1] + people[:, 3],
+        "suspended": np.bincount(g.of_client[p.suspended[c]], minlength=g.n),
+        "due": np.bincount(group, minlength=g.n),
+        "remote": by_group(outcome == OUTCOME_REMOTE),
+        "attended": by_group(outcome == OUTCOME_ATTENDED),
+        "missed": by_group(outcome == OUTCOME_MISSED),
+        "requests": by_group(p.requested[due]),
+        "disclosures": by_group(p.disclosed[due]),
+        "encounters": by_group(p.encounter[due]),
+        "ssn_dropped": by_group(p.ssn_dropped[due]),
+        "clinic_needs": np.bincount(clinic_group, minlength=g.n),
+        "clinic_visits": np.bincount(clinic_group[h.clinic_visit[clinic]], minlength=g.n),
+        "clinic_encounters": np.bincount(clinic_group[h.clinic_encounter[clinic]], minlength=g.n),
+        "paid_usd": usd[:, 1] + usd[:, 3],
+        "forgone_usd": usd[:, 2],
+        "risk_mean": g.member_total(m.risk) / g.people,
+        "trust_mean": g.member_total(h.trust) / g.people,
     }
 
 

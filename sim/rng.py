@@ -1,13 +1,22 @@
 """Named random streams for common random numbers.
 
-One `SeedSequence(seed)` is spawned into one child per process. Each dynamic
-stream draws a fixed-size array every week whatever the policy, so two runs
-with the same seed and different policies face the same draws: their
-difference is the policy's effect alone, and a change in one process never
-shifts another's numbers.
+One `SeedSequence(seed)` is spawned into one child per process. The static
+processes (population, network, offices) draw once, at build. Each dynamic
+process draws from its own generator per week, `Streams.week(name, t)`,
+seeded by (seed, process, week) alone: two runs with the same seed and
+different policies face the same draws, a change in one process never shifts
+another's numbers, and a week whose draws cannot matter (no news anywhere)
+may skip them without shifting any later week.
+
+Draws are sized by the population, never by the state: uniforms over the
+fixed subset of people who can have business with the agency, and Bernoulli
+arrivals drawn sparsely (`bernoulli_indices`), whose count depends on the
+seed and the population only.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -23,6 +32,8 @@ STREAMS = (
     "encounters",
     "news",
     "clinic",
+    "court",
+    "outreach",
     "posterior",  # last, so adding it shifts no other stream
 )
 
@@ -32,6 +43,7 @@ class Streams:
 
     def __init__(self, seed: int) -> None:
         self.seed = int(seed)
+        self._index = {name: i for i, name in enumerate(STREAMS)}
         children = np.random.SeedSequence(self.seed).spawn(len(STREAMS))
         self._gens = {
             name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(STREAMS, children, strict=True)
@@ -45,3 +57,26 @@ class Streams:
             return self._gens[name]
         except KeyError:
             raise AttributeError(name) from None
+
+    def week(self, name: str, week: int) -> np.random.Generator:
+        """The generator of process `name` in week `week`: independent of every other process and week."""
+        seq = np.random.SeedSequence(self.seed, spawn_key=(self._index[name], int(week)))
+        return np.random.Generator(np.random.PCG64(seq))
+
+
+def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Sorted indices of the successes among `n` independent Bernoulli(p) trials.
+
+    Draws geometric gaps between successes, so the work is proportional to
+    the successes, not to `n`: a rare weekly need costs nothing for the
+    people who do not have it.
+    """
+    if n <= 0 or p <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    chunk = int(n * p + 4.0 * math.sqrt(n * p) + 16)
+    pos = np.cumsum(rng.geometric(p, chunk)) - 1
+    while pos[-1] < n:
+        pos = np.concatenate([pos, pos[-1] + np.cumsum(rng.geometric(p, chunk))])
+    return pos[: np.searchsorted(pos, n)]

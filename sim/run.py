@@ -20,6 +20,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.callbacks import exit_unwritable
 from sim.config import ConfigError, register_configs, to_config, validate
+from sim.memory import check_memory
 from sim.paths import CONF_DIR
 from sim.provenance import config_hash
 from sim.report import format_report
@@ -50,7 +51,7 @@ def main(cfg: DictConfig) -> float:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     try:
-        config = validate(to_config(cfg))
+        config = check_memory(validate(to_config(cfg)))
     except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
         print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
