@@ -36,8 +36,10 @@ test: $(STAMP)
 brief: $(STAMP)
 	mkdir -p reports
 	$(VENV)/bin/jupytext --quiet --to ipynb notebooks/policy_brief.py -o reports/policy_brief.ipynb
-	$(VENV)/bin/jupyter nbconvert --to html --execute --no-input --ExecutePreprocessor.timeout=3600 \
-		--TagRemovePreprocessor.remove_all_outputs_tags=remove_output --output policy_brief reports/policy_brief.ipynb
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 \
+		reports/policy_brief.ipynb
+	$(VENV)/bin/jupyter nbconvert --to html --no-input --TagRemovePreprocessor.remove_all_outputs_tags=remove_output \
+		--output policy_brief reports/policy_brief.ipynb
 	@echo "Brief: reports/policy_brief.html"
 
 # Speed and memory of both engines at 20k, 100k and 1M people (docs/performance.md); best of 3 per size.
