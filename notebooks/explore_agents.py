@@ -167,9 +167,10 @@ fig
 # %%
 counts = own["outcome"].value_counts()
 peak_week = int(track["risk"].idxmax())
+PROGRAM_NAMES = {"ssi": "SSI", "rsdi": "retirement, survivors or disability benefits", "child": "child benefits"}
 child = [m for m in members if m.status == "citizen" and m.program != "none"]
 child_text = (
-    f"Its citizen member on {child[0].program.upper()} is "
+    f"Its citizen member on {PROGRAM_NAMES[child[0].program]} is "
     f"{'still receiving' if child[0].receiving else 'no longer receiving'} the benefit at the end."
     if child
     else "No citizen member of this household draws a benefit."
@@ -198,3 +199,23 @@ types = households.drop_duplicates("hh").set_index("hh")["household_type"]
 share = visits.assign(household_type=visits["hh"].map(types)).groupby("household_type")["outcome"]
 end["appointments missed (%)"] = 100 * share.apply(lambda s: (s == "missed").mean())
 end.round(3)
+
+# %%
+missed_pct = end["appointments missed (%)"].dropna()
+risk = end["mean perceived risk"]
+compare = {"mixed_status", "citizen_only"} <= set(missed_pct.index)
+similar_fear = compare and abs(risk["mixed_status"] - risk["citizen_only"]) < 0.25 * risk["citizen_only"]
+gap = compare and missed_pct["mixed_status"] - missed_pct["citizen_only"] > 10
+Markdown(
+    f"By the end, decision makers in mixed-status households hold a mean perceived risk of "
+    f"{100 * risk['mixed_status']:.1f}%, against {100 * risk['citizen_only']:.1f}% in citizen-only households; "
+    f"{missed_pct['mixed_status']:.0f}% of mixed-status households' appointments were missed, against "
+    f"{missed_pct['citizen_only']:.0f}% of citizen-only households'. "
+    + (
+        "Similar fear, very different behaviour: what an encounter would cost decides who stays away."
+        if similar_fear and gap
+        else ""
+    )
+    if compare
+    else "This small run has too few appointments in one of the household types compared here."
+)
