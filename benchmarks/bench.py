@@ -61,18 +61,19 @@ def child(people: int, engine: str, weeks: int, seed: int) -> dict[str, float]:
         "appointment_disclosure",
         **{"population.n_people": people, "engine": engine, "weeks": weeks, "seed": seed, "progress": False},
     )
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     model = UptakeModel(cfg)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
     df = timeseries_frame(model)
     metrics = run_metrics(df, citizen_children_without_benefit(model))
-    t3 = time.perf_counter()
+    t3, cpu3 = time.perf_counter(), time.process_time()
     return {
         "build_s": t1 - t0,
         "step_s": t2 - t1,
         "total_s": t3 - t0,
+        "cpu_s": cpu3 - cpu0,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "base_mb": base_mb,
         "uptake_final": metrics["uptake_final"],
@@ -107,6 +108,7 @@ def measure_cli(people: int) -> dict[str, float]:
         "build_s": float("nan"),
         "step_s": float("nan"),
         "total_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mb": usage.ru_maxrss / 1024,
         "base_mb": float("nan"),
         "uptake_final": summary["metrics"]["uptake_final"],
@@ -151,7 +153,7 @@ def rows_for(people: int, engine: str, repeats: int, weeks: int, seed: int, hw: 
             }
         )
         print(
-            f"  {people:>11,} {engine:<10} rep {rep}: total {result['total_s']:8.2f} s, "
+            f"  {people:>11,} {engine:<10} rep {rep}: total {result['total_s']:8.2f} s, cpu {result['cpu_s']:8.2f} s, "
             f"peak {result['peak_mb']:8.0f} MB, load {before:.2f}",
             file=sys.stderr,
         )
@@ -170,13 +172,14 @@ def best(rows: list[dict]) -> list[dict]:
 
 def table(rows: list[dict], hw: dict, weeks: int) -> str:
     head = (
-        f"{'people':>11} {'engine':<10} {'build s':>8} {'step s':>8} {'total s':>8} "
+        f"{'people':>11} {'engine':<10} {'build s':>8} {'step s':>8} {'total s':>8} {'CPU s':>8} "
         f"{'person-wk/s':>12} {'peak MB':>8} {'B/person':>9} {'load':>5}"
     )
     lines = [f"# {hw['cpu']}, {hw['cores']} cores, {hw['ram_gb']} GB; {weeks} weeks; best of repeats", head]
     for r in best(rows):
         lines.append(
             f"{r['people']:>11,} {r['engine']:<10} {r['build_s']:>8.2f} {r['step_s']:>8.2f} {r['total_s']:>8.2f} "
+            f"{r['cpu_s']:>8.2f} "
             f"{r['person_weeks_per_s']:>12.3g} {r['peak_mb']:>8.0f} {r['bytes_per_person']:>9.0f} "
             f"{r['load_1min']:>5.2f}"
         )

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sim.config import Config, ConfigError
 
-PERSON_BYTES = 200  # population, state, calendar, outcome index, build temporaries (vectorized)
-TIE_BYTES = 40  # per directed tie between households: CSR entry plus build temporaries
+PERSON_BYTES = 150  # population, state, calendar, outcome index, build temporaries (vectorized)
+TIE_BYTES = 24  # per directed tie between households: CSR entry plus build temporaries
 AGENT_BYTES = 4_000  # per Mesa agent (engine=agents)
 MARGIN = 1.2
 GB = 2**30
