@@ -29,6 +29,12 @@ LOSS_SEGMENTS = (
 )
 
 
+def regime_color(regime: str) -> str:
+    """One colour per regime, the same in every figure."""
+    order = list(REGIME_LABELS)
+    return PALETTE[order.index(regime) % len(PALETTE)] if regime in order else PALETTE[-1]
+
+
 def _regimes(values: pd.Series) -> list[str]:
     order = list(REGIME_LABELS)
     return sorted(values.unique(), key=lambda v: order.index(v) if v in order else len(order))
@@ -57,14 +63,16 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
         up = uptake(policy, ["policy", "run", "week"], segment)
         frames.append(mean_ci(up, ["policy", "week"], "uptake").assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
-    fig, axes = new_figure(len(TIME_PANELS), width=4.2, height=3.6)
+    fig, axes = new_figure(len(TIME_PANELS), width=4.2, height=4.2)
     for ax, segment in zip(axes, TIME_PANELS, strict=True):
-        for i, regime in enumerate(_regimes(data["policy"])):
+        for regime in _regimes(data["policy"]):
             rows = data[(data["segment"] == segment) & (data["policy"] == regime)]
-            _band(ax, rows, "week", REGIME_LABELS.get(regime, regime), PALETTE[i % len(PALETTE)])
+            _band(ax, rows, "week", REGIME_LABELS.get(regime, regime), regime_color(regime))
         ax.set(title=segment, xlabel="Week", ylabel="Uptake (% of eligible receiving)")
-    axes[0].legend(fontsize=7, loc="lower left")
-    fig.suptitle(f"Benefit uptake over time by data-sharing regime\n{uncertainty_note(table)}")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.suptitle(f"Benefit uptake over time by data-sharing regime\n{uncertainty_note(table)}", fontsize=10)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.92))
     return attach(fig, data[["segment", "policy", "week", "mean", "lo", "hi", "n"]])
 
 
@@ -85,13 +93,14 @@ def loss_by_group(table: pd.DataFrame) -> Figure:
     y = np.arange(len(LOSS_SEGMENTS))
     for i, regime in enumerate(regimes):
         rows = data[data["policy"] == regime].set_index("segment").reindex(LOSS_SEGMENTS)
+        rows = rows.fillna({"mean": 0.0, "lo": 0.0, "hi": 0.0})
         err = 100 * np.vstack([rows["mean"] - rows["lo"], rows["hi"] - rows["mean"]])
         ax.barh(
             y + i * height,
             100 * rows["mean"],
             height=height,
             xerr=err,
-            color=PALETTE[i % len(PALETTE)],
+            color=regime_color(regime),
             label=REGIME_LABELS.get(regime, regime),
             error_kw={"lw": 0.8},
         )
@@ -136,6 +145,7 @@ def dose_response(table: pd.DataFrame) -> Figure:
         ax.set(xlabel="P(office discloses | ICE asks)", ylabel="ICE presence at start (0-1)", title=title)
         fig.colorbar(im, ax=ax, shrink=0.85)
     fig.suptitle("Dose-response: disclosure and enforcement presence (mean across seeds)")
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     return attach(fig, data[["metric", x, y, "mean", "lo", "hi", "n"]])
 
 
@@ -168,6 +178,7 @@ def reversal(table: pd.DataFrame) -> Figure:
         title="Longer under the policy, slower recovery?",
     )
     fig.suptitle("Reversal: recovery after a court blocks sharing (mean, 95% interval across seeds)")
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     data = pd.concat([curves, hl], ignore_index=True)
     return attach(fig, data[["kind", key, "week", "weeks_under_policy", "mean", "lo", "hi", "n"]])
 
@@ -198,6 +209,7 @@ def network(table: pd.DataFrame) -> Figure:
         ax.set(xlabel="Mean number of ties per household", ylabel=ylabel, title=title)
     axes[0].legend(fontsize=7)
     fig.suptitle("Network: how ties and homophily spread fear (final week; mean, 95% band)")
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     return attach(fig, data[["metric", deg, hom, "mean", "lo", "hi", "n"]])
 
 

@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> ExperimentResult:
     for p in paths[:2]:
         p.unlink()
     loss = figures.loss_by_group(result.sweep.table).plotted
-    print("\nUptake loss vs firewall, final week (percentage points; mean and 95% interval across seeds):")
+    print("\nUptake loss vs firewall, final week (percentage points; mean across seeds, intervals in the figure CSV):")
     loss = loss.assign(**{c: 100 * loss[c] for c in ("mean", "lo", "hi")})
     print(loss.pivot(index="segment", columns="policy", values="mean").round(2).to_string())
     print("\nHeadline metrics by regime (mean [95% interval] across seeds):")
