@@ -26,7 +26,7 @@
 import os
 
 SIZE = os.environ.get("UPTAKE_NOTEBOOK_SIZE", "full")
-SIZES = {"full": {"people": 3_000, "weeks": 104}, "small": {"people": 1_000, "weeks": 40}}
+SIZES = {"full": {"people": 3_000, "weeks": 104}, "small": {"people": 800, "weeks": 30}}
 size = SIZES[SIZE]
 SEED = 1
 

@@ -36,7 +36,7 @@ BEHAVIOR = os.environ.get("UPTAKE_NOTEBOOK_BEHAVIOR", "posterior")  # "posterior
 SIZES = {
     # people, weeks, seeds, Hydra launcher (the basic launcher avoids worker start-up for tiny sweeps)
     "full": {"people": 20_000, "weeks": 156, "seeds": 6, "launcher": "joblib"},
-    "small": {"people": 1_500, "weeks": 72, "seeds": 2, "launcher": "basic"},  # the court acts at week 60
+    "small": {"people": 1_000, "weeks": 66, "seeds": 2, "launcher": "basic"},  # the court acts at week 60
 }
 size = SIZES[SIZE]
 
