@@ -22,6 +22,7 @@ from sim.callbacks import exit_unwritable
 from sim.config import ConfigError, register_configs, to_config, validate
 from sim.memory import check_memory
 from sim.paths import CONF_DIR
+from sim.posterior import apply_posterior
 from sim.provenance import config_hash
 from sim.report import format_report
 from sim.simulate import SUMMARY, completed_summary, run_scenario, save
@@ -57,7 +58,7 @@ def main(cfg: DictConfig) -> float:
         print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
         sys.exit(2)
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
-    done = completed_summary(out_dir, config_hash(config))
+    done = completed_summary(out_dir, config_hash(apply_posterior(config)[0]))  # summaries hash the drawn config
     if done is not None:
         log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
         return done["metrics"]["uptake_final"]
