@@ -90,11 +90,19 @@ def _read_summary(run_dir: Path) -> dict[str, Any]:
     return summary
 
 
-def _read_timeseries(path: Path, weeks: int) -> pd.DataFrame:
+def _read_timeseries(path: Path, weeks: int, config_hash: str) -> pd.DataFrame:
+    """A run's weekly table, checked to be whole and to belong to the run (same config hash)."""
+    import pyarrow.parquet as pq
+
     try:
-        df = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several types for damaged files
         raise ValueError(f"{path.name} is unreadable ({type(err).__name__}: {err})") from err
+    meta = table.schema.metadata or {}
+    written_for = meta.get(b"uptake_sim.config_hash", b"").decode()
+    if written_for != config_hash:
+        raise ValueError(f"{path.name} was written for config {written_for or '?'}, not this run's {config_hash}")
+    df = table.to_pandas()
     if df.empty or "week" not in df.columns or df["week"].nunique() != weeks:
         raise ValueError(f"{path.name} does not hold {weeks} weeks")
     return df
@@ -103,11 +111,11 @@ def _read_timeseries(path: Path, weeks: int) -> pd.DataFrame:
 def load_run(run_dir: Path) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
     """One run's tidy rows, its summary and its parameters; raises ValueError if unusable."""
     summary = _read_summary(run_dir)
-    weeks = int(summary["provenance"]["weeks"])
-    frames = [_read_timeseries(run_dir / TIMESERIES, weeks).assign(arm="scenario")]
+    weeks, chash = int(summary["provenance"]["weeks"]), str(summary["provenance"]["config_hash"])
+    frames = [_read_timeseries(run_dir / TIMESERIES, weeks, chash).assign(arm="scenario")]
     baseline = run_dir / BASELINE_TIMESERIES
     if baseline.exists():
-        frames.append(_read_timeseries(baseline, weeks).assign(arm="firewall"))
+        frames.append(_read_timeseries(baseline, weeks, chash).assign(arm="firewall"))
     elif "baseline_metrics" in summary:
         raise ValueError(f"{BASELINE_TIMESERIES} is missing although the run was paired")
     params = {**_config_values(run_dir), **_overrides(run_dir)}

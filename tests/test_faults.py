@@ -437,7 +437,6 @@ def test_damaged_runs_are_named_and_left_out(
         load_sweep(sweep_dir, strict=True)
 
 
-@pytest.mark.xfail(strict=True, reason="load_run does not compare the parquet's config hash with the summary's")
 def test_timeseries_from_another_run_is_caught(tmp_path: Path, reference_sweep: tuple[Path, float]) -> None:
     """A whole, readable file that belongs to another run (a copy gone wrong) must not be mixed in."""
     ref, _ = reference_sweep
