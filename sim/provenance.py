@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import subprocess
 import tempfile
@@ -86,8 +87,21 @@ def _flush(tmp: Path) -> None:
         os.fsync(f.fileno())
 
 
+def _strict(value: Any) -> Any:
+    """NaN and infinities become null, so the file is strict JSON (jq and browsers reject NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    return value
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write strict JSON atomically."""
+
     def write(tmp: Path) -> None:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+        tmp.write_text(json.dumps(_strict(data), indent=2, sort_keys=False, allow_nan=False) + "\n")
 
     write_atomic(path, write)
