@@ -76,7 +76,13 @@ def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
     if p >= 1.0:
         return np.arange(n, dtype=np.int64)
     chunk = int(n * p + 4.0 * math.sqrt(n * p) + 16)
-    pos = np.cumsum(rng.geometric(p, chunk)) - 1
+
+    def gaps() -> np.ndarray:
+        # A gap beyond n ends the draw anyway; capping it keeps the cumulative sum from overflowing for tiny p.
+        g = rng.geometric(p, chunk)
+        return np.where((g <= 0) | (g > n), n + 1, g)
+
+    pos = np.cumsum(gaps()) - 1
     while pos[-1] < n:
-        pos = np.concatenate([pos, pos[-1] + np.cumsum(rng.geometric(p, chunk))])
+        pos = np.concatenate([pos, pos[-1] + np.cumsum(gaps())])
     return pos[: np.searchsorted(pos, n)]
