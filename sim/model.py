@@ -225,8 +225,8 @@ class UptakeModel(mesa.Model):
         loss = loss + b.tie_loss * share_tied * (decider_status == 0)
         zeros = np.zeros(h)
         return HouseholdState(
-            alpha=np.full(h, b.prior_alpha),
-            beta=np.full(h, b.prior_beta),
+            alpha=np.full(h, b.prior_alpha, dtype=np.float64),
+            beta=np.full(h, b.prior_beta, dtype=np.float64),
             trust=trust0.copy(),
             trust0=trust0,
             reach=comm_reach[pop.community],

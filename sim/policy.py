@@ -52,7 +52,7 @@ def office_compliance(cfg: PolicyConfig, u: np.ndarray) -> np.ndarray:
     """Staff compliance per office: a Beta with the regime's mean and sd, from uniforms u."""
     mean, sd = cfg.compliance_mean, cfg.compliance_sd
     if sd <= 0 or mean <= 0 or mean >= 1:
-        return np.full(len(u), mean)
+        return np.full(len(u), mean, dtype=np.float64)
     var = min(sd**2, mean * (1 - mean) * 0.999)
     k = mean * (1 - mean) / var - 1
     return stats.beta.ppf(u, mean * k, (1 - mean) * k)
