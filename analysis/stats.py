@@ -53,12 +53,3 @@ def paired_loss(table: pd.DataFrame, keys: Sequence[str], segment: str = "All el
     wide = wide.reindex(columns=[*keys, "firewall", "scenario"])
     wide["loss"] = wide["firewall"] - wide["scenario"]
     return wide
-
-
-def final_week(table: pd.DataFrame) -> pd.DataFrame:
-    return table[table["week"] == table["week"].max()]
-
-
-def run_totals(table: pd.DataFrame, keys: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
-    """Totals of count columns over weeks and groups, per `keys`."""
-    return table.groupby(list(keys), dropna=False)[list(columns)].sum().reset_index()

@@ -11,7 +11,6 @@ runs are skipped by `sim.run`.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import subprocess
 import sys
@@ -146,9 +145,3 @@ def run_experiment(name: str, argv: Sequence[str] | None, figures: dict[str, Fig
     for stem, paths in result.figures.items():
         print(f"[{name}] figure {stem}: {', '.join(str(p) for p in paths)}")
     return result
-
-
-def parameter_grid(params: dict[str, Sequence]) -> list[dict]:
-    """All combinations of parameter values, in sweep order."""
-    keys = list(params)
-    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*params.values())]
