@@ -12,8 +12,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.stats import SEGMENTS, mean_ci, paired_loss, uptake
-from analysis.style import PALETTE, REGIME_LABELS, SEQUENTIAL, attach, new_figure
+from analysis.style import PALETTE, SEQUENTIAL, attach, new_figure, regime_colors, regime_label, regime_order
 from sim.outcomes import recovery_half_life
+from sim.outputs import SCENARIO
+from sim.paths import BASELINE
 
 IMMIGRANT = "Immigrant families"
 
@@ -30,14 +32,13 @@ LOSS_SEGMENTS = (
 
 
 def regime_color(regime: str) -> str:
-    """One colour per regime, the same in every figure."""
-    order = list(REGIME_LABELS)
-    return PALETTE[order.index(regime) % len(PALETTE)] if regime in order else PALETTE[-1]
+    """One colour per regime, the same in every figure (`analysis.style.regime_colors`)."""
+    return regime_colors([regime])[regime]
 
 
 def _regimes(values: pd.Series) -> list[str]:
-    order = list(REGIME_LABELS)
-    return sorted(values.unique(), key=lambda v: order.index(v) if v in order else len(order))
+    present = set(values.unique())
+    return [r for r in regime_order(present) if r in present]
 
 
 def uncertainty_note(table: pd.DataFrame) -> str:
@@ -57,7 +58,7 @@ def _band(ax, data: pd.DataFrame, x: str, label: str, color: str, scale: float =
 
 def uptake_over_time(table: pd.DataFrame) -> Figure:
     """Uptake by week under each regime (policy arm), mean and 95% band across seeds, for three groups."""
-    policy = table[table["arm"] == "scenario"]
+    policy = table[table["arm"] == SCENARIO]
     frames = []
     for segment in TIME_PANELS:
         up = uptake(policy, ["policy", "run", "week"], segment)
@@ -67,7 +68,7 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
     for ax, segment in zip(axes, TIME_PANELS, strict=True):
         for regime in _regimes(data["policy"]):
             rows = data[(data["segment"] == segment) & (data["policy"] == regime)]
-            _band(ax, rows, "week", REGIME_LABELS.get(regime, regime), regime_color(regime))
+            _band(ax, rows, "week", regime_label(regime), regime_color(regime))
         ax.set(title=segment, xlabel="Week", ylabel="Uptake (% of eligible receiving)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
@@ -86,7 +87,7 @@ def loss_by_group(table: pd.DataFrame) -> Figure:
             continue
         frames.append(mean_ci(loss, ["policy"], "loss").assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
-    data = data[data["policy"] != "firewall"]
+    data = data[data["policy"] != BASELINE]
     regimes = _regimes(data["policy"])
     fig, (ax,) = new_figure(1, width=7.5, height=4.8)
     height = 0.8 / max(len(regimes), 1)
@@ -101,7 +102,7 @@ def loss_by_group(table: pd.DataFrame) -> Figure:
             height=height,
             xerr=err,
             color=regime_color(regime),
-            label=REGIME_LABELS.get(regime, regime),
+            label=regime_label(regime),
             error_kw={"lw": 0.8},
         )
     ax.set_yticks(y + height * (len(regimes) - 1) / 2, LOSS_SEGMENTS)
@@ -126,7 +127,7 @@ def dose_response(table: pd.DataFrame) -> Figure:
     x, y = "policy.rules.disclosure_prob", "enforcement.base_presence"
     loss = mean_ci(_per_run_loss(table, [x, y]), [x, y], "loss").assign(metric="uptake_loss_pp")
     loss[["mean", "lo", "hi"]] *= 100
-    policy = table[(table["arm"] == "scenario") & SEGMENTS[IMMIGRANT](table)]
+    policy = table[(table["arm"] == SCENARIO) & SEGMENTS[IMMIGRANT](table)]
     per_run = policy.groupby([x, y, "run"])[["encounters", "clinic_encounters"]].sum().reset_index()
     eligible = policy[policy["week"] == policy["week"].max()].groupby("run")["eligible"].sum()
     per_run["per_1000"] = 1000 * (per_run["encounters"] + per_run["clinic_encounters"]) / per_run["run"].map(eligible)
@@ -192,7 +193,7 @@ def _weighted_risk(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def network(table: pd.DataFrame) -> Figure:
     """Spread of fear by mean degree and homophily: perceived risk of citizen-only households, and loss."""
     deg, hom = "network.mean_degree", "network.within_block"
-    last = table[(table["week"] == table["week"].max()) & (table["arm"] == "scenario")]
+    last = table[(table["week"] == table["week"].max()) & (table["arm"] == SCENARIO)]
     citizen = last[SEGMENTS["Citizen-only households"](last)]
     risk = mean_ci(_weighted_risk(citizen, [deg, hom, "run"]), [deg, hom], "risk").assign(metric="risk_citizen_only")
     loss = mean_ci(_per_run_loss(table, [deg, hom]), [deg, hom], "loss").assign(metric="uptake_loss")
@@ -218,7 +219,7 @@ def spillover(table: pd.DataFrame) -> Figure:
     disc, kappa = "policy.clinic_disclosure_prob", "behavior.kappa"
     rows = table[SEGMENTS[IMMIGRANT](table)]
     visits = rows.groupby([disc, kappa, "run", "arm"])["clinic_visits"].sum().unstack("arm").reset_index()
-    visits["lost"] = 1.0 - visits["scenario"] / visits["firewall"]
+    visits["lost"] = 1.0 - visits[SCENARIO] / visits[BASELINE]
     data = mean_ci(visits, [disc, kappa], "lost")
     fig, (ax,) = new_figure(1, width=6.0, height=4.0)
     for i, d in enumerate(sorted(data[disc].unique())):

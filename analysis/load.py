@@ -1,7 +1,8 @@
 """Load a multirun folder into one tidy table.
 
 One row per run x arm x week x group. `arm` is "scenario" for the run's own
-scenario and "firewall" for its paired counterpart (when the run was paired).
+scenario and "firewall" (`sim.paths.BASELINE`) for its paired counterpart
+(when the run was paired). File names and formats come from `sim.outputs`.
 Every override of the run (the swept parameters and the fixed ones) becomes a
 column. A run whose files are missing, truncated or inconsistent is reported
 by name and left out, loudly: it is never mixed in silently.
@@ -9,7 +10,6 @@ by name and left out, loudly: it is never mixed in silently.
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.simulate import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
+from sim.outputs import BASELINE_TIMESERIES, SCENARIO, TIMESERIES, read_summary, read_timeseries
+from sim.paths import BASELINE
 
 log = logging.getLogger(__name__)
 
@@ -77,45 +78,14 @@ def _config_values(run_dir: Path) -> dict[str, Any]:
     return out
 
 
-def _read_summary(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / SUMMARY
-    if not path.exists():
-        raise ValueError("incomplete: no summary.json")
-    try:
-        summary = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"summary.json is corrupt ({err})") from err
-    if not isinstance(summary, dict) or "metrics" not in summary or "provenance" not in summary:
-        raise ValueError("summary.json lacks metrics or provenance")
-    return summary
-
-
-def _read_timeseries(path: Path, weeks: int, config_hash: str) -> pd.DataFrame:
-    """A run's weekly table, checked to be whole and to belong to the run (same config hash)."""
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except Exception as err:  # pyarrow raises several types for damaged files
-        raise ValueError(f"{path.name} is unreadable ({type(err).__name__}: {err})") from err
-    meta = table.schema.metadata or {}
-    written_for = meta.get(b"uptake_sim.config_hash", b"").decode()
-    if written_for != config_hash:
-        raise ValueError(f"{path.name} was written for config {written_for or '?'}, not this run's {config_hash}")
-    df = table.to_pandas()
-    if df.empty or "week" not in df.columns or df["week"].nunique() != weeks:
-        raise ValueError(f"{path.name} does not hold {weeks} weeks")
-    return df
-
-
 def load_run(run_dir: Path) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
     """One run's tidy rows, its summary and its parameters; raises ValueError if unusable."""
-    summary = _read_summary(run_dir)
+    summary = read_summary(run_dir)
     weeks, chash = int(summary["provenance"]["weeks"]), str(summary["provenance"]["config_hash"])
-    frames = [_read_timeseries(run_dir / TIMESERIES, weeks, chash).assign(arm="scenario")]
+    frames = [read_timeseries(run_dir / TIMESERIES, weeks, chash).assign(arm=SCENARIO)]
     baseline = run_dir / BASELINE_TIMESERIES
     if baseline.exists():
-        frames.append(_read_timeseries(baseline, weeks, chash).assign(arm="firewall"))
+        frames.append(read_timeseries(baseline, weeks, chash).assign(arm=BASELINE))
     elif "baseline_metrics" in summary:
         raise ValueError(f"{BASELINE_TIMESERIES} is missing although the run was paired")
     params = {**_config_values(run_dir), **_overrides(run_dir)}

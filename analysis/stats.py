@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.outputs import SCENARIO
+from sim.paths import BASELINE
+
 SEGMENTS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "All eligible people": lambda df: pd.Series(True, index=df.index),
     "Citizen-only households": lambda df: df["household_type"] == "citizen_only",
@@ -45,11 +48,11 @@ def uptake(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligibl
 
 def paired_loss(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
     """Uptake loss against the paired firewall arm (same run, same seed): firewall minus scenario."""
-    if not (table["arm"] == "firewall").any():
-        raise ValueError("the table has no firewall arm: run the sweep with paired=true")
+    if not (table["arm"] == BASELINE).any():
+        raise ValueError(f"the table has no {BASELINE} arm: run the sweep with paired=true")
     keys = [k for k in keys if k != "arm"]
     up = uptake(table, [*keys, "arm"], segment)
     wide = up.pivot_table(index=keys, columns="arm", values="uptake", dropna=False).reset_index()
-    wide = wide.reindex(columns=[*keys, "firewall", "scenario"])
-    wide["loss"] = wide["firewall"] - wide["scenario"]
+    wide = wide.reindex(columns=[*keys, BASELINE, SCENARIO])
+    wide["loss"] = wide[BASELINE] - wide[SCENARIO]
     return wide

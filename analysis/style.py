@@ -1,7 +1,11 @@
-"""Figure style for briefs: a colour-blind-safe palette, labels, and saving with the plotted numbers."""
+"""Figure style for briefs: a colour-blind-safe palette, one colour and label per regime, saving with the data.
+
+Regimes are discovered from conf/policy/*.yaml (`sim.paths.regimes`), never listed here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
@@ -11,18 +15,40 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from sim.paths import BASELINE, regimes  # noqa: E402
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 SEQUENTIAL = "viridis"
 
-REGIME_LABELS = {
-    "firewall": "Firewall (before the directive)",
-    "formal_agreements": "Formal agreements",
-    "appointment_disclosure": "Appointment disclosure (directive)",
-    "routine_sharing": "Routine sharing",
-    "gc_discretionary": "General-counsel discretion",
-    "injunction": "Directive, then injunction",
-}
+BASELINE_COLOR = "#7F7F7F"  # grey: the firewall, the reference every regime is compared against
+EXTRA_COLORS = list(matplotlib.colormaps["tab10"].colors)  # beyond the palette, so every regime keeps its own
+
+
+def regime_order(names: Iterable[str] = ()) -> list[str]:
+    """Regimes in figure order: the baseline first, then conf/policy/*.yaml sorted, then any others in `names`."""
+    known = [BASELINE, *(r for r in regimes() if r != BASELINE)]
+    return known + sorted(set(names) - set(known))
+
+
+def regime_colors(names: Iterable[str] = ()) -> dict[str, str]:
+    """One colour per regime, the same in every figure: the baseline grey, the others from the palette in order.
+
+    Colours follow the discovery order of conf/policy/*.yaml, so a new YAML file gets a colour of its own; a
+    regime that is not in conf/policy (a user's folder on Hydra's search path) is coloured after them.
+    """
+    order = regime_order(names)
+    others = [*PALETTE, *(matplotlib.colors.to_hex(c) for c in EXTRA_COLORS)]
+    colors = {BASELINE: BASELINE_COLOR}
+    for i, name in enumerate(r for r in order if r != BASELINE):
+        colors[name] = others[i % len(others)]
+    return colors
+
+
+def regime_label(name: str) -> str:
+    """A regime's name as words for a legend: the file name, spaced and capitalised; the baseline says so."""
+    label = str(name).replace("_", " ").strip().capitalize()
+    return f"{label} (baseline)" if name == BASELINE else label
 
 
 def new_figure(ncols: int = 1, width: float = 6.5, height: float = 4.0) -> tuple[Figure, list]:

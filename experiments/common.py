@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from analysis.load import SweepTable, load_sweep
 from analysis.style import save_figure
 from sim import __version__
-from sim.paths import ROOT
+from sim.paths import CONF_DIR, ROOT
 from sim.provenance import git_commit, write_json
 
 FIGURES_DIR = ROOT / "figures"
@@ -54,10 +54,15 @@ def parse_args(name: str, argv: Sequence[str] | None) -> tuple[argparse.Namespac
     return parser.parse_known_args(argv)
 
 
-def _count_values(value: str) -> int:
+def _count_values(key: str, value: str) -> int:
+    """How many values a sweep parameter takes; a `glob(...)` over a config group counts the group's YAML files."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.core.override_parser.types import Glob
 
-    override = OverridesParser.create().parse_override(f"k={value}")
+    override = OverridesParser.create().parse_override(f"{key}={value}")
+    if isinstance(override.value(), Glob):
+        options = sorted(p.stem for p in (CONF_DIR / key.replace(".", "/")).glob("*.yaml"))
+        return len(override.value().filter(options))
     return len(list(override.sweep_string_iterator())) if override.is_sweep_override() else 1
 
 
@@ -65,16 +70,14 @@ def expected_runs(name: str, overrides: Sequence[str]) -> int:
     """How many runs the sweep will launch: the product of its sweep parameters' lengths."""
     import yaml
 
-    from sim.paths import CONF_DIR
-
     params = yaml.safe_load((CONF_DIR / "experiment" / f"{name}.yaml").read_text())["hydra"]["sweeper"]["params"]
     params = {k: str(v) for k, v in params.items()}
     for item in overrides:
         key, sep, value = item.partition("=")
-        sweeps = key in params or "," in value or "range(" in value
+        sweeps = key in params or "," in value or "range(" in value or "glob(" in value
         if sep and sweeps and not key.startswith(("hydra", "+", "~")):
             params[key] = value
-    return max(1, int(pd.Series([_count_values(v) for v in params.values()]).prod()))
+    return max(1, int(pd.Series([_count_values(k, v) for k, v in params.items()]).prod()))
 
 
 def _done_runs(sweep_dir: Path) -> int:

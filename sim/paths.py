@@ -1,6 +1,34 @@
-"""Where the project's configs live, found from the package itself."""
+"""Where the project's configs live, found from the package itself, and which regimes they define.
+
+This module imports nothing of the project and nothing heavy, so analysis code,
+experiments and notebooks can discover regimes without loading the model.
+"""
+
+from __future__ import annotations
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = ROOT / "conf"
+POLICY_DIR = CONF_DIR / "policy"
+
+# The one regime Python names: the firewall, whose file (conf/policy/firewall.yaml) holds the baseline rules
+# every paired run is compared against, and whose name labels the paired arm and its output file.
+BASELINE = "firewall"
+
+
+def regimes(policy_dir: Path | None = None) -> list[str]:
+    """The regimes defined in conf/policy/ (one per YAML file), sorted by name; a new file is a new regime."""
+    folder = POLICY_DIR if policy_dir is None else Path(policy_dir)
+    return sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
+
+
+def default_regime(conf_dir: Path | None = None) -> str:
+    """The regime conf/config.yaml selects by default (its `policy:` entry in `defaults`)."""
+    import yaml
+
+    text = ((CONF_DIR if conf_dir is None else Path(conf_dir)) / "config.yaml").read_text()
+    for entry in yaml.safe_load(text).get("defaults", []):
+        if isinstance(entry, dict) and "policy" in entry:
+            return str(entry["policy"])
+    raise ValueError("conf/config.yaml selects no policy in its defaults")

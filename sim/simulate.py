@@ -1,43 +1,75 @@
-"""Run one configured scenario (and its paired firewall run) and save the outputs."""
+"""Run one configured scenario (and its paired firewall run); `sim.outputs` writes what it returns."""
 
 from __future__ import annotations
 
 import copy
-import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from omegaconf import DictConfig, OmegaConf
 
-from sim.config import Config
+from sim.config import Config, PolicyConfig
 from sim.model import UptakeModel
 from sim.outcomes import citizen_children_without_benefit, paired_metrics, run_metrics, timeseries_frame
+from sim.outputs import RunResult
+from sim.paths import BASELINE, POLICY_DIR
 from sim.posterior import apply_posterior
-from sim.provenance import provenance, write_atomic, write_json
+from sim.provenance import provenance
 
-SUMMARY = "summary.json"
-TIMESERIES = "timeseries.parquet"
-BASELINE_TIMESERIES = "timeseries_firewall.parquet"
+__all__ = ["RunResult", "baseline_policy", "firewall_counterpart", "run_scenario", "simulate"]
 
-
-@dataclass
-class RunResult:
-    timeseries: pd.DataFrame
-    summary: dict[str, Any]
-    baseline: pd.DataFrame | None = None
+SCHEMA = "base_policy"  # the PolicyConfig schema's name in Hydra's config store (sim.config.register_configs)
 
 
-def firewall_counterpart(cfg: Config) -> Config:
-    """The same run under the firewall: baseline rules throughout, no court, no outreach, no clinic sharing."""
-    base = copy.deepcopy(cfg)
-    base.policy.name = "firewall"
-    base.policy.rules = copy.deepcopy(cfg.policy.baseline)
-    base.policy.injunction_week = -1
-    base.policy.outreach_week = -1
-    base.policy.clinic_disclosure_prob = 0.0
-    return base
+def _policy_node(name: str, policy_dir: Path, seen: tuple[str, ...] = ()) -> DictConfig:
+    """conf/policy/<name>.yaml with its `defaults` (other files of the policy group) merged as Hydra would."""
+    if name in seen:
+        raise ValueError(f"policy defaults loop: {' -> '.join((*seen, name))}")
+    node = OmegaConf.load(policy_dir / f"{name}.yaml")
+    defaults = list(node.pop("defaults", None) or [])
+    if "_self_" not in defaults:
+        defaults.append("_self_")  # Hydra >= 1.1: the file's own values come last
+    merged = OmegaConf.create()
+    for entry in defaults:
+        if entry == "_self_":
+            merged = OmegaConf.merge(merged, node)
+        elif entry != SCHEMA:
+            merged = OmegaConf.merge(merged, _policy_node(str(entry), policy_dir, (*seen, name)))
+    return merged
+
+
+def baseline_policy(policy_dir: Path | None = None) -> PolicyConfig:
+    """The baseline regime as conf/policy/firewall.yaml states it, on the PolicyConfig schema."""
+    node = _policy_node(BASELINE, POLICY_DIR if policy_dir is None else Path(policy_dir))
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
+
+
+# What the counterpart keeps of the run's policy: the services on offer and how far staff follow the rules.
+RUN_FIELDS = ("remote_share", "compliance_mean", "compliance_sd")
+
+
+def firewall_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
+    """The same run under the firewall, on the same seed: the paired baseline of `cfg`.
+
+    The counterpart keeps everything of the run outside its policy (seed,
+    population, network, enforcement, behaviour, horizon, engine) and, of the
+    run's policy, what is not a data-sharing rule (`RUN_FIELDS`): the
+    services on offer (`remote_share`) and how far staff follow the rules
+    (`compliance_mean`, `compliance_sd`). So a paired loss is that of the
+    sharing alone, given the services. Everything else of the policy (name,
+    rules and baseline rules, start week and regions, court order, outreach
+    campaign, clinic sharing, and any field a regime file may set in future)
+    comes from conf/policy/firewall.yaml, the one source of the baseline:
+    edit that file and every paired run changes with it.
+    """
+    policy = baseline_policy(policy_dir)
+    for name in RUN_FIELDS:
+        setattr(policy, name, copy.deepcopy(getattr(cfg.policy, name)))
+    base = copy.copy(cfg)
+    base.policy = policy
+    return copy.deepcopy(base)
 
 
 def simulate(cfg: Config) -> tuple[pd.DataFrame, dict[str, Any], int]:
@@ -65,37 +97,3 @@ def run_scenario(cfg: Config) -> RunResult:
         summary["posterior_draw"] = {"file": posterior_file, **drawn}
     summary["provenance"] = provenance(cfg, time.perf_counter() - start)
     return RunResult(df, summary, base_df)
-
-
-def _parquet_writer(df: pd.DataFrame, meta: dict[str, str]):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    def write(tmp: Path) -> None:
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
-        pq.write_table(table, tmp)
-
-    return write
-
-
-def save(result: RunResult, out_dir: Path) -> None:
-    """Write the outputs atomically; summary.json last, so its presence means complete."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    prov = result.summary["provenance"]
-    meta = {f"uptake_sim.{k}": str(prov[k]) for k in ("version", "git_commit", "seed", "config_hash", "policy")}
-    write_atomic(out_dir / TIMESERIES, _parquet_writer(result.timeseries, meta))
-    if result.baseline is not None:
-        base_meta = {**meta, "uptake_sim.policy": "firewall"}
-        write_atomic(out_dir / BASELINE_TIMESERIES, _parquet_writer(result.baseline, base_meta))
-    write_json(out_dir / SUMMARY, result.summary)
-
-
-def completed_summary(out_dir: Path, config_hash: str) -> dict[str, Any] | None:
-    """The summary of a finished run of this exact config in `out_dir`, or None (so a sweep can resume)."""
-    try:
-        summary = json.loads((out_dir / SUMMARY).read_text())
-    except (OSError, ValueError):
-        return None
-    same = isinstance(summary, dict) and summary.get("provenance", {}).get("config_hash") == config_hash
-    return summary if same and (out_dir / TIMESERIES).exists() else None

@@ -31,7 +31,7 @@ import pandas as pd
 import pytest
 
 from analysis.load import BadRunWarning, load_run, load_sweep
-from sim.simulate import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
+from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL, /proc and tmpfs")
@@ -52,7 +52,7 @@ SWEEP_RUNS = 8  # four regimes x two seeds
 FAULT_DRIVER = r"""
 import os, runpy, signal, sys
 from pathlib import Path
-import sim.provenance as prov, sim.simulate as simulate
+import sim.provenance as prov, sim.outputs as outputs
 target, mode = os.environ["FAULT_FILE"], os.environ["FAULT_MODE"]
 original = prov.write_atomic
 def write_atomic(path, write):
@@ -66,7 +66,7 @@ def write_atomic(path, write):
             os.kill(os.getpid(), signal.SIGKILL)
         raise OSError(28, "No space left on device", str(tmp))
     return original(path, faulty)
-prov.write_atomic = simulate.write_atomic = write_atomic
+prov.write_atomic = outputs.write_atomic = write_atomic
 sys.argv = ["sim.run", *sys.argv[1:]]
 runpy.run_module("sim.run", run_name="__main__", alter_sys=True)
 """

@@ -1,0 +1,112 @@
+"""A run's output files: their names, the atomic writers, and the readers `analysis/` uses.
+
+A run folder holds `timeseries.parquet` (the scenario, one row per week x
+group), `timeseries_firewall.parquet` (its paired firewall counterpart, when
+`paired=true`) and `summary.json` (metrics and provenance), written last so
+that its presence means the run is complete. Each parquet file carries the
+run's version, commit, seed, config hash and policy in its schema metadata.
+
+This module is the one place that knows these names and formats. It imports
+neither the model nor anything that imports Mesa, so analysis code and
+notebooks read outputs without loading the simulation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.paths import BASELINE
+from sim.provenance import write_atomic, write_json
+
+# The two arms of a run: its own scenario, and (when paired) its firewall counterpart, named after the baseline.
+SCENARIO = "scenario"
+ARMS = (SCENARIO, BASELINE)
+
+SUMMARY = "summary.json"
+TIMESERIES = "timeseries.parquet"
+BASELINE_TIMESERIES = f"timeseries_{BASELINE}.parquet"
+META_PREFIX = "uptake_sim."
+META_KEYS = ("version", "git_commit", "seed", "config_hash", "policy")
+
+
+@dataclass
+class RunResult:
+    """What one run produces: its weekly table, its summary, and its paired counterpart's table (if paired)."""
+
+    timeseries: pd.DataFrame
+    summary: dict[str, Any]
+    baseline: pd.DataFrame | None = None
+
+
+def _parquet_writer(df: pd.DataFrame, meta: dict[str, str]):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+        pq.write_table(table, tmp)
+
+    return write
+
+
+def save(result: RunResult, out_dir: Path) -> None:
+    """Write the outputs atomically; summary.json last, so its presence means complete."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    prov = result.summary["provenance"]
+    meta = {f"{META_PREFIX}{k}": str(prov[k]) for k in META_KEYS}
+    write_atomic(out_dir / TIMESERIES, _parquet_writer(result.timeseries, meta))
+    if result.baseline is not None:
+        base_meta = {**meta, f"{META_PREFIX}policy": BASELINE}
+        write_atomic(out_dir / BASELINE_TIMESERIES, _parquet_writer(result.baseline, base_meta))
+    write_json(out_dir / SUMMARY, result.summary)
+
+
+def read_summary(run_dir: Path) -> dict[str, Any]:
+    """A run's summary.json, checked to hold metrics and provenance; raises ValueError if missing or damaged."""
+    path = Path(run_dir) / SUMMARY
+    if not path.exists():
+        raise ValueError(f"incomplete: no {SUMMARY}")
+    try:
+        summary = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{SUMMARY} is corrupt ({err})") from err
+    if not isinstance(summary, dict) or "metrics" not in summary or "provenance" not in summary:
+        raise ValueError(f"{SUMMARY} lacks metrics or provenance")
+    return summary
+
+
+def read_timeseries(path: Path, weeks: int, config_hash: str) -> pd.DataFrame:
+    """A run's weekly table, checked to be whole and to belong to the run (same config hash); else ValueError."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for damaged files
+        raise ValueError(f"{path.name} is unreadable ({type(err).__name__}: {err})") from err
+    meta = table.schema.metadata or {}
+    written_for = meta.get(f"{META_PREFIX}config_hash".encode(), b"").decode()
+    if written_for != config_hash:
+        raise ValueError(f"{path.name} was written for config {written_for or '?'}, not this run's {config_hash}")
+    df = table.to_pandas()
+    if df.empty or "week" not in df.columns or df["week"].nunique() != weeks:
+        raise ValueError(f"{path.name} does not hold {weeks} weeks")
+    return df
+
+
+def completed_summary(out_dir: Path, config_hash: str) -> dict[str, Any] | None:
+    """The summary of a finished run of this exact config in `out_dir`, or None (so a sweep can resume)."""
+    out_dir = Path(out_dir)
+    try:
+        summary = json.loads((out_dir / SUMMARY).read_text())
+    except (OSError, ValueError):
+        return None
+    same = isinstance(summary, dict) and summary.get("provenance", {}).get("config_hash") == config_hash
+    return summary if same and (out_dir / TIMESERIES).exists() else None
