@@ -82,7 +82,7 @@ def track(cfg: Config) -> Record:
         rec.missed[w] = np.bincount(pop.household[miss], minlength=h) > 0
         rec.due_region[w] = np.bincount(region[out != OUTCOME_NONE], minlength=n_regions)
         rec.missed_region[w] = np.bincount(region[miss], minlength=n_regions)
-        eligible = pop.eligible_ever & (pop.arrival_week <= w)
+        eligible = pop.eligible_ever & (pop.eligible_week <= w)
         rec.receiving[w] = np.bincount(cell[m.people.receiving], minlength=2 * n_regions).reshape(n_regions, 2)
         rec.eligible[w] = np.bincount(cell[eligible], minlength=2 * n_regions).reshape(n_regions, 2)
     return rec

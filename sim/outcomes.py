@@ -14,11 +14,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from sim.behavior import perceived_risk
 from sim.config import HOUSEHOLD_TYPES, STATUSES
 from sim.population import CITIZEN, MIXED_STATUS, Population
 
+from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
+
 if TYPE_CHECKING:
-    from sim.model import UptakeModel
+    from sim.state import World
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 COUNT_COLUMNS = (
@@ -73,7 +76,7 @@ class GroupIndex:
         self.clients = clients
         self.of_client = self.of_person[clients]
         self.client_eligible = pop.eligible_ever[clients]
-        self.client_arrival = pop.arrival_week[clients]
+        self.client_eligible_week = pop.eligible_week[clients]
         self.client_weekly_amount = pop.monthly_amount[clients] / WEEKS_PER_MONTH
         # members of each group in each household, by household (CSC), so a mean over people reads the
         # household values once, in order
@@ -81,29 +84,18 @@ class GroupIndex:
         self.members = sp.csc_matrix((ones, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.of_person[mask], minlength=self.n)
-
-    def total(self, weights: np.ndarray) -> np.ndarray:
-        return np.bincount(self.of_person, weights=weights, minlength=self.n)
-
-    def count_households(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.of_household[mask], minlength=self.n)
-
     def member_total(self, household_values: np.ndarray) -> np.ndarray:
         """Sum over people of their household's value, by group."""
         return self.members @ household_values
 
 
-def weekly_outcomes(m: UptakeModel) -> dict[str, np.ndarray]:
+def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     """This week's outcomes, one array over groups per outcome."""
-    from sim.model import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
-
     g, p, h = m.groups, m.people, m.households
     c = g.clients
     # one cell per group x (receiving, eligible): counts and dollars in two passes over the clients
     receiving = p.receiving[c]
-    eligible = g.client_eligible & (g.client_arrival <= m.week)
+    eligible = g.client_eligible & (g.client_eligible_week <= m.week)
     cell = g.of_client * 4 + receiving + 2 * eligible
     people = np.bincount(cell, minlength=4 * g.n).reshape(g.n, 4)
     usd = np.bincount(cell, weights=g.client_weekly_amount, minlength=4 * g.n).reshape(g.n, 4)
@@ -134,12 +126,12 @@ def weekly_outcomes(m: UptakeModel) -> dict[str, np.ndarray]:
         "clinic_encounters": np.bincount(clinic_group[h.clinic_encounter[clinic]], minlength=g.n),
         "paid_usd": usd[:, 1] + usd[:, 3],
         "forgone_usd": usd[:, 2],
-        "risk_mean": g.member_total(m.risk) / g.people,
+        "risk_mean": g.member_total(perceived_risk(h.alpha, h.beta)) / g.people,
         "trust_mean": g.member_total(h.trust) / g.people,
     }
 
 
-def timeseries_frame(m: UptakeModel) -> pd.DataFrame:
+def timeseries_frame(m: Any) -> pd.DataFrame:
     """Long-form weekly table (week x group) from the model's DataCollector."""
     rows = m.datacollector.model_vars["outcomes"]
     g = m.groups
@@ -174,11 +166,11 @@ def uptake_by(df: pd.DataFrame, column: str, week: int) -> dict[str, float]:
     return {str(k): float(v) for k, v in (last["receiving"] / last["eligible"]).items()}
 
 
-def citizen_children_without_benefit(m: UptakeModel) -> int:
+def citizen_children_without_benefit(m: Any) -> int:
     """Eligible US-citizen children in mixed-status households not receiving at the end."""
     pop, p = m.pop, m.people
     mixed = pop.hh_type[pop.household] == MIXED_STATUS
-    eligible = pop.eligible_ever & (pop.arrival_week <= m.week - 1)
+    eligible = pop.eligible_ever & (pop.eligible_week <= m.week - 1)
     mask = pop.is_child & (pop.status == CITIZEN) & mixed & eligible & ~p.receiving
     return int(mask.sum())
 

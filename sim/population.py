@@ -36,7 +36,7 @@ class Population:
     program: np.ndarray  # int8 [N] index into PROGRAMS
     monthly_amount: np.ndarray  # float64 [N] USD per month, 0 without a program
     hearing_need: np.ndarray  # bool [N] needs a sign-language interpreter
-    arrival_week: np.ndarray  # int32 [N] week eligibility begins (0 for most)
+    eligible_week: np.ndarray  # int32 [N] week eligibility begins (0 for most)
     phase: np.ndarray  # int32 [N] phase of periodic reviews
     decider: np.ndarray  # int32 [H] person index of each household's decider
     hh_type: np.ndarray  # int8 [H] index into HOUSEHOLD_TYPES
@@ -124,7 +124,7 @@ def build_population(cfg: PopulationConfig, weeks: int, rng: np.random.Generator
     eligible = program != NO_PROGRAM
     hearing_need = eligible & (rng.random(n) < cfg.hearing_need_share)
     late = eligible & (rng.random(n) < cfg.new_applicant_share)
-    arrival_week = np.where(late, rng.integers(1, max(weeks, 2), n), 0).astype(np.int32)
+    eligible_week = np.where(late, rng.integers(1, max(weeks, 2), n), 0).astype(np.int32)
     phase = rng.integers(0, 1 << 15, n).astype(np.int32)
     pop = Population(
         household=household,
@@ -134,7 +134,7 @@ def build_population(cfg: PopulationConfig, weeks: int, rng: np.random.Generator
         program=program,
         monthly_amount=amount,
         hearing_need=hearing_need,
-        arrival_week=arrival_week,
+        eligible_week=eligible_week,
         phase=phase,
         decider=starts.astype(np.int32),
         hh_type=hh_type,
@@ -166,7 +166,7 @@ def _by_block(pop: Population, n_regions: int) -> Population:
         program=pop.program[person],
         monthly_amount=pop.monthly_amount[person],
         hearing_need=pop.hearing_need[person],
-        arrival_week=pop.arrival_week[person],
+        eligible_week=pop.eligible_week[person],
         phase=pop.phase[person],
         decider=starts.astype(np.int32),
         hh_type=pop.hh_type[order],

@@ -17,8 +17,13 @@ seed and the population only.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sim.state import World
 
 STREAMS = (
     "population",
@@ -86,3 +91,62 @@ def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
     while pos[-1] < n:
         pos = np.concatenate([pos, pos[-1] + np.cumsum(gaps())])
     return pos[: np.searchsorted(pos, n)]
+
+
+@dataclass
+class WeekDraws:
+    """Every random number a week needs, sized by the population, never by the state or the policy.
+
+    Rare needs are drawn as index sets (`bernoulli_indices`); per-visit
+    uniforms cover the calendar's clients, indexed by client position; news
+    is drawn per household only in weeks where some region has that news
+    (from its own weekly stream, so skipping shifts nothing). Uniforms are
+    float32: they are only compared.
+    """
+
+    ssn: np.ndarray  # int64 people: an SSN service need arises
+    deposit: np.ndarray  # int64 people (eligible): a direct-deposit change
+    interpreter: np.ndarray  # int64 people (hearing need): an interpreter need
+    remote: np.ndarray  # float32 [clients]
+    decisions: np.ndarray  # float32 [clients]
+    requests: np.ndarray  # float32 [clients]
+    disclosure: np.ndarray  # float32 [clients]
+    encounters: np.ndarray  # float32 [clients]
+    news: np.ndarray | None  # float32 [H]: disclosure news; None when no region has any
+    court: np.ndarray | None  # float32 [H]: court news; None when no region has any
+    outreach: np.ndarray | None  # float32 [H]: outreach; None when no region has any
+    clinic: np.ndarray  # int64 households: a clinic need arises (sorted)
+    clinic_decision: np.ndarray  # float32, one per clinic need
+    clinic_encounter: np.ndarray  # float32, one per clinic need
+
+
+def draw_week(w: World) -> None:
+    """Draw the week's random numbers into `w.draws`, each process from its own weekly stream."""
+    s, t, c, b, sched = w.streams, w.week, w.calendar, w.cfg.behavior, w.schedule
+    h, n_clients = w.pop.n_households, len(c.clients)
+    needs = s.week("needs", t)
+
+    def uniforms(name: str, n: int) -> np.ndarray:
+        return s.week(name, t).random(n, dtype=np.float32)
+
+    def news(name: str, salience: np.ndarray) -> np.ndarray | None:
+        return uniforms(name, h) if salience[t].any() else None
+
+    clinic = s.week("clinic", t)
+    clinic_need = bernoulli_indices(clinic, h, b.clinic_rate)
+    w.draws = WeekDraws(
+        ssn=c.ssn_people[bernoulli_indices(needs, len(c.ssn_people), b.ssn_rate)],
+        deposit=c.eligible_people[bernoulli_indices(needs, len(c.eligible_people), b.direct_deposit_rate)],
+        interpreter=c.hearing_people[bernoulli_indices(needs, len(c.hearing_people), b.interpreter_rate)],
+        remote=uniforms("remote", n_clients),
+        decisions=uniforms("decisions", n_clients),
+        requests=uniforms("requests", n_clients),
+        disclosure=uniforms("disclosure", n_clients),
+        encounters=uniforms("encounters", n_clients),
+        news=news("news", sched.news_salience),
+        court=news("court", sched.court_salience),
+        outreach=news("outreach", sched.outreach_reach),
+        clinic=clinic_need,
+        clinic_decision=clinic.random(len(clinic_need), dtype=np.float32),
+        clinic_encounter=clinic.random(len(clinic_need), dtype=np.float32),
+    )

@@ -126,6 +126,6 @@ def test_invariants_on_random_configs(policy, seed, n_people, weeks, presence, d
     assert (df["remote"] + df["attended"] + df["missed"] == df["due"]).all()
     assert (df["disclosures"] <= df["requests"]).all() and (df["encounters"] <= df["disclosures"]).all()
     weekly = model.pop.monthly_amount / WEEKS_PER_MONTH
-    entitled = np.array([weekly[model.pop.eligible_ever & (model.pop.arrival_week <= w)].sum() for w in range(weeks)])
+    entitled = np.array([weekly[model.pop.eligible_ever & (model.pop.eligible_week <= w)].sum() for w in range(weeks)])
     paid_forgone = df.groupby("week")[["paid_usd", "forgone_usd"]].sum().sum(axis=1).to_numpy()
     np.testing.assert_allclose(paid_forgone, entitled, rtol=1e-9, atol=1e-6)

@@ -1,4 +1,4 @@
-"""Memory a population needs, checked against what the machine has before building it.
+"""RAM a population needs, checked against what the machine has before building it (the RAM guard).
 
 A population that does not fit should stop at once with a message saying
 how much it needs, not be killed by the kernel minutes into its build. The
@@ -21,7 +21,7 @@ MARGIN = 1.2
 GB = 2**30
 
 
-class NotEnoughMemory(ConfigError):
+class NotEnoughRAM(ConfigError):
     """The population asked for needs more memory than is available."""
 
     def __init__(self, n_people: int, needed: int, available: int) -> None:
@@ -65,10 +65,10 @@ def available_bytes(meminfo: Path = Path("/proc/meminfo"), cgroup: Path = Path("
     return available
 
 
-def check_memory(cfg: Config, available: int | None = None) -> Config:
-    """Raise `NotEnoughMemory` if `cfg`'s population will not fit; return `cfg` unchanged otherwise."""
+def check_resources(cfg: Config, available: int | None = None) -> Config:
+    """Raise `NotEnoughRAM` if `cfg`'s population will not fit; return `cfg` unchanged otherwise."""
     available = available_bytes() if available is None else available
     needed = estimate_bytes(cfg)
     if available is not None and needed > available:
-        raise NotEnoughMemory(cfg.population.n_people, needed, available)
+        raise NotEnoughRAM(cfg.population.n_people, needed, available)
     return cfg

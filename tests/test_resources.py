@@ -1,4 +1,4 @@
-"""The memory guard: a population that cannot fit stops before anything is allocated."""
+"""The RAM guard: a population that cannot fit stops before anything is allocated."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import ConfigError
-from sim.memory import GB, NotEnoughMemory, available_bytes, check_memory, estimate_bytes
+from sim.resources import GB, NotEnoughRAM, available_bytes, check_resources, estimate_bytes
 from sim.model import UptakeModel
 from tests.conftest import run_cli, small_config
 
@@ -21,8 +21,8 @@ BASE = small_config(n_people=2000, weeks=10)
 def test_absurd_population_is_refused_with_what_it_needs_and_has() -> None:
     cfg = copy.deepcopy(BASE)
     cfg.population.n_people = ABSURD
-    with pytest.raises(NotEnoughMemory) as err:
-        check_memory(cfg, available=16 * GB)
+    with pytest.raises(NotEnoughRAM) as err:
+        check_resources(cfg, available=16 * GB)
     assert err.value.needed > 16 * GB and err.value.available == 16 * GB
     message = str(err.value)
     assert "population.n_people" in message and "GB" in message and "16.0 GB is available" in message
@@ -33,12 +33,12 @@ def test_model_checks_before_building() -> None:
     """The real guard, against this machine's memory: no absurd array is ever allocated."""
     cfg = copy.deepcopy(BASE)
     cfg.population.n_people = ABSURD
-    with pytest.raises(NotEnoughMemory):
+    with pytest.raises(NotEnoughRAM):
         UptakeModel(cfg)
 
 
 def test_small_population_fits() -> None:
-    assert check_memory(BASE, available=GB) is BASE
+    assert check_resources(BASE, available=GB) is BASE
 
 
 @settings(max_examples=25, deadline=None)

@@ -1,0 +1,90 @@
+"""The two ways to run a phase of the week: over arrays, or through Mesa agents.
+
+A `Phase` is a rule over ids (`act`) and the ids with work this week
+(`work`), both plain functions of the `World` in the phase's mechanism
+module. An executor only schedules; it holds no rule:
+
+- `ArrayExecutor` (`engine=vectorized`) calls `act` on the ids with work.
+- `AgentExecutor` (`engine=agents`) creates one Mesa agent per person,
+  household and field office; for each phase an `AgentSet` selects the
+  agents with work, shuffles them, and the selection acts as one batch: the
+  phase's rule runs on their ids in that random order.
+
+Phases are staged (every agent finishes a phase before the next starts, and
+a phase reads only what earlier phases wrote), so the order in which agents
+act cannot change the result; tests/test_equivalence.py checks that both
+executors give the same run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import mesa
+
+    from sim.state import World
+
+PERSON, HOUSEHOLD, OFFICE, WORLD = "person", "household", "office", "world"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the week: who acts (`unit`, `work`) and the rule they follow (`act`)."""
+
+    unit: str  # PERSON, HOUSEHOLD, OFFICE, or WORLD (once per week, no agents)
+    act: Callable  # act(world, ids) -> None; act(world) for WORLD
+    work: Callable[[World], np.ndarray] | None = None  # ids with work this week
+
+    @property
+    def name(self) -> str:
+        return self.act.__name__
+
+    @property
+    def where(self) -> str:
+        return f"{self.act.__module__}.{self.act.__name__}"
+
+    @property
+    def summary(self) -> str:
+        return (self.act.__doc__ or "").strip().splitlines()[0]
+
+
+class ArrayExecutor:
+    """Each phase once, over the ids with work this week."""
+
+    def prepare(self, model: mesa.Model) -> None:
+        pass
+
+    def run(self, world: World, phase: Phase) -> None:
+        if phase.work is None:
+            phase.act(world)
+        else:
+            phase.act(world, phase.work(world))
+
+
+class AgentExecutor:
+    """Each phase through Mesa: an AgentSet selects the agents with work, and they act, in random order."""
+
+    def prepare(self, model: mesa.Model) -> None:
+        from sim.agents import AGENT_TYPES, create_agents
+
+        self.model = model
+        self.types = AGENT_TYPES
+        create_agents(model)
+
+    def run(self, world: World, phase: Phase) -> None:
+        if phase.work is None:
+            phase.act(world)
+            return
+        agents = self.model.agents_by_type[self.types[phase.unit]]
+        busy = np.zeros(len(agents), dtype=bool)
+        busy[phase.work(world)] = True
+        acting = agents.select(lambda agent: busy[agent.index]).shuffle()
+        phase.act(world, np.fromiter((agent.index for agent in acting), dtype=np.int64, count=len(acting)))
+
+
+EXECUTORS = {"vectorized": ArrayExecutor, "agents": AgentExecutor}
