@@ -193,7 +193,7 @@ def listen_to_rumour(w: World, ids: np.ndarray) -> None:
 
 
 def households_whose_trust_can_move(w: World) -> np.ndarray:
-    """Where news, encounters seen or recovery can move trust: the evidence set, or everyone while some region recovers."""
+    """Where trust can move: the evidence set, or every household while some region recovers."""
     return all_households(w) if w.schedule.recovering[w.week].any() else w.work.evidence
 
 

@@ -17,7 +17,6 @@ import scipy.sparse as sp
 from sim.behavior import perceived_risk
 from sim.config import HOUSEHOLD_TYPES, STATUSES
 from sim.population import CITIZEN, MIXED_STATUS, Population
-
 from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
 
 if TYPE_CHECKING:
