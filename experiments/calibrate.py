@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.survey import net_avoidance, track
-from sim.config import Config, default_config
+from sim.config import UNCERTAINTY, Config, default_config
+from sim.params import priors
 from sim.paths import ROOT
 from sim.posterior import WEIGHT, apply_parameters
 from sim.simulate import firewall_counterpart
@@ -68,15 +69,17 @@ TARGETS: dict[str, Target] = {
     ),
 }
 
-# Fitted parameters: config path -> uniform prior over the range in docs/ODD.md, section 9.
-PRIORS: dict[str, tuple[float, float]] = {
-    "behavior.loss_scale": (0.4, 2.5),  # x every noncitizen loss: inside each status's range in docs/ODD.md 9.5
-    "behavior.w_news": (0.0, 5.0),
-    "behavior.memory": (0.90, 0.995),
-    "behavior.rumour": (0.0, 0.5),
-    "behavior.news_reach_mean": (0.05, 0.7),
-    "behavior.tie_loss": (0.0, 20.0),
-}
+# Fitted parameters, by config path; each prior is uniform over the parameter's plausible range, declared
+# once in sim/config.py (sim/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md 9.
+CALIBRATED = (
+    "behavior.loss_scale",  # x every noncitizen loss: keeps each status's loss inside its plausible range
+    "behavior.w_news",
+    "behavior.memory",
+    "behavior.rumour",
+    "behavior.news_reach_mean",
+    "behavior.tie_loss",
+)
+PRIORS: dict[str, tuple[float, float]] = priors(CALIBRATED, roles=[UNCERTAINTY])
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Global sensitivity: Morris screening, then Sobol indices with bootstrap intervals, at two sample sizes.
 
-Ranges are the uncertain parameters' ranges in docs/ODD.md, section 9 (for
-the calibrated ones, their priors). Each point is a
+Ranges are the uncertain parameters' plausible ranges, declared once in
+sim/config.py and listed in docs/ODD.md, section 9 (the calibrated ones
+included: their priors are the same ranges). Each point is a
 paired run of the directive against the firewall on one fixed seed (common
 random numbers), so the indices describe the parameters, not the draw.
 Morris screening ranks all parameters; Sobol first- and total-order indices
@@ -29,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibrate import PRIORS
-from sim.config import Config, default_config
+from sim.config import UNCERTAINTY, Config, default_config
+from sim.params import priors
 from sim.paths import ROOT
 from sim.posterior import apply_parameters
 from sim.simulate import run_scenario
@@ -37,8 +39,21 @@ from sim.simulate import run_scenario
 POLICY = "appointment_disclosure"
 MIXED_CHILD_GROUP = "citizen.mixed_status"
 
-# Ranges of the other uncertain parameters screened, from docs/ODD.md section 9.
-OTHER_RANGES: dict[str, tuple[float, float]] = {
+# The other uncertain parameters screened; each range is the plausible range declared in sim/config.py.
+SCREENED = (
+    "behavior.w_encounter",
+    "behavior.w_neighbour_encounter",
+    "behavior.w_safe",
+    "behavior.w_reassure",
+    "behavior.noise",
+    "behavior.trust_loss_news",
+    "behavior.news_halflife_weeks",
+    "behavior.news_floor",
+    "enforcement.request_rate",
+    "enforcement.apprehension",
+)
+OTHER_RANGES: dict[str, tuple[float, float]] = priors(SCREENED, roles=[UNCERTAINTY])
+RANGES: dict[str, tuple[float, float]] = {
     "behavior.w_encounter": (5.0, 50.0),
     "behavior.w_neighbour_encounter": (0.5, 10.0),
     "behavior.w_safe": (0.0, 2.0),

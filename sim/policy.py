@@ -5,6 +5,10 @@ in the listed regions (all when empty), the firewall baseline before that,
 an optional injunction that blocks sharing in its regions from its week, and
 an optional outreach campaign. `build_schedule` turns it into per-week,
 per-region and per-office arrays that the weekly step only indexes.
+
+A dated event at or after the horizon (`weeks`) is not an error: it is
+simply not reached (its weeks lie outside every array), and
+`unreached_events` names it in one line for the run to print.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.config import NEEDS, PolicyConfig, RegimeRules
+from sim.config import NEEDS, Config, PolicyConfig, RegimeRules, walk
 
 
 @dataclass
@@ -113,3 +117,12 @@ def build_schedule(
         remote_share=np.array([cfg.remote_share[k] for k in NEEDS]),
         clinic_disclosure=cfg.clinic_disclosure_prob,
     )
+
+
+def unreached_events(cfg: Config) -> list[str]:
+    """One line per dated event (policy start, injunction, outreach, office opening) at or past the horizon."""
+    lines = []
+    for name, value, p in walk(cfg):
+        if p.event and value != p.none and value >= cfg.weeks:
+            lines.append(f"{name} = {value} is past the horizon (weeks = {cfg.weeks}): not reached")
+    return lines

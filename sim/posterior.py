@@ -3,9 +3,12 @@
 The calibration (experiments/calibrate.py) saves weighted particles as a CSV:
 one column per fitted parameter, named by its config path (`behavior.w_news`),
 plus `weight`. `behavior.loss_scale` is not a config field: it multiplies the
-expected loss of every noncitizen status. A run with `behavior.posterior_file`
-set draws one particle from the `posterior` stream of its seed, so seeds
-sample parameter uncertainty and chance together, reproducibly.
+expected loss of every noncitizen status (declared in `sim.params.DERIVED`).
+A run with `behavior.posterior_file` set draws one particle from the
+`posterior` stream of its seed, so seeds sample parameter uncertainty and
+chance together, reproducibly. A config with parameters applied is validated
+like any other, and checked against the memory available: a posterior cannot
+set a field outside its allowed range.
 """
 
 from __future__ import annotations
@@ -17,19 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import STATUSES, Config
-from sim.paths import ROOT
+from sim.config import STATUSES, Config, ConfigError, allowed_text, resolve_path, validate
+from sim.params import DERIVED, LOSS_SCALE
 from sim.rng import Streams
 
+__all__ = ["DEFAULT_POSTERIOR", "LOSS_SCALE", "WEIGHT", "apply_parameters", "apply_posterior", "resolve_path"]
+
 WEIGHT = "weight"
-LOSS_SCALE = "behavior.loss_scale"
 DEFAULT_POSTERIOR = "data/posterior/posterior.csv"
-
-
-def resolve_path(path: str | Path) -> Path:
-    """A relative path is taken from the project root, so runs from any folder find the file."""
-    p = Path(path)
-    return p if p.is_absolute() else ROOT / p
 
 
 @lru_cache(maxsize=8)
@@ -60,11 +58,29 @@ def draw(posterior: pd.DataFrame, seed: int) -> dict[str, float]:
     return {name: float(posterior[name].iloc[row]) for name in parameter_names(posterior)}
 
 
+def check_resources(cfg: Config) -> Config:
+    """The RAM guard (`sim.resources`, or `sim.memory` where that module has not been renamed yet)."""
+    try:
+        from sim.resources import check_memory
+    except ImportError:
+        from sim.memory import check_memory
+    return check_memory(cfg)
+
+
 def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
-    """A copy of cfg with each dotted config path set; `behavior.loss_scale` scales noncitizen losses."""
+    """A validated copy of cfg with each dotted config path set; `behavior.loss_scale` scales noncitizen losses.
+
+    Raises KeyError for a path that is no config field, ConfigError for a value outside the field's allowed
+    range (or a config that no longer fits in memory).
+    """
     out = copy.deepcopy(cfg)
     for name, value in params.items():
         if name == LOSS_SCALE:
+            p = DERIVED[LOSS_SCALE]
+            lo, hi = p.bounds
+            ok = np.isfinite(value) and value >= lo and (hi is None or value <= hi)
+            if not ok:
+                raise ConfigError(name, value, allowed_text(p, float))
             out.behavior.loss = {s: v * value if s != STATUSES[0] else v for s, v in out.behavior.loss.items()}
             continue
         *parents, leaf = name.split(".")
@@ -74,14 +90,15 @@ def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
         if not hasattr(node, leaf):
             raise KeyError(f"{name}: not a config field")
         old = getattr(node, leaf)
-        setattr(node, leaf, type(old)(round(value)) if isinstance(old, int) else float(value))
-    return out
+        integer = isinstance(old, int) and not isinstance(old, bool)
+        setattr(node, leaf, int(round(value)) if integer and np.isfinite(value) else float(value))
+    return check_resources(validate(out))
 
 
 def apply_posterior(cfg: Config) -> tuple[Config, dict[str, float]]:
-    """cfg with its seed's posterior draw applied (unchanged when no posterior file is set)."""
+    """cfg with its seed's posterior draw applied (unchanged when no posterior file is set), validated."""
     if not cfg.behavior.posterior_file:
-        return cfg, {}
+        return check_resources(validate(cfg)), {}
     params = draw(load_posterior(cfg.behavior.posterior_file), cfg.seed)
     out = apply_parameters(cfg, params)
     out.behavior.posterior_file = ""
