@@ -3,7 +3,9 @@
 Start it with `make app` (or `solara run sim/app.py`). Change the controls in
 the sidebar, press Reset to rebuild the model with them, then Step or play.
 Every control is bounded (a slider or a list), so the page cannot build a
-config that `sim.config.validate` would reject.
+config that `sim.config.validate` would reject: each slider spans its
+field's plausible range as declared in `sim/config.py` (capped where the
+explorer must stay quick), and the regimes are the files in conf/policy/.
 """
 
 from __future__ import annotations
@@ -18,21 +20,44 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from sim.dashboard import AGENT_ENGINE_MAX, GROUPS, OUTREACH_WEEK, RECORDS, REGIMES, RUNS, ExplorerModel
+from sim.dashboard import (
+    AGENT_ENGINE_MAX,
+    GROUPS,
+    OUTREACH_WEEK,
+    RECORDS,
+    REGIME_NOTES,
+    REGIMES,
+    RUNS,
+    ExplorerModel,
+)
+from sim.params import allowed, plausible
 
 TITLE = "Benefit uptake when appointments are shared with ICE"
 COLOURS = {"mixed-status": "#d95f02", "noncitizen": "#7570b3", "citizen": "#1b9e77"}
 RUN_STYLE = {"policy": "-", "firewall": ":"}
 MARKERS = {"mixed-status": "o", "noncitizen": "s", "citizen": "^"}
 RISK_MAX = 0.4  # colour scale top for perceived risk; higher values show in the darkest colour
-REGIME_NOTES = {
-    "firewall": "disclosure only on formal, documented requests, with records kept (before the directive)",
-    "formal_agreements": "status data shared under fraud and identity agreements; appointment times are not",
-    "appointment_disclosure": "staff give ICE appointment dates and times on request, informally, without records",
-    "routine_sharing": "appointment schedules of noncitizens passed on as routine, no request needed",
-    "gc_discretionary": "non-tax information disclosed case by case, with general counsel's approval",
-    "injunction": "the directive, then a court blocks sharing from week 60",
-}
+EXPLORER_MAX_PEOPLE = 100_000  # beyond this a rebuild takes too long for an interactive page
+EXPLORER_MAX_SEED = 999
+
+
+def slider(path: str, value: float, step: float, label: str, cap: float | None = None, integer: bool = False) -> dict:
+    """A slider over the field's plausible range (its allowed range where it has no numeric plausible one)."""
+    try:
+        lo, hi = plausible(path)
+    except ValueError:
+        lo, hi = allowed(path)
+    hi = cap if hi is None else (hi if cap is None else min(hi, cap))
+    cast = int if integer else float
+    return {
+        "type": "SliderInt" if integer else "SliderFloat",
+        "value": cast(value),
+        "min": cast(lo),
+        "max": cast(hi),
+        "step": cast(step),
+        "label": label,
+    }
+
 
 model_params = {
     "policy": {
@@ -41,69 +66,60 @@ model_params = {
         "values": list(REGIMES),
         "label": "Policy regime (data-sharing rules)",
     },
-    "disclosure_prob": {
-        "type": "SliderFloat",
-        "value": 0.8,
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-        "label": "Disclosure probability: chance staff give ICE a visit's time when asked (0-1, replaces the regime's)",
-    },
+    "disclosure_prob": slider(
+        "policy.rules.disclosure_prob",
+        0.8,
+        0.05,
+        "Disclosure probability: chance staff give ICE a visit's time when asked (0-1, replaces the regime's)",
+    ),
     "records": {
         "type": "Select",
         "value": RECORDS[0],
         "values": list(RECORDS),
         "label": "Record-keeping of disclosures to ICE",
     },
-    "remote_share": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "min": 0.0,
-        "max": 1.0,
-        "step": 0.05,
-        "label": "Remote-service share: least share of each in-person need met by phone, online or video (0-1)",
-    },
-    "presence_growth": {
-        "type": "SliderFloat",
-        "value": 0.15,
-        "min": 0.0,
-        "max": 0.5,
-        "step": 0.05,
-        "label": "ICE presence growth: rise per year in regional ICE presence (presence runs 0-1)",
-    },
-    "outreach_reach": {
-        "type": "SliderFloat",
-        "value": 0.0,
-        "min": 0.0,
-        "max": 0.5,
-        "step": 0.05,
-        "label": f"Outreach: share of households a trusted-messenger campaign reaches per week from week "
+    "remote_share": slider(
+        "policy.remote_share",
+        0.0,
+        0.05,
+        "Remote-service share: least share of each in-person need met by phone, online or video (0-1)",
+    ),
+    "presence_growth": slider(
+        "enforcement.growth_per_year",
+        0.15,
+        0.05,
+        "ICE presence growth: rise per year in regional ICE presence (presence runs 0-1)",
+    ),
+    "outreach_reach": slider(
+        "policy.outreach_reach",
+        0.0,
+        0.05,
+        f"Outreach: share of households a trusted-messenger campaign reaches per week from week "
         f"{OUTREACH_WEEK} (0 = none)",
-    },
-    "mean_degree": {
-        "type": "SliderInt",
-        "value": 6,
-        "min": 0,
-        "max": 30,
-        "step": 1,
-        "label": "Network mean degree: social ties per household beyond its own members (ties)",
-    },
-    "n_people": {
-        "type": "SliderInt",
-        "value": AGENT_ENGINE_MAX,
-        "min": 500,
-        "max": 100_000,
-        "step": 500,
-        "label": f"Population size (people; up to {AGENT_ENGINE_MAX:,} run as Mesa agents, more vectorized)",
-    },
-    "seed": {
-        "type": "SliderInt",
-        "value": 0,
-        "min": 0,
-        "max": 999,
-        "step": 1,
-        "label": "Seed: random seed shared by the scenario and its firewall run (integer)",
-    },
+    ),
+    "mean_degree": slider(
+        "network.mean_degree",
+        6,
+        1,
+        "Network mean degree: social ties per household beyond its own members (ties)",
+        integer=True,
+    ),
+    "n_people": slider(
+        "population.n_people",
+        AGENT_ENGINE_MAX,
+        500,
+        f"Population size (people; up to {AGENT_ENGINE_MAX:,} run as Mesa agents, more vectorized)",
+        cap=EXPLORER_MAX_PEOPLE,
+        integer=True,
+    ),
+    "seed": slider(
+        "seed",
+        0,
+        1,
+        "Seed: random seed shared by the scenario and its firewall run (integer)",
+        cap=EXPLORER_MAX_SEED,
+        integer=True,
+    ),
     "weeks": 156,
 }
 

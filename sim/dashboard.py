@@ -21,14 +21,30 @@ from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, default_config, validate
 from sim.model import UptakeModel
 from sim.simulate import firewall_counterpart
 
-REGIMES = (
-    "firewall",
-    "formal_agreements",
-    "appointment_disclosure",
-    "routine_sharing",
-    "gc_discretionary",
-    "injunction",
-)
+
+def discover_regimes() -> dict[str, str]:
+    """Every regime in conf/policy/ (a YAML file each) with its `description:`, or its leading comment."""
+    import yaml
+
+    from sim import paths
+
+    folder = paths.CONF_DIR / "policy"
+    names = paths.regimes() if hasattr(paths, "regimes") else sorted(p.stem for p in folder.glob("*.yaml"))
+    notes = {}
+    for name in names:
+        text = (folder / f"{name}.yaml").read_text()
+        data = yaml.safe_load(text) or {}
+        comment = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            comment.append(line.lstrip("# ").strip())
+        notes[name] = str(data.get("description") or " ".join(comment)).rstrip(".")
+    return notes
+
+
+REGIME_NOTES = discover_regimes()
+REGIMES = tuple(REGIME_NOTES)
 RECORDS = ("as the regime sets", "kept", "not kept")
 AGENT_ENGINE_MAX = 3_000  # people; larger populations use the vectorized engine
 OUTREACH_WEEK = 26  # an outreach campaign, when on, starts here and runs `policy.outreach_weeks`

@@ -59,12 +59,15 @@ def draw(posterior: pd.DataFrame, seed: int) -> dict[str, float]:
 
 
 def check_resources(cfg: Config) -> Config:
-    """The RAM guard (`sim.resources`, or `sim.memory` where that module has not been renamed yet)."""
+    """The RAM guard: `sim.resources` (or `sim.memory`, its former name), imported here so either works."""
+    import importlib
+
     try:
-        from sim.resources import check_memory
+        module = importlib.import_module("sim.resources")
     except ImportError:
-        from sim.memory import check_memory
-    return check_memory(cfg)
+        module = importlib.import_module("sim.memory")
+    guard = getattr(module, "check_resources", None) or module.check_memory
+    return guard(cfg)
 
 
 def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:

@@ -75,6 +75,24 @@ def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None
         assert cfg.policy.rules.records_kept is (values["records"] == "kept")
 
 
+def test_controls_derive_from_the_declarations_and_conf_policy() -> None:
+    from sim.app import model_params
+    from sim.dashboard import REGIME_NOTES
+    from sim.params import plausible
+
+    regimes = sorted(p.stem for p in (ROOT / "conf" / "policy").glob("*.yaml") if not p.name.startswith((".", "_")))
+    assert sorted(model_params["policy"]["values"]) == regimes
+    assert all(REGIME_NOTES[r] for r in regimes)  # each regime file's description
+    for control, path in {
+        "disclosure_prob": "policy.rules.disclosure_prob",
+        "remote_share": "policy.remote_share",
+        "presence_growth": "enforcement.growth_per_year",
+        "outreach_reach": "policy.outreach_reach",
+        "mean_degree": "network.mean_degree",
+    }.items():
+        assert (model_params[control]["min"], model_params[control]["max"]) == plausible(path), control
+
+
 @pytest.mark.parametrize("policy", ["firewall", "appointment_disclosure"])
 def test_record_keeping_follows_the_regime_unless_set(policy: str) -> None:
     regime = default_config(policy).policy.rules.records_kept
@@ -86,7 +104,9 @@ def test_controls_cover_the_levers() -> None:
     controls = _controls()
     levers = {"policy", "disclosure_prob", "records", "remote_share", "presence_growth", "outreach_reach"}
     assert levers | {"mean_degree", "n_people", "seed"} <= set(controls)
-    assert len(controls["policy"]["values"]) == 6 and controls["records"]["values"] == list(RECORDS)
+    assert len(controls["policy"]["values"]) == len(list((ROOT / "conf" / "policy").glob("*.yaml"))) and controls[
+        "records"
+    ]["values"] == list(RECORDS)
     for spec in controls.values():
         assert spec["type"] == "Select" or spec["min"] <= spec["value"] <= spec["max"]
 

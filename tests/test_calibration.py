@@ -60,6 +60,13 @@ def test_distance_is_the_misfit_in_survey_tolerances(delta: float, key: str) -> 
     assert cal.distance(sim, obs) == pytest.approx(expected)
 
 
+def test_priors_are_the_declared_plausible_ranges_in_the_posterior_s_column_order() -> None:
+    from sim.params import plausible
+
+    assert list(cal.PRIORS) == list(cal.CALIBRATED)
+    assert {name: plausible(name) for name in cal.CALIBRATED} == cal.PRIORS
+
+
 def test_weighted_quantiles_respect_weights() -> None:
     v = np.array([1.0, 2.0, 3.0])
     assert cal.weighted_quantiles(v, np.array([0.0, 1.0, 0.0]), (0.05, 0.5, 0.95)) == [2.0, 2.0, 2.0]

@@ -95,3 +95,26 @@ def test_cli_behavior_posterior_records_the_draw(tmp_path) -> None:
     post = load_posterior(DEFAULT_POSTERIOR)
     assert drawn["file"] == DEFAULT_POSTERIOR
     assert {k: v for k, v in drawn.items() if k != "file"} == draw(post, 0)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"behavior.memory": 1.5}, "behavior.memory"),
+        ({"behavior.noise": 0.0}, "behavior.noise"),
+        ({"behavior.misses_to_suspend": 500.0}, "behavior.misses_to_suspend"),
+        ({"behavior.loss_scale": -1.0}, "behavior.loss_scale"),
+        ({"behavior.w_news": float("nan")}, "behavior.w_news"),
+    ],
+)
+def test_a_posterior_cannot_set_a_field_out_of_range(params: dict, field: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        apply_parameters(small_config(), params)
+    assert err.value.field_name == field
+
+
+def test_an_out_of_range_posterior_file_fails_when_applied(tmp_path) -> None:
+    cfg = small_config()
+    cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.rumour": 2.0, "weight": 1.0}])
+    with pytest.raises(ConfigError, match="behavior.rumour"):
+        apply_posterior(cfg)

@@ -13,10 +13,12 @@ from experiments import sensitivity as sa
 
 def test_ranges_are_valid_and_cover_the_calibrated_parameters() -> None:
     from experiments.calibrate import PRIORS
+    from sim.params import plausible
 
     assert set(PRIORS) <= set(sa.RANGES)
     for name, (lo, hi) in sa.RANGES.items():
         assert lo < hi, name
+        assert (lo, hi) == plausible(name), f"{name}: the range is the declared plausible range"
 
 
 def test_sobol_samples_nest_so_the_smaller_size_is_the_first_half() -> None:
