@@ -25,21 +25,20 @@ if TYPE_CHECKING:
     from sim.state import World
 
 
-def _row_sums(net: sp.csr_matrix, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`(net @ values)[rows]`, reading only those rows' ties."""
-    start, stop = net.indptr[rows], net.indptr[rows + 1]
-    degree = stop - start
-    offsets = np.arange(degree.sum()) - np.repeat(np.cumsum(degree) - degree, degree)
-    ties = net.indices[np.repeat(start, degree) + offsets]
-    return np.bincount(np.repeat(np.arange(len(rows)), degree), weights=values[ties], minlength=len(rows))
+def _union(n: int, *ids: np.ndarray) -> np.ndarray:
+    """Sorted distinct ids among `ids` (each in [0, n)), by marking rather than sorting."""
+    mark = np.zeros(n, dtype=bool)
+    for part in ids:
+        mark[part] = True
+    return np.flatnonzero(mark)
 
 
-def _tied_to(net: sp.csr_matrix, sources: np.ndarray) -> np.ndarray:
-    """Households tied to any of `sources` (the network is symmetric, so a source's row lists them)."""
+def _ties_of(net: sp.csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every tie of `sources` as (source position, household tied to it); work in proportion to their ties."""
     start, stop = net.indptr[sources], net.indptr[sources + 1]
     degree = stop - start
     offsets = np.arange(degree.sum()) - np.repeat(np.cumsum(degree) - degree, degree)
-    return np.unique(net.indices[np.repeat(start, degree) + offsets]).astype(np.int64)
+    return np.repeat(np.arange(len(sources)), degree), net.indices[np.repeat(start, degree) + offsets]
 
 
 def _sel(w: World, ids: np.ndarray) -> np.ndarray | slice:
@@ -56,7 +55,7 @@ def all_households(w: World) -> np.ndarray:
 
 def households_with_visits(w: World) -> np.ndarray:
     """Households a member of which attended this week, or met ICE at the clinic."""
-    return np.unique(np.concatenate([w.pop.household[w.work.attended], w.work.clinic_encounters])).astype(np.int64)
+    return _union(w.pop.n_households, w.pop.household[w.work.attended], w.work.clinic_encounters)
 
 
 def tally(w: World, ids: np.ndarray) -> None:
@@ -77,17 +76,24 @@ def tally(w: World, ids: np.ndarray) -> None:
 
 
 def households_tied_to_visits(w: World) -> np.ndarray:
-    return _tied_to(w.network, w.work.tallied)
+    """Households tied to one with visits this week (the network is symmetric: a source's row lists them)."""
+    return _union(w.pop.n_households, _ties_of(w.network, w.work.tallied)[1])
 
 
 def hear_from_ties(w: World, ids: np.ndarray) -> None:
-    """Encounters and safe visits of tied households this week."""
-    h = w.households
+    """Encounters and safe visits of tied households this week.
+
+    Sums are scattered from the households with visits (the only nonzero
+    tallies), so the work is in proportion to their ties; the values are
+    counts, so the sums are exact in any order.
+    """
+    h, n = w.households, w.pop.n_households
     h.neighbour_encounters[w.work.neighbours] = 0.0
     h.neighbour_safe[w.work.neighbours] = 0.0
     w.work.neighbours = ids
-    h.neighbour_encounters[ids] = _row_sums(w.network, h.own_encounters, ids)
-    h.neighbour_safe[ids] = _row_sums(w.network, h.own_safe, ids)
+    source, tied = _ties_of(w.network, w.work.tallied)
+    for own, heard in ((h.own_encounters, h.neighbour_encounters), (h.own_safe, h.neighbour_safe)):
+        heard[ids] = np.bincount(tied, weights=own[w.work.tallied][source], minlength=n)[ids]
 
 
 # ------------------------------------------------------------------ phase: hear news
@@ -142,7 +148,7 @@ def hear_news(w: World, ids: np.ndarray) -> None:
 def households_with_evidence(w: World) -> np.ndarray:
     """Households that saw visits (their own or their ties') or heard news this week."""
     k = w.work
-    return np.unique(np.concatenate([k.tallied, k.neighbours, k.heard, k.reassured])).astype(np.int64)
+    return _union(w.pop.n_households, k.tallied, k.neighbours, k.heard, k.reassured)
 
 
 def weigh_evidence(w: World, ids: np.ndarray) -> None:

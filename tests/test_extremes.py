@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import ConfigError
 from sim.model import UptakeModel
 from sim.simulate import RunResult, run_scenario
 from tests.conftest import small_config
@@ -134,7 +133,7 @@ def test_no_network_ties() -> None:
     cfg = small_config(n_people=N, weeks=WEEKS, network="none", **FULL_ENFORCEMENT)
     model = UptakeModel(cfg)
     model.run()
-    assert model.network.nnz == 0 and not model.degree.any()
+    assert model.network.nnz == 0 and not model.world.degree.any()
     h = model.households
     assert not h.neighbour_encounters.any() and not h.neighbour_safe.any() and not h.neighbour_risk.any()
     r = run_scenario(cfg)
@@ -151,6 +150,11 @@ def test_horizon_of_one_week() -> None:
     _check_chain(r.timeseries)
 
 
-def test_horizon_shorter_than_policy_start_is_named() -> None:
-    with pytest.raises(ConfigError, match=r"policy\.start_week = 8: must be a week in \[0, 0\]"):
-        small_config(weeks=1)
+def test_horizon_shorter_than_policy_start_runs_without_the_policy() -> None:
+    """A start past the horizon is not reached: the run is the firewall's, and says so."""
+    from sim.policy import unreached_events
+
+    cfg = small_config(weeks=1)
+    assert any("policy.start_week" in line for line in unreached_events(cfg))
+    r = _paired(weeks=1)
+    assert r.summary["metrics"]["uptake_loss_final"] == 0.0
