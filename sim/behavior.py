@@ -1,8 +1,14 @@
-"""Pure kernels: belief and trust updates and the attendance decision.
+"""Pure kernels: the arithmetic of beliefs, trust, the enforcement chain and the decision.
 
-Every function here is a pure function of numbers: it works on numpy arrays
-(the vectorized engine) and on scalars (the agent engine), with the same
-arithmetic in the same order, so both engines give the same results.
+Every function here is a pure function of numbers (numpy arrays or scalars)
+and imports nothing of the project: the phases in `appointments`,
+`enforcement`, `decision` and `beliefs` call these and hold no arithmetic of
+their own that a kernel already states.
+
+Notation (docs/ODD.md, "Submodels"): delta_hat is the perceived probability
+that the agency tells ICE when asked; E_hat the perceived ICE activity
+nearby; x_hat a status's perceived exposure; L a status's loss from an
+encounter, in reference monthly benefits.
 """
 
 from __future__ import annotations
@@ -13,16 +19,13 @@ from scipy.special import expit
 ArrayLike = np.ndarray | float
 
 
-def perceived_risk(alpha: ArrayLike, beta: ArrayLike) -> ArrayLike:
-    """Mean of the Beta belief that attending leads to an encounter."""
-    return alpha / (alpha + beta)
+# ------------------------------------------------------------------ the real chain
 
 
-def attend_probability(
-    value: ArrayLike, hassle: ArrayLike, loss: ArrayLike, risk: ArrayLike, noise: float
-) -> ArrayLike:
-    """logistic((V - h - L * risk) / s): attend when the stake outweighs hassle and fear."""
-    return expit((value - hassle - loss * risk) / noise)
+def request_probability(request_rate: float, routine: ArrayLike, presence: ArrayLike, exposure: ArrayLike):
+    """P(ICE asks about a visit) = q * E_r * x; routine sharing needs no request (rate 1)."""
+    rate = np.where(routine, 1.0, request_rate)
+    return rate * presence * exposure
 
 
 def encounter_probability(p_request: ArrayLike, disclosure: ArrayLike, apprehension: float) -> ArrayLike:
@@ -30,78 +33,153 @@ def encounter_probability(p_request: ArrayLike, disclosure: ArrayLike, apprehens
     return p_request * disclosure * apprehension
 
 
-def add_evidence(
-    alpha: ArrayLike,
-    beta: ArrayLike,
-    own_encounters: ArrayLike,
-    neighbour_encounters: ArrayLike,
-    news: ArrayLike,
+def stated_disclosure(disclosure_prob: float, formal_request_required: bool, formal_share: float, routine: bool):
+    """What a regime states an office does when ICE asks: routine sharing is full disclosure."""
+    if routine:
+        return 1.0
+    return disclosure_prob * (formal_share if formal_request_required else 1.0)
+
+
+# ------------------------------------------------------------------ beliefs
+
+
+def prior_disclosure(trust: ArrayLike, low: float, high: float) -> ArrayLike:
+    """Prior mean of delta_hat: `low` under full trust, rising linearly to `high` under none."""
+    return low + (high - low) * (1.0 - trust)
+
+
+def perceived_disclosure(
+    a_fast: ArrayLike,
+    b_fast: ArrayLike,
+    a_slow: ArrayLike,
+    b_slow: ArrayLike,
+    trust: ArrayLike,
+    strength: float,
+    low: float,
+    high: float,
+) -> ArrayLike:
+    """delta_hat: the Beta mean of prior (set by trust), fast (alarm) and slow (conviction) pseudo-counts."""
+    a0 = strength * prior_disclosure(trust, low, high)
+    alarm = a0 + a_fast + a_slow
+    return alarm / (strength + a_fast + a_slow + b_fast + b_slow)
+
+
+def decay_and_add(fast: ArrayLike, memory: float, evidence: ArrayLike) -> ArrayLike:
+    """The fast part forgets at `memory` per week and takes the week's evidence."""
+    return memory * fast + evidence
+
+
+def consolidate(slow: ArrayLike, fast: ArrayLike, rate: float) -> ArrayLike:
+    """The slow part takes `rate` of the fast part each week and forgets nothing: conviction needs evidence."""
+    return slow + rate * fast
+
+
+def alarm_evidence(
+    announcement: ArrayLike,
+    event_news: ArrayLike,
+    own_events: ArrayLike,
+    tie_events: ArrayLike,
+    w_announcement: float,
+    w_event_news: float,
+    w_own: float,
+    w_ties: float,
+) -> ArrayLike:
+    """Pseudo-counts for "the agency tells": news heard, and events (disclosures, encounters, arrests) seen."""
+    return w_announcement * announcement + w_event_news * event_news + w_own * own_events + w_ties * tie_events
+
+
+def calm_evidence(
     own_safe: ArrayLike,
-    neighbour_safe: ArrayLike,
+    tie_safe: ArrayLike,
     reassurance: ArrayLike,
     trust: ArrayLike,
-    w_encounter: float,
-    w_neighbour_encounter: float,
-    w_news: float,
     w_safe: float,
-    w_neighbour_safe: float,
+    w_tie_safe: float,
     w_reassure: float,
-) -> tuple[ArrayLike, ArrayLike]:
-    """A week's evidence: encounters and news to alpha, safe visits and reassurance to beta.
-
-    `news` is the salience of disclosure news heard this week (0 if none);
-    `reassurance` likewise for court news and outreach, which count only in
-    proportion to trust in the agency.
-    """
-    alpha = alpha + w_encounter * own_encounters + w_neighbour_encounter * neighbour_encounters + w_news * news
-    beta = beta + w_safe * own_safe + w_neighbour_safe * neighbour_safe + w_reassure * trust * reassurance
-    return alpha, beta
+) -> ArrayLike:
+    """Pseudo-counts for "the agency does not tell": safe visits seen, and reassurance counted by trust."""
+    return w_safe * own_safe + w_tie_safe * tie_safe + w_reassure * trust * reassurance
 
 
-def apply_memory(
-    alpha: ArrayLike, beta: ArrayLike, alpha0: float, beta0: float, memory: float
-) -> tuple[ArrayLike, ArrayLike]:
-    """Pseudo-counts decay toward the prior: x = x0 + m * (x - x0)."""
-    return alpha0 + memory * (alpha - alpha0), beta0 + memory * (beta - beta0)
+def rumour_alarm(delta_hat: ArrayLike, ties_delta_hat: ArrayLike, has_ties: ArrayLike, weight: float) -> ArrayLike:
+    """Alarm carried by ties more fearful than oneself (calm travels only as their safe visits)."""
+    return np.where(has_ties, weight * np.maximum(ties_delta_hat - delta_hat, 0.0), 0.0)
 
 
-def spread_rumour(
-    alpha: ArrayLike, beta: ArrayLike, neighbour_risk: ArrayLike, has_neighbours: ArrayLike, eta: float
-) -> tuple[ArrayLike, ArrayLike]:
-    """Move perceived risk toward the neighbours' mean by eta, keeping alpha + beta."""
-    total = alpha + beta
-    risk = alpha / total
-    pull = np.where(has_neighbours, eta, 0.0)
-    risk = risk + pull * (neighbour_risk - risk)
-    return risk * total, (1.0 - risk) * total
+def perceived_activity(
+    activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float
+) -> ArrayLike:
+    """E_hat moves at `rate` toward 1 - exp(-sensitivity * what was seen and heard this week)."""
+    target = -np.expm1(-sensitivity * seen)
+    return activity + rate * (target - activity)
 
 
 def update_trust(
     trust: ArrayLike,
+    ceiling: ArrayLike,
     baseline: ArrayLike,
-    news: ArrayLike,
-    encounters_seen: ArrayLike,
+    announcement: ArrayLike,
+    violations: ArrayLike,
     recovering: ArrayLike,
-    loss_news: float,
-    loss_encounter: float,
+    loss_announcement: float,
+    loss_violation: float,
     recovery: float,
 ) -> ArrayLike:
-    """Trust falls with disclosure news and nearby encounters, recovers slowly under records or a court.
+    """Trust falls with announcements and violations seen; recovers toward min(baseline, ceiling) where allowed.
 
-    Falls are multiplicative and recovery moves toward the baseline, so trust
-    stays in [0, 1] when it starts there.
+    Falls are multiplicative and recovery moves part way toward a target in
+    [0, 1], so trust stays in [0, 1]; it never recovers above its ceiling.
     """
-    seen = np.minimum(encounters_seen, 1.0)
-    trust = trust * (1.0 - loss_news * news) * (1.0 - loss_encounter * seen)
-    trust = trust + np.where(recovering, recovery, 0.0) * (baseline - trust)
+    seen = np.minimum(violations, 1.0)
+    trust = trust * (1.0 - loss_announcement * np.minimum(announcement, 1.0)) * (1.0 - loss_violation * seen)
+    target = np.minimum(baseline, ceiling)
+    trust = trust + np.where(recovering & (trust < target), recovery, 0.0) * (target - trust)
     return np.clip(trust, 0.0, 1.0)
 
 
-def clinic_risk(risk: ArrayLike, kappa: float, clinic_disclosure: float) -> ArrayLike:
-    """Perceived risk at the clinic: SSA fear generalised by kappa, plus the clinic's own rule."""
-    return np.minimum(kappa * risk + clinic_disclosure, 1.0)
+def lower_ceiling(ceiling: ArrayLike, violations: ArrayLike, drop: float) -> ArrayLike:
+    """Each week with a violation seen lowers the ceiling trust can recover to."""
+    return ceiling * (1.0 - drop * np.minimum(violations, 1.0))
+
+
+# ------------------------------------------------------------------ decision
+
+
+def perceived_encounter(
+    activity: ArrayLike, exposure_hat: ArrayLike, delta_hat: ArrayLike, theta: float
+) -> ArrayLike:
+    """pi = 1 - exp(-theta * E_hat * x_hat * delta_hat): the real chain with beliefs for facts."""
+    return -np.expm1(-theta * activity * exposure_hat * delta_hat)
+
+
+def expected_cost(
+    exposed: np.ndarray, loss: np.ndarray, exposure_hat: np.ndarray, activity: ArrayLike, delta_hat: ArrayLike, theta: float
+) -> ArrayLike:
+    """C = sum over statuses s of exposed[s] * L_s * pi_s: everyone the visit could expose, kin included.
+
+    `exposed` is [n, statuses]: household members of each status plus
+    lambda_kin times noncitizen kin of each status.
+    """
+    pi = perceived_encounter(np.asarray(activity)[:, None], exposure_hat[None, :], np.asarray(delta_hat)[:, None], theta)
+    return (exposed * (loss[None, :] * pi)).sum(axis=1)
+
+
+def attend_probability(value: ArrayLike, hassle: ArrayLike, cost: ArrayLike, noise: float) -> ArrayLike:
+    """logistic((V - h - C) / s): attend when the stake outweighs hassle and the expected cost of an encounter."""
+    return expit((value - hassle - cost) / noise)
+
+
+def clinic_disclosure(delta_hat: ArrayLike, kappa: float, clinic_rule: float) -> ArrayLike:
+    """Perceived disclosure at the clinic: SSA fear generalised by kappa, plus the clinic's own rule."""
+    return np.minimum(kappa * delta_hat + clinic_rule, 1.0)
 
 
 def value_at_stake(monthly_amount: ArrayLike, months_at_risk: float, reference_monthly: float) -> ArrayLike:
     """Benefit months at risk times the amount, in units of a reference monthly benefit."""
     return months_at_risk * monthly_amount / reference_monthly
+
+
+def news_decay(weeks_since: ArrayLike, halflife: float) -> ArrayLike:
+    """Salience of news `weeks_since` after it broke: 1, halving every `halflife` weeks; 0 before."""
+    t = np.asarray(weeks_since, dtype=np.float64)
+    return np.where(t >= 0, 0.5 ** (np.maximum(t, 0.0) / halflife), 0.0)

@@ -29,8 +29,14 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from sim.paths import ROOT
 
-STATUSES = ("citizen", "lpr", "refugee", "student", "worker", "undocumented")
-HOUSEHOLD_TYPES = ("citizen_only", "mixed_status", "lawful_noncitizen", "visa_holder")
+# "citizen" is a US-born citizen; "naturalized" a naturalized citizen; the rest are noncitizens.
+STATUSES = ("citizen", "naturalized", "lpr", "refugee", "student", "worker", "undocumented")
+CITIZEN_STATUSES = ("citizen", "naturalized")
+# The survey literature's household types (Urban Institute WBNS): US-born (no foreign-born member);
+# all-citizen immigrant (every member a citizen, at least one naturalized); green card and citizen (lawful
+# permanent residents or refugees with citizens, nobody undocumented or on a temporary visa); mixed-status
+# (at least one undocumented member); visa holders (a member on a student or work visa, nobody undocumented).
+HOUSEHOLD_TYPES = ("us_born", "all_citizen_immigrant", "green_card_citizen", "mixed_status", "visa_holder")
 PROGRAMS = ("none", "ssi", "rsdi", "child")
 NEEDS = (
     "eligibility",
@@ -39,7 +45,10 @@ NEEDS = (
     "ssn",
     "child_review",
     "reinstatement",
+    "application",
 )
+# Benefit contacts are every need but SSN-card services, which are not a benefit.
+BENEFIT_NEEDS = tuple(k for k in NEEDS if k != "ssn")
 ENGINES = ("vectorized", "agents")
 NETWORK_KINDS = ("sbm", "random", "none")
 
