@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
-from sim import behavior as bh
+from sim.beliefs import perceived_disclosure
 from sim.config import HOUSEHOLD_TYPES, NEEDS, PROGRAMS, STATUSES
 from sim.executors import HOUSEHOLD, OFFICE, PERSON
 from sim.state import NONE
@@ -76,10 +77,19 @@ class Household(mesa.Agent):
         return range(start, start + int(self.world.pop.hh_size[self.index]))
 
     @property
-    def risk(self) -> float:
-        """Perceived risk that attending leads to an encounter."""
-        h = self.world.households
-        return float(bh.perceived_risk(h.alpha[self.index], h.beta[self.index]))
+    def status(self) -> str:
+        """The decision maker's status."""
+        return STATUSES[self.world.pop.status[self.world.pop.decider[self.index]]]
+
+    @property
+    def perceived_disclosure(self) -> float:
+        """delta_hat: how likely the decider thinks the agency tells ICE when asked."""
+        return float(perceived_disclosure(self.world, np.array([self.index]))[0])
+
+    @property
+    def perceived_activity(self) -> float:
+        """E_hat: the ICE activity nearby the decider perceives, in [0, 1]."""
+        return float(self.world.households.activity[self.index])
 
     @property
     def trust(self) -> float:

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.population import CHILD, NO_PROGRAM, Population
 from sim.state import (
+    APPLICATION,
     CHILD_REVIEW,
     DIRECT_DEPOSIT,
     ELIGIBILITY,
@@ -127,7 +128,7 @@ def arise_needs(w: World, ids: np.ndarray) -> None:
     need[receiving & np.isin(ids, d.interpreter)] = INTERPRETER
     review = receiving & np.isin(ids, c.reviews(t))
     need[review] = c.review_need[ids[review]]
-    need[np.isin(ids, c.newly_eligible(t))] = REINSTATEMENT
+    need[np.isin(ids, c.newly_eligible(t))] = APPLICATION
     new = (p.pending[ids] == NONE) & (need != NONE)
     p.pending[ids[new]] = need[new]
     p.due[ids[new]] = t
@@ -142,17 +143,22 @@ def people_decided(w: World) -> np.ndarray:
 
 
 def settle(w: World, ids: np.ndarray) -> None:
-    """Met needs close; misses reschedule, suspend benefits after `misses_to_suspend`, or drop SSN services."""
+    """Met needs close; misses reschedule, suspend benefits after `misses_to_suspend`, or drop SSN services.
+
+    A missed return from suspension or a missed application is tried again
+    after `return_lag_weeks`, when fear may have subsided.
+    """
     t, p, b = w.week, w.people, w.cfg.behavior
     outcome, need = p.outcome[ids], p.need[ids]
     done = (outcome == OUTCOME_REMOTE) | (outcome == OUTCOME_ATTENDED)
-    reinstated = ids[done & (need == REINSTATEMENT)]
+    starts = (need == REINSTATEMENT) | (need == APPLICATION)
+    reinstated = ids[done & starts]
     p.receiving[reinstated] = True
     p.suspended[reinstated] = False
     p.pending[ids[done]] = NONE
     p.misses[ids[done]] = 0
     missed = outcome == OUTCOME_MISSED
-    retry = missed & (need == REINSTATEMENT)
+    retry = missed & starts
     p.due[ids[retry]] = t + b.return_lag_weeks
     counted = missed & ~retry
     misses = p.misses[ids] + counted

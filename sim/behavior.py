@@ -106,9 +106,7 @@ def rumour_alarm(delta_hat: ArrayLike, ties_delta_hat: ArrayLike, has_ties: Arra
     return np.where(has_ties, weight * np.maximum(ties_delta_hat - delta_hat, 0.0), 0.0)
 
 
-def perceived_activity(
-    activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float
-) -> ArrayLike:
+def perceived_activity(activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float) -> ArrayLike:
     """E_hat moves at `rate` toward 1 - exp(-sensitivity * what was seen and heard this week)."""
     target = -np.expm1(-sensitivity * seen)
     return activity + rate * (target - activity)
@@ -145,22 +143,27 @@ def lower_ceiling(ceiling: ArrayLike, violations: ArrayLike, drop: float) -> Arr
 # ------------------------------------------------------------------ decision
 
 
-def perceived_encounter(
-    activity: ArrayLike, exposure_hat: ArrayLike, delta_hat: ArrayLike, theta: float
-) -> ArrayLike:
+def perceived_encounter(activity: ArrayLike, exposure_hat: ArrayLike, delta_hat: ArrayLike, theta: float) -> ArrayLike:
     """pi = 1 - exp(-theta * E_hat * x_hat * delta_hat): the real chain with beliefs for facts."""
     return -np.expm1(-theta * activity * exposure_hat * delta_hat)
 
 
 def expected_cost(
-    exposed: np.ndarray, loss: np.ndarray, exposure_hat: np.ndarray, activity: ArrayLike, delta_hat: ArrayLike, theta: float
+    exposed: np.ndarray,
+    loss: np.ndarray,
+    exposure_hat: np.ndarray,
+    activity: ArrayLike,
+    delta_hat: ArrayLike,
+    theta: float,
 ) -> ArrayLike:
     """C = sum over statuses s of exposed[s] * L_s * pi_s: everyone the visit could expose, kin included.
 
     `exposed` is [n, statuses]: household members of each status plus
     lambda_kin times noncitizen kin of each status.
     """
-    pi = perceived_encounter(np.asarray(activity)[:, None], exposure_hat[None, :], np.asarray(delta_hat)[:, None], theta)
+    pi = perceived_encounter(
+        np.asarray(activity)[:, None], exposure_hat[None, :], np.asarray(delta_hat)[:, None], theta
+    )
     return (exposed * (loss[None, :] * pi)).sum(axis=1)
 
 

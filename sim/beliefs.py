@@ -1,11 +1,22 @@
 """Beliefs and trust of each household's decision maker: the weekly updates.
 
-A decider's belief that attending leads to an encounter is a Beta(alpha,
-beta). Each week it takes the household's own visits (encounters and safe
-visits), its ties' visits, disclosure news, court news and outreach
-(counted in proportion to trust); decays toward the prior; is pulled toward
-the ties' mean belief (rumour); and trust falls with news and encounters
-seen, recovering where records are kept or a court has acted.
+Fear is an inference about the enforcement chain. A decider holds a belief
+that the agency tells ICE when asked (delta_hat: a Beta mean of a prior set
+by trust, a fast part and a slow part), a perceived ICE activity nearby
+(E_hat), and trust in the agency with a ceiling. Each week:
+
+- the household tallies its own events (disclosures, encounters, arrests)
+  and safe visits, hears its ties' and, with its community's reach, the
+  region's news (the regime's announcement, a court's order, events);
+- alarm (news, events, more fearful ties) adds to the fast "tells" count;
+  safe visits, and reassurance counted by trust, to the fast "does not
+  tell" count; the fast part fades, the slow part takes a share of it and
+  forgets nothing, so a household that stays away learns nothing and keeps
+  its conviction (the hot-stove effect);
+- E_hat follows the events seen and heard;
+- trust falls with announcements and violations seen, each violation
+  lowering its ceiling, and recovers toward that ceiling where records are
+  kept or a court has acted.
 
 Each phase reads only what earlier phases wrote, so the order in which
 households act within a phase cannot matter.
@@ -50,171 +61,168 @@ def all_households(w: World) -> np.ndarray:
     return np.arange(w.pop.n_households)
 
 
+def perceived_disclosure(w: World, hh: np.ndarray | slice) -> np.ndarray:
+    """delta_hat of the deciders of `hh`."""
+    b, h = w.cfg.behavior, w.households
+    return bh.perceived_disclosure(
+        h.a_fast[hh],
+        h.b_fast[hh],
+        h.a_slow[hh],
+        h.b_slow[hh],
+        h.trust[hh],
+        b.prior_strength,
+        b.prior_disclosure_trusting,
+        b.prior_disclosure_distrusting,
+    )
+
+
 # ------------------------------------------------------------------ phase: tally
 
 
-def households_with_visits(w: World) -> np.ndarray:
-    """Households a member of which attended this week, or met ICE at the clinic."""
-    return _union(w.pop.n_households, w.pop.household[w.work.attended], w.work.clinic_encounters)
+def households_with_events(w: World) -> np.ndarray:
+    """Households a member of which attended, met ICE at the clinic, or was arrested this week."""
+    pop, k = w.pop, w.work
+    return _union(pop.n_households, pop.household[k.attended], k.clinic_encounters, pop.household[k.arrested])
 
 
 def tally(w: World, ids: np.ndarray) -> None:
-    """Each household's own encounters (at the agency or the clinic) and safe visits this week."""
+    """Each household's own events (disclosures, encounters, arrests), violations and safe visits this week."""
     p, pop, h, n = w.people, w.pop, w.households, w.pop.n_households
-    h.own_encounters[w.work.tallied] = 0.0
-    h.own_safe[w.work.tallied] = 0.0
+    for own in (h.own_events, h.own_safe, h.own_violations):
+        own[w.work.tallied] = 0.0
     w.work.tallied = ids
-    attended = w.work.attended
-    met = p.encounter[attended]
+    attended, arrested = w.work.attended, w.work.arrested
+    disclosed = p.disclosed[attended]
     household = pop.household[attended]
-    encounters = np.bincount(np.concatenate([household[met], w.work.clinic_encounters]), minlength=n)
-    h.own_encounters[ids] = encounters[ids]
-    h.own_safe[ids] = np.bincount(household[~met], minlength=n)[ids]
+    violations = np.bincount(household[disclosed], minlength=n)
+    events = violations + np.bincount(pop.household[arrested], minlength=n)
+    events += np.bincount(w.work.clinic_encounters, minlength=n)
+    h.own_violations[ids] = violations[ids]
+    h.own_events[ids] = events[ids]
+    h.own_safe[ids] = np.bincount(household[~disclosed], minlength=n)[ids]
 
 
 # ------------------------------------------------------------------ phase: hear from ties
 
 
-def households_tied_to_visits(w: World) -> np.ndarray:
-    """Households tied to one with visits this week (the network is symmetric: a source's row lists them)."""
+def households_tied_to_events(w: World) -> np.ndarray:
+    """Households tied to one with events or visits this week (the network is symmetric)."""
     return _union(w.pop.n_households, _ties_of(w.network, w.work.tallied)[1])
 
 
 def hear_from_ties(w: World, ids: np.ndarray) -> None:
-    """Encounters and safe visits of tied households this week.
+    """Events, violations and safe visits of tied households this week.
 
-    Sums are scattered from the households with visits (the only nonzero
+    Sums are scattered from the households with events (the only nonzero
     tallies), so the work is in proportion to their ties; the values are
     counts, so the sums are exact in any order.
     """
-    h, n = w.households, w.pop.n_households
-    h.neighbour_encounters[w.work.neighbours] = 0.0
-    h.neighbour_safe[w.work.neighbours] = 0.0
+    h, n, sources = w.households, w.pop.n_households, w.work.tallied
+    pairs = ((h.own_events, h.tie_events), (h.own_safe, h.tie_safe), (h.own_violations, h.tie_violations))
+    for _, heard in pairs:
+        heard[w.work.neighbours] = 0.0
     w.work.neighbours = ids
-    source, tied = _ties_of(w.network, w.work.tallied)
-    for own, heard in ((h.own_encounters, h.neighbour_encounters), (h.own_safe, h.neighbour_safe)):
-        heard[ids] = np.bincount(tied, weights=own[w.work.tallied][source], minlength=n)[ids]
+    source, tied = _ties_of(w.network, sources)
+    for own, heard in pairs:
+        heard[ids] = np.bincount(tied, weights=own[sources][source], minlength=n)[ids]
 
 
 # ------------------------------------------------------------------ phase: hear news
 
 
-def _heard(u: np.ndarray | None, ids: np.ndarray, chance: np.ndarray, salience: np.ndarray) -> np.ndarray:
-    """Which of `ids` heard a piece of news: a draw under their chance, where the news exists."""
-    if u is None:
-        return np.zeros(len(ids), dtype=bool)
-    return (u[ids] < chance) & (salience > 0)
+def _heard(w: World, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of `ids` heard local news (any kind their region has this week), and which outreach reached."""
+    t, d, s, r = w.week, w.draws, w.schedule, w.regions
+    region = w.pop.region[ids]
+    news = (s.announcement[t, region] > 0) | (s.court[t, region] > 0) | (r.event_news[region] > 0)
+    local = news & (d.news[ids] < w.households.reach[ids])
+    outreach = np.zeros(len(ids), dtype=bool)
+    if d.outreach is not None:
+        outreach = d.outreach[ids] < s.outreach_reach[t, region]
+    return local, outreach
 
 
 def households_hearing_news(w: World) -> np.ndarray:
-    """Households that heard disclosure news, court news or outreach this week."""
-    d = w.draws
-    if d.news is None and d.court is None and d.outreach is None:
-        return np.empty(0, dtype=np.int64)
+    """Households that heard local news or were reached by outreach this week."""
     ids = all_households(w)
-    return ids[_news_heard(w, ids).any(axis=0)]
-
-
-def _news_heard(w: World, ids: np.ndarray) -> np.ndarray:
-    """bool [3, ids]: heard disclosure news, court news, outreach."""
-    t, d, h, s = w.week, w.draws, w.households, w.schedule
-    region = w.pop.region[ids]
-    reach = h.reach[ids]
-    return np.array(
-        [
-            _heard(d.news, ids, reach, s.news_salience[t, region]),
-            _heard(d.court, ids, reach, s.court_salience[t, region]),
-            _heard(d.outreach, ids, s.outreach_reach[t, region], s.outreach_reach[t, region]),
-        ]
-    )
+    local, outreach = _heard(w, ids)
+    return ids[local | outreach]
 
 
 def hear_news(w: World, ids: np.ndarray) -> None:
-    """Disclosure news, court news and outreach reach households; only those who hear are set."""
-    t, h, s = w.week, w.households, w.schedule
-    h.news[w.work.heard] = 0.0
-    h.reassurance[w.work.reassured] = 0.0
-    news, court, outreach = _news_heard(w, ids)
+    """The regime's announcement, a court's order, local events and outreach reach the households that hear."""
+    t, h, s, r = w.week, w.households, w.schedule, w.regions
+    for heard in (h.announcement, h.event_news, h.violation_news, h.reassurance):
+        heard[w.work.heard] = 0.0
+    w.work.heard = ids
+    local, outreach = _heard(w, ids)
     region = w.pop.region[ids]
-    h.news[ids[news]] = s.news_salience[t, region[news]]
-    h.reassurance[ids] = np.where(court, s.court_salience[t, region], 0.0) + np.where(outreach, 1.0, 0.0)
-    w.work.heard = ids[news]
-    w.work.reassured = ids[court | outreach]
+    h.announcement[ids] = np.where(local, s.announcement[t, region], 0.0)
+    h.event_news[ids] = np.where(local, r.event_news[region], 0.0)
+    h.violation_news[ids] = np.where(local, r.violation_news[region], 0.0)
+    h.reassurance[ids] = np.where(local, s.court[t, region], 0.0) + np.where(outreach, 1.0, 0.0)
 
 
-# ------------------------------------------------------------------ phase: weigh evidence
-
-
-def households_with_evidence(w: World) -> np.ndarray:
-    """Households that saw visits (their own or their ties') or heard news this week."""
-    k = w.work
-    return _union(w.pop.n_households, k.tallied, k.neighbours, k.heard, k.reassured)
-
-
-def weigh_evidence(w: World, ids: np.ndarray) -> None:
-    """Encounters and news add to alpha; safe visits and trusted reassurance add to beta."""
-    b, h = w.cfg.behavior, w.households
-    w.work.evidence = ids
-    h.alpha[ids], h.beta[ids] = bh.add_evidence(
-        h.alpha[ids],
-        h.beta[ids],
-        h.own_encounters[ids],
-        h.neighbour_encounters[ids],
-        h.news[ids],
-        h.own_safe[ids],
-        h.neighbour_safe[ids],
-        h.reassurance[ids],
-        h.trust[ids],
-        b.w_encounter,
-        b.w_neighbour_encounter,
-        b.w_news,
-        b.w_safe,
-        b.w_neighbour_safe,
-        b.w_reassure,
-    )
-
-
-# ------------------------------------------------------------------ phases: memory, rumour
-
-
-def forget(w: World, ids: np.ndarray) -> None:
-    """Pseudo-counts decay toward the prior (`behavior.memory` per week)."""
-    b, h = w.cfg.behavior, w.households
-    k = _sel(w, ids)
-    h.alpha[k], h.beta[k] = bh.apply_memory(h.alpha[k], h.beta[k], b.prior_alpha, b.prior_beta, b.memory)
+# ------------------------------------------------------------------ phases: rumour, disclosure belief
 
 
 def listen_to_rumour(w: World, ids: np.ndarray) -> None:
-    """Perceived risk moves toward the ties' mean, keeping each belief's weight (all read, then all written)."""
+    """Alarm from ties more fearful than oneself (all deciders' beliefs read before any is written)."""
     h = w.households
     k = _sel(w, ids)
-    risk = bh.perceived_risk(h.alpha, h.beta)
-    h.neighbour_risk[k] = (w.network @ risk)[k] / np.maximum(w.degree[k], 1.0)
-    h.alpha[k], h.beta[k] = bh.spread_rumour(
-        h.alpha[k], h.beta[k], h.neighbour_risk[k], w.degree[k] > 0, w.cfg.behavior.rumour
+    delta_hat = perceived_disclosure(w, slice(None))
+    ties_mean = (w.network @ delta_hat)[k] / np.maximum(w.degree[k], 1.0)
+    h.rumour[k] = bh.rumour_alarm(delta_hat[k], ties_mean, w.degree[k] > 0, w.cfg.behavior.rumour)
+
+
+def update_disclosure_belief(w: World, ids: np.ndarray) -> None:
+    """The fast part fades and takes the week's alarm and calm; the slow part takes a share and forgets nothing."""
+    b, h = w.cfg.behavior, w.households
+    k = _sel(w, ids)
+    alarm = bh.alarm_evidence(
+        h.announcement[k],
+        h.event_news[k],
+        h.own_events[k],
+        h.tie_events[k],
+        b.w_announcement,
+        b.w_event_news,
+        b.w_own_event,
+        b.w_tie_event,
     )
+    calm = bh.calm_evidence(
+        h.own_safe[k], h.tie_safe[k], h.reassurance[k], h.trust[k], b.w_safe, b.w_tie_safe, b.w_reassure
+    )
+    h.a_fast[k] = bh.decay_and_add(h.a_fast[k], b.fast_memory, alarm + h.rumour[k])
+    h.b_fast[k] = bh.decay_and_add(h.b_fast[k], b.fast_memory, calm)
+    h.a_slow[k] = bh.consolidate(h.a_slow[k], h.a_fast[k], b.consolidation)
+    h.b_slow[k] = bh.consolidate(h.b_slow[k], h.b_fast[k], b.consolidation)
 
 
-# ------------------------------------------------------------------ phase: trust
+# ------------------------------------------------------------------ phases: activity, trust
 
 
-def households_whose_trust_can_move(w: World) -> np.ndarray:
-    """Where trust can move: the evidence set, or every household while some region recovers."""
-    return all_households(w) if w.schedule.recovering[w.week].any() else w.work.evidence
+def update_activity(w: World, ids: np.ndarray) -> None:
+    """E_hat follows the events seen (own, ties') and the event news heard."""
+    b, h = w.cfg.behavior, w.households
+    k = _sel(w, ids)
+    seen = h.own_events[k] + h.tie_events[k] + h.event_news[k]
+    h.activity[k] = bh.perceived_activity(h.activity[k], seen, b.activity_rate, b.activity_sensitivity)
 
 
 def update_trust(w: World, ids: np.ndarray) -> None:
-    """Trust falls with disclosure news and encounters seen; recovers where records are kept or a court acted."""
+    """Trust falls with announcements and violations seen, each lowering its ceiling; recovers where allowed."""
     b, h = w.cfg.behavior, w.households
     k = _sel(w, ids)
-    region = w.pop.region[k]
+    violations = h.own_violations[k] + h.tie_violations[k] + h.violation_news[k]
+    h.trust_ceiling[k] = bh.lower_ceiling(h.trust_ceiling[k], violations, b.ceiling_drop)
     h.trust[k] = bh.update_trust(
         h.trust[k],
+        h.trust_ceiling[k],
         h.trust0[k],
-        h.news[k],
-        h.neighbour_encounters[k] + h.own_encounters[k],
-        w.schedule.recovering[w.week, region],
-        b.trust_loss_news,
-        b.trust_loss_encounter,
+        h.announcement[k],
+        violations,
+        w.schedule.recovering[w.week, w.pop.region[k]],
+        b.trust_loss_announcement,
+        b.trust_loss_violation,
         b.trust_recovery,
     )

@@ -1,9 +1,11 @@
 """The attendance decision: remote service, attend or miss; and the clinic.
 
 A due need is met remotely with the share of its channel; otherwise the
-household's decision maker attends with probability
-logistic((V - h - L * risk) / s) (`behavior.attend_probability`). The
-community clinic is the same decision with SSA fear generalised by kappa.
+household's decision maker attends with probability logistic((V - h - C) / s),
+where C is the expected cost of an encounter for everyone the visit could
+expose, kin included, each through the perceived chain
+pi = 1 - exp(-theta * E_hat * x_hat * delta_hat). The community clinic is the
+same decision, with SSA fear generalised by kappa and the clinic's own rule.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import behavior as bh
-from sim.enforcement import request_probability
+from sim.beliefs import perceived_disclosure
 from sim.state import NONE, OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE, SSN
 
 if TYPE_CHECKING:
     from sim.state import World
+
+
+def visit_cost(w: World, hh: np.ndarray, delta_hat: np.ndarray) -> np.ndarray:
+    """C: the expected cost of an encounter, over everyone a visit by `hh`'s decider could expose."""
+    return bh.expected_cost(
+        w.exposed[hh], w.loss, w.exposure_hat, w.households.activity[hh], delta_hat, w.cfg.behavior.theta
+    )
 
 
 def people_due(w: World) -> np.ndarray:
@@ -28,7 +37,7 @@ def people_due(w: World) -> np.ndarray:
 
 def decide(w: World, ids: np.ndarray) -> None:
     """Due appointments are met remotely, attended, or missed."""
-    p, pop, d, b, h = w.people, w.pop, w.draws, w.cfg.behavior, w.households
+    p, pop, d, b = w.people, w.pop, w.draws, w.cfg.behavior
     last = w.work.due
     p.outcome[last] = OUTCOME_NONE
     p.need[last] = NONE
@@ -40,8 +49,8 @@ def decide(w: World, ids: np.ndarray) -> None:
     remote = d.remote[ci] < w.schedule.remote_share[need]
     hh = pop.household[ids]
     value = np.where(need == SSN, b.ssn_value, w.value[ids])
-    risk = bh.perceived_risk(h.alpha[hh], h.beta[hh])
-    prob = bh.attend_probability(value, w.hassle[need], h.loss[hh], risk, b.noise)
+    cost = visit_cost(w, hh, perceived_disclosure(w, hh))
+    prob = bh.attend_probability(value, w.hassle[need], cost, b.noise)
     attended = d.decisions[ci] < prob
     p.outcome[ids] = np.where(remote, OUTCOME_REMOTE, np.where(attended, OUTCOME_ATTENDED, OUTCOME_MISSED))
 
@@ -53,18 +62,18 @@ def households_with_clinic_need(w: World) -> np.ndarray:
 def visit_clinic(w: World, ids: np.ndarray) -> None:
     """The community clinic: weekly needs, fear generalised by kappa, its own sharing rule."""
     t, pop, d, b, h = w.week, w.pop, w.draws, w.cfg.behavior, w.households
-    e, disc = w.cfg.enforcement, w.schedule.clinic_disclosure
+    e, rule = w.cfg.enforcement, w.schedule.clinic_disclosure
     for flag in (h.clinic_need, h.clinic_visit, h.clinic_encounter):
         flag[w.work.clinic] = False
     w.work.clinic = ids
     draw = np.searchsorted(d.clinic, ids)  # each household's own draws, whatever the order of ids
     h.clinic_need[ids] = True
-    risk = bh.clinic_risk(bh.perceived_risk(h.alpha[ids], h.beta[ids]), b.kappa, disc)
-    prob = bh.attend_probability(b.clinic_value, b.clinic_hassle, h.loss[ids], risk, b.noise)
+    delta_clinic = bh.clinic_disclosure(perceived_disclosure(w, ids), b.kappa, rule)
+    prob = bh.attend_probability(b.clinic_value, b.clinic_hassle, visit_cost(w, ids, delta_clinic), b.noise)
     visit = d.clinic_decision[draw] < prob
     h.clinic_visit[ids] = visit
-    p_req = request_probability(e.request_rate, False, w.presence[t, pop.region[ids]], h.exposure[ids])
-    p_enc = bh.encounter_probability(p_req, disc, e.apprehension)
-    encounter = visit & (d.clinic_encounter[draw] < p_enc)
+    exposure = w.visit_exposure[pop.decider[ids]]
+    p_req = bh.request_probability(e.request_rate, False, w.presence[t, pop.region[ids]], exposure)
+    encounter = visit & (d.clinic_encounter[draw] < bh.encounter_probability(p_req, rule, e.apprehension))
     h.clinic_encounter[ids] = encounter
     w.work.clinic_encounters = ids[encounter]

@@ -1,22 +1,33 @@
-"""ICE presence by region over time, and the request-disclosure-encounter chain at the agency.
+"""ICE presence, the request-disclosure-encounter chain at the agency, community arrests, and local news.
 
 Presence rises linearly with the leasing expansion and jumps where an office
-opens; it stays in [0, 1]. For an attended appointment of a person whose
-status exposes them, ICE asks at rate q * presence (always, where schedules
-are passed on as routine); a disclosure follows with the office's
-probability; an encounter then with the apprehension probability.
+opens; it stays in [0, 1]. Two routes lead to an encounter:
+
+- at the agency: for an attended appointment, ICE asks at rate q * presence
+  * exposure (always, where schedules are passed on as routine); the office
+  discloses with its probability; an encounter follows with the apprehension
+  probability;
+- in the community: arrests of exposed residents, Poisson with mean
+  mu * presence * (exposure summed over a region's residents), whatever the
+  agency does. A local surge is felt through these.
+
+Disclosures, encounters and arrests are events that the people concerned,
+their ties and (through local news, per 1,000 residents) their region see.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.behavior import request_probability
 from sim.config import STATUSES, EnforcementConfig
 from sim.state import OUTCOME_ATTENDED
 
 if TYPE_CHECKING:
+    from sim.population import Population
     from sim.state import World
 
 
@@ -31,14 +42,31 @@ def build_presence(cfg: EnforcementConfig, weeks: int, n_regions: int, u: np.nda
 
 
 def exposure_by_status(cfg: EnforcementConfig) -> np.ndarray:
-    """Exposure x by status index: how likely ICE is to pursue such a person."""
+    """Real exposure x by status index: how likely ICE is to pursue such a person."""
     return np.array([cfg.exposure[s] for s in STATUSES])
 
 
-def request_probability(request_rate: float, routine: np.ndarray, presence: np.ndarray, exposure: np.ndarray):
-    """P(ICE asks about an appointment); routine sharing needs no request."""
-    rate = np.where(routine, 1.0, request_rate)
-    return rate * presence * exposure
+@dataclass
+class ArrestPool:
+    """The exposed residents of each region, for drawing community arrests in proportion to exposure."""
+
+    people: np.ndarray  # int64: exposed people, by region
+    cumulative: np.ndarray  # float64: cumulative exposure within each region's slice
+    bounds: np.ndarray  # int64 [regions + 1]: slice of each region
+    exposure: np.ndarray  # float64 [regions]: exposure summed over each region's residents
+
+
+def build_arrest_pool(pop: Population, person_exposure: np.ndarray, person_region: np.ndarray, n_regions: int):
+    exposed = np.flatnonzero(person_exposure > 0)
+    exposed = exposed[np.argsort(person_region[exposed], kind="stable")]
+    region = person_region[exposed]
+    bounds = np.searchsorted(region, np.arange(n_regions + 1))
+    x = person_exposure[exposed]
+    cumulative = np.cumsum(x)
+    starts = np.concatenate([[0.0], cumulative])[bounds[:-1]]
+    cumulative = cumulative - np.repeat(starts, np.diff(bounds))
+    total = np.bincount(region, weights=x, minlength=n_regions)
+    return ArrestPool(exposed, cumulative, bounds, total)
 
 
 # ------------------------------------------------------------------ phase: offices open
@@ -64,7 +92,7 @@ def people_attending(w: World) -> np.ndarray:
 
 def face_enforcement(w: World, ids: np.ndarray) -> None:
     """ICE requests, office disclosures and encounters at attended visits."""
-    t, p, pop, d, h = w.week, w.people, w.pop, w.draws, w.households
+    t, p, d = w.week, w.people, w.draws
     e = w.cfg.enforcement
     for flag in (p.requested, p.disclosed, p.encounter):
         flag[w.work.attended] = False
@@ -72,9 +100,59 @@ def face_enforcement(w: World, ids: np.ndarray) -> None:
     ci = w.calendar.client_position[ids]
     region = w.person_region[ids]
     routine = w.schedule.routine[t, region]
-    p_req = request_probability(e.request_rate, routine, w.presence[t, region], h.exposure[pop.household[ids]])
+    p_req = request_probability(e.request_rate, routine, w.presence[t, region], w.visit_exposure[ids])
     requested = d.requests[ci] < p_req
     disclosed = requested & (d.disclosure[ci] < w.offices.disclosure[w.person_office[ids]])
     p.requested[ids] = requested
     p.disclosed[ids] = disclosed
     p.encounter[ids] = disclosed & (d.encounters[ci] < e.apprehension)
+
+
+# ------------------------------------------------------------------ phase: community arrests
+
+
+def people_arrested(w: World) -> np.ndarray:
+    """This week's community arrests: Poisson per region, each falling on a resident in proportion to exposure."""
+    pool, rng = w.arrest_pool, w.streams.week("arrests", w.week)
+    counts = rng.poisson(w.cfg.enforcement.arrest_rate * w.presence[w.week] * pool.exposure)
+    if counts.sum() == 0:
+        return np.empty(0, dtype=np.int64)
+    region = np.repeat(np.arange(len(counts)), counts)
+    lo, hi = pool.bounds[region], pool.bounds[region + 1]
+    target = rng.random(len(region)) * pool.exposure[region]
+    pos = np.empty(len(region), dtype=np.int64)
+    for r in np.unique(region).tolist():  # one binary search per region with arrests
+        k = region == r
+        pos[k] = lo[k] + np.searchsorted(pool.cumulative[lo[k][0] : hi[k][0]], target[k], side="right")
+    return np.unique(pool.people[np.minimum(pos, hi - 1)])
+
+
+def arrest(w: World, ids: np.ndarray) -> None:
+    """Residents arrested in the community: events their household, ties and region see (no one leaves the model)."""
+    w.people.arrested[w.work.arrested] = False
+    w.work.arrested = ids
+    w.people.arrested[ids] = True
+
+
+# ------------------------------------------------------------------ phase: local news
+
+
+def make_news(w: World) -> None:
+    """Each region's local news: weighted disclosures + zeta * (encounters + arrests) per 1,000 residents.
+
+    The agency's part (disclosures and encounters at offices) is kept apart:
+    it is what tells people the agency broke their trust.
+    """
+    b, p, n = w.cfg.behavior, w.people, len(w.residents)
+    attended, arrested = w.work.attended, w.work.arrested
+
+    def weighted(people: np.ndarray) -> np.ndarray:
+        return np.bincount(w.person_region[people], weights=w.person_weight[people], minlength=n)
+
+    disclosures = weighted(attended[p.disclosed[attended]])
+    encounters = weighted(attended[p.encounter[attended]])
+    arrests = weighted(arrested)
+    per_1000 = b.event_news_scale * 1000.0 / np.maximum(w.residents, 1e-12)
+    zeta = b.event_news_encounter_weight
+    w.regions.violation_news[:] = per_1000 * (disclosures + zeta * encounters)
+    w.regions.event_news[:] = per_1000 * (disclosures + zeta * (encounters + arrests))

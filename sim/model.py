@@ -16,10 +16,11 @@ import sys
 
 import mesa
 import numpy as np
+import scipy.sparse as sp
 
 from sim import appointments, beliefs, decision, enforcement
 from sim import behavior as bh
-from sim.config import NEEDS, STATUSES, Config
+from sim.config import CITIZEN_STATUSES, NEEDS, STATUSES, Config
 from sim.executors import EXECUTORS, HOUSEHOLD, OFFICE, PERSON, WORLD, Phase
 from sim.network import build_network
 from sim.outcomes import GroupIndex, weekly_outcomes
@@ -27,7 +28,7 @@ from sim.policy import build_schedule
 from sim.population import Population, build_population
 from sim.resources import check_resources
 from sim.rng import Streams, draw_week
-from sim.state import Households, Offices, People, World
+from sim.state import Households, Offices, People, Regions, World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
@@ -38,14 +39,16 @@ WEEK: tuple[Phase, ...] = (
     Phase(PERSON, decision.decide, decision.people_due),
     Phase(PERSON, enforcement.face_enforcement, enforcement.people_attending),
     Phase(PERSON, appointments.settle, appointments.people_decided),
+    Phase(PERSON, enforcement.arrest, enforcement.people_arrested),
     Phase(HOUSEHOLD, decision.visit_clinic, decision.households_with_clinic_need),
-    Phase(HOUSEHOLD, beliefs.tally, beliefs.households_with_visits),
-    Phase(HOUSEHOLD, beliefs.hear_from_ties, beliefs.households_tied_to_visits),
+    Phase(WORLD, enforcement.make_news),
+    Phase(HOUSEHOLD, beliefs.tally, beliefs.households_with_events),
+    Phase(HOUSEHOLD, beliefs.hear_from_ties, beliefs.households_tied_to_events),
     Phase(HOUSEHOLD, beliefs.hear_news, beliefs.households_hearing_news),
-    Phase(HOUSEHOLD, beliefs.weigh_evidence, beliefs.households_with_evidence),
-    Phase(HOUSEHOLD, beliefs.forget, beliefs.all_households),
     Phase(HOUSEHOLD, beliefs.listen_to_rumour, beliefs.all_households),
-    Phase(HOUSEHOLD, beliefs.update_trust, beliefs.households_whose_trust_can_move),
+    Phase(HOUSEHOLD, beliefs.update_disclosure_belief, beliefs.all_households),
+    Phase(HOUSEHOLD, beliefs.update_activity, beliefs.all_households),
+    Phase(HOUSEHOLD, beliefs.update_trust, beliefs.all_households),
 )
 
 
@@ -73,60 +76,82 @@ def show_progress(wanted: bool) -> bool:
 
 def build_world(cfg: Config, streams: Streams) -> World:
     """The population, network, schedules and initial state of one run."""
-    b, s = cfg.behavior, streams
+    b, e, s = cfg.behavior, cfg.enforcement, streams
     pop = build_population(cfg.population, cfg.weeks, s.population)
-    network = build_network(cfg.network, pop.community, pop.region, s.network)
+    network = build_network(cfg.network, pop, s.network)
+    ties = network.ties
     n_regions = cfg.population.n_regions
     n_offices = n_regions * cfg.population.offices_per_region
     office_region = np.arange(n_offices) // cfg.population.offices_per_region
     presence_u = s.offices.random(n_regions)
     office_u = s.offices.random(n_offices)
-    schedule = build_schedule(
-        cfg.policy, cfg.weeks, n_regions, office_region, b.news_halflife_weeks, b.news_floor, office_u
-    )
+    presence = enforcement.build_presence(e, cfg.weeks, n_regions, presence_u)
+    schedule = build_schedule(cfg.policy, cfg.weeks, n_regions, office_region, b.news_halflife_weeks, office_u)
     calendar = appointments.build_calendar(pop, b, cfg.weeks)
-    return World(
+    person_region = pop.region[pop.household]
+    person_weight = pop.weight[pop.household]
+    exposure = enforcement.exposure_by_status(e)
+    attendee = np.where(pop.is_child, pop.decider[pop.household], np.arange(pop.n_people))
+    visit_exposure = exposure[pop.status[attendee]]
+    residents = np.bincount(person_region, weights=person_weight, minlength=n_regions)
+    world = World(
         cfg=cfg,
         streams=s,
         pop=pop,
-        network=network,
-        degree=np.diff(network.indptr).astype(np.float64),
-        presence=enforcement.build_presence(cfg.enforcement, cfg.weeks, n_regions, presence_u),
+        network=ties,
+        degree=np.diff(ties.indptr).astype(np.float64),
+        presence=presence,
         schedule=schedule,
         calendar=calendar,
         groups=GroupIndex(pop, calendar.clients),
         people=People.allocate(pop.n_people, receiving=pop.eligible_ever & (pop.eligible_week == 0)),
-        households=_initial_households(cfg, pop, network, s.population),
+        households=Households.allocate(pop.n_households),
         offices=Offices.allocate(n_offices, disclosure=schedule.disclosure[0]),
+        regions=Regions.allocate(n_regions),
         value=bh.value_at_stake(pop.monthly_amount, b.months_at_risk, b.reference_monthly),
         hassle=np.array([b.hassle[k] for k in NEEDS]),
-        person_region=pop.region[pop.household],
+        person_region=person_region,
         person_office=pop.office[pop.household],
+        person_weight=person_weight,
+        visit_exposure=visit_exposure,
+        exposed=exposed_by_status(pop, network.kin_ties(), b.kin_weight),
+        loss=np.array([b.loss[k] for k in STATUSES]),
+        exposure_hat=np.array([b.perceived_exposure[k] for k in STATUSES]),
+        residents=residents,
+        kin=network.kin_ties(),
+        arrest_pool=enforcement.build_arrest_pool(pop, exposure[pop.status], person_region, n_regions),
     )
+    _initial_beliefs(world, s.population)
+    return world
 
 
-def _initial_households(cfg: Config, pop: Population, network, rng: np.random.Generator) -> Households:
-    """Priors, trust, news reach, and what an encounter would cost each household's decider."""
-    b = cfg.behavior
-    h = pop.n_households
-    trust0 = np.clip(b.trust_mean + b.trust_sd * rng.standard_normal(h), 0.0, 1.0)
+def exposed_by_status(pop: Population, kin: sp.csr_matrix, kin_weight: float) -> np.ndarray:
+    """[H, statuses]: members of each status, plus `kin_weight` x noncitizen relatives in other households."""
+    n_status = len(STATUSES)
+    cell = pop.household.astype(np.int64) * n_status + pop.status
+    members = np.bincount(cell, minlength=pop.n_households * n_status).reshape(pop.n_households, n_status)
+    noncitizen = members.astype(np.float64)
+    noncitizen[:, [STATUSES.index(c) for c in CITIZEN_STATUSES]] = 0.0
+    return members + kin_weight * (kin @ noncitizen)
+
+
+def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
+    """Trust drawn per household; news reach per community; E_hat at what week-0 arrests would show on average.
+
+    E_hat starts at 1 - exp(-sensitivity * reach * expected event news of
+    week 0), so neither arm of a paired run starts with a transient of its own.
+    """
+    cfg, b, h, pop = w.cfg, w.cfg.behavior, w.households, w.pop
+    trust0 = np.clip(b.trust_mean + b.trust_sd * rng.standard_normal(pop.n_households), 0.0, 1.0)
     comm_reach = np.clip(b.news_reach_mean + b.news_reach_sd * rng.standard_normal(cfg.population.n_communities), 0, 1)
-    decider_status = pop.status[pop.decider]
-    loss = np.array([b.loss[k] for k in STATUSES])[decider_status]
-    degree = np.diff(network.indptr).astype(np.float64)
-    tied = network @ (decider_status != 0).astype(np.float64)
-    share_tied = np.divide(tied, degree, out=np.zeros(h), where=degree > 0)
-    loss = loss + b.tie_loss * share_tied * (decider_status == 0)
-    return Households.allocate(
-        h,
-        alpha=np.full(h, b.prior_alpha),
-        beta=np.full(h, b.prior_beta),
-        trust=trust0.copy(),
-        trust0=trust0,
-        reach=comm_reach[pop.community],
-        loss=loss,
-        exposure=enforcement.exposure_by_status(cfg.enforcement)[decider_status],
-    )
+    h.trust[:] = trust0
+    h.trust0[:] = trust0
+    h.reach[:] = comm_reach[pop.community]
+    exposure = enforcement.exposure_by_status(cfg.enforcement)[pop.status]
+    weighted_exposure = np.bincount(w.person_region, weights=exposure * w.person_weight, minlength=len(w.residents))
+    arrests = cfg.enforcement.arrest_rate * w.presence[0] * weighted_exposure
+    news = b.event_news_scale * 1000.0 * b.event_news_encounter_weight * arrests / np.maximum(w.residents, 1e-12)
+    h.activity[:] = -np.expm1(-b.activity_sensitivity * h.reach * news[pop.region])
 
 
 class UptakeModel(mesa.Model):
@@ -194,6 +219,8 @@ class UptakeModel(mesa.Model):
         return self.world.schedule
 
     @property
-    def risk(self) -> np.ndarray:
-        """Perceived risk of each household's decider."""
-        return bh.perceived_risk(self.world.households.alpha, self.world.households.beta)
+    def perceived_disclosure(self) -> np.ndarray:
+        """delta_hat of each household's decider."""
+        from sim.beliefs import perceived_disclosure
+
+        return perceived_disclosure(self.world, slice(None))

@@ -1,9 +1,20 @@
-"""Weekly outcomes by group and per-run metrics.
+"""Weekly outcomes by group and per-run metrics, weighted, with the agents behind them.
 
 A group is status x household type x interpreter need; labels read
 `status.household_type` with `.interpreter` appended for people who need a
-sign-language interpreter. Weekly outcomes are computed in one vectorized
-pass (bincount over group codes), never by scanning agents in Python.
+sign-language interpreter. The population oversamples immigrant households,
+so every count is weighted by the household's sampling weight (people
+represented) and every row also carries the agents behind it; a group with
+fewer than `MIN_AGENTS` eligible agents is flagged, never reported as a
+finding. Weekly outcomes are computed in one vectorized pass (bincount over
+group codes), never by scanning agents in Python.
+
+Names say what they measure. "Uptake" is the share of eligible people
+receiving: retention of a benefit already held. The take-up of new
+applications is reported apart. Benefit contacts (every need but SSN-card
+services, which are not a benefit) are counted apart from the total.
+`encounters` are encounters at the agency only; community arrests and
+clinic encounters have their own columns. Losses are in percentage points.
 """
 
 from __future__ import annotations
@@ -14,8 +25,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sim.behavior import perceived_risk
-from sim.config import HOUSEHOLD_TYPES, STATUSES
+from sim.beliefs import perceived_disclosure
+from sim.config import HOUSEHOLD_TYPES, NEEDS, STATUSES
 from sim.population import CITIZEN, MIXED_STATUS, Population
 from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
 
@@ -23,6 +34,9 @@ if TYPE_CHECKING:
     from sim.state import World
 
 WEEKS_PER_MONTH = 52.0 / 12.0
+MIN_AGENTS = 50  # eligible agents below which a group's figures are flagged as too few to mean anything
+SSN, APPLICATION = NEEDS.index("ssn"), NEEDS.index("application")
+# Weighted counts (people represented), by week and group.
 COUNT_COLUMNS = (
     "people",
     "eligible",
@@ -32,15 +46,23 @@ COUNT_COLUMNS = (
     "remote",
     "attended",
     "missed",
+    "benefit_due",
+    "benefit_remote",
+    "benefit_attended",
+    "benefit_missed",
+    "applications_due",
+    "applications_made",
     "requests",
     "disclosures",
     "encounters",
+    "arrests",
     "ssn_dropped",
     "clinic_needs",
     "clinic_visits",
     "clinic_encounters",
 )
-FLOAT_COLUMNS = ("paid_usd", "forgone_usd", "risk_mean", "trust_mean")
+AGENT_COLUMNS = ("agents", "eligible_agents")  # unweighted: the agents behind each row
+FLOAT_COLUMNS = ("paid_usd", "forgone_usd", "perceived_disclosure_mean", "perceived_activity_mean", "trust_mean")
 
 
 class GroupIndex:
@@ -53,7 +75,7 @@ class GroupIndex:
     members by group: no weekly pass over every person.
     """
 
-    def __init__(self, pop: Population, clients: np.ndarray | None = None) -> None:
+    def __init__(self, pop: Population, clients: np.ndarray) -> None:
         hh_type = pop.hh_type[pop.household].astype(np.int64)
         code = (pop.status.astype(np.int64) * len(HOUSEHOLD_TYPES) + hh_type) * 2 + pop.hearing_need
         present = np.flatnonzero(np.bincount(code))
@@ -68,65 +90,89 @@ class GroupIndex:
             f"{s}.{t}" + (".interpreter" if i else "")
             for s, t, i in zip(self.status, self.household_type, self.interpreter, strict=True)
         ]
+        self.weight = pop.weight[pop.household]
         self.of_household = self.of_person[pop.decider]
-        self.people = np.bincount(self.of_person, minlength=self.n)
-        if clients is None:
-            clients = np.flatnonzero(pop.eligible_ever | pop.needs_ssn)
+        self.household_weight = pop.weight
+        self.people = np.bincount(self.of_person, weights=self.weight, minlength=self.n)
+        self.agents = np.bincount(self.of_person, minlength=self.n)
         self.clients = clients
         self.of_client = self.of_person[clients]
+        self.client_weight = self.weight[clients]
         self.client_eligible = pop.eligible_ever[clients]
         self.client_eligible_week = pop.eligible_week[clients]
         self.client_weekly_amount = pop.monthly_amount[clients] / WEEKS_PER_MONTH
-        # members of each group in each household, by household (CSC), so a mean over people reads the
-        # household values once, in order
-        ones = np.ones(pop.n_people)
-        self.members = sp.csc_matrix((ones, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
+        # weighted members of each group in each household (CSC), so a mean over people reads household values once
+        self.members = sp.csc_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
 
-    def member_total(self, household_values: np.ndarray) -> np.ndarray:
-        """Sum over people of their household's value, by group."""
-        return self.members @ household_values
+    def member_mean(self, household_values: np.ndarray) -> np.ndarray:
+        """Weighted mean over each group's people of their household's value."""
+        return (self.members @ household_values) / self.people
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     """This week's outcomes, one array over groups per outcome."""
     g, p, h = m.groups, m.people, m.households
     c = g.clients
-    # one cell per group x (receiving, eligible): counts and dollars in two passes over the clients
+    # one cell per group x (receiving, eligible): weighted people, agents and dollars in passes over the clients
     receiving = p.receiving[c]
     eligible = g.client_eligible & (g.client_eligible_week <= m.week)
     cell = g.of_client * 4 + receiving + 2 * eligible
-    people = np.bincount(cell, minlength=4 * g.n).reshape(g.n, 4)
-    usd = np.bincount(cell, weights=g.client_weekly_amount, minlength=4 * g.n).reshape(g.n, 4)
-    outcome = p.outcome[c]
-    sel = np.flatnonzero(outcome != OUTCOME_NONE)
-    due, outcome, group = c[sel], outcome[sel], g.of_client[sel]
+    people = np.bincount(cell, weights=g.client_weight, minlength=4 * g.n).reshape(g.n, 4)
+    agents = np.bincount(cell, minlength=4 * g.n).reshape(g.n, 4)
+    usd = np.bincount(cell, weights=g.client_weekly_amount * g.client_weight, minlength=4 * g.n).reshape(g.n, 4)
+    due = m.work.due
+    outcome, need = p.outcome[due], p.need[due]
+    group, weight = g.of_person[due], g.weight[due]
+    benefit = need != SSN
+    application = need == APPLICATION
 
     def by_group(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group[mask], minlength=g.n)
+        return np.bincount(group[mask], weights=weight[mask], minlength=g.n)
+
+    def people_by_group(ids: np.ndarray) -> np.ndarray:
+        return np.bincount(g.of_person[ids], weights=g.weight[ids], minlength=g.n)
 
     clinic = np.flatnonzero(h.clinic_need)
-    clinic_group = g.of_household[clinic]
+    clinic_group, clinic_weight = g.of_household[clinic], g.household_weight[clinic]
+
+    def clinic_by_group(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(clinic_group[mask], weights=clinic_weight[mask], minlength=g.n)
+
+    delta_hat = perceived_disclosure(m, slice(None))
+    attended, missed, remote = outcome == OUTCOME_ATTENDED, outcome == OUTCOME_MISSED, outcome == OUTCOME_REMOTE
+    met = attended | remote
+    suspended = c[p.suspended[c]]
     return {
         "people": g.people.copy(),
         "eligible": people[:, 2] + people[:, 3],
         "receiving": people[:, 1] + people[:, 3],
-        "suspended": np.bincount(g.of_client[p.suspended[c]], minlength=g.n),
-        "due": np.bincount(group, minlength=g.n),
-        "remote": by_group(outcome == OUTCOME_REMOTE),
-        "attended": by_group(outcome == OUTCOME_ATTENDED),
-        "missed": by_group(outcome == OUTCOME_MISSED),
+        "suspended": people_by_group(suspended),
+        "due": by_group(outcome != OUTCOME_NONE),
+        "remote": by_group(remote),
+        "attended": by_group(attended),
+        "missed": by_group(missed),
+        "benefit_due": by_group(benefit),
+        "benefit_remote": by_group(benefit & remote),
+        "benefit_attended": by_group(benefit & attended),
+        "benefit_missed": by_group(benefit & missed),
+        "applications_due": by_group(application),
+        "applications_made": by_group(application & met),
         "requests": by_group(p.requested[due]),
         "disclosures": by_group(p.disclosed[due]),
         "encounters": by_group(p.encounter[due]),
+        "arrests": people_by_group(m.work.arrested),
         "ssn_dropped": by_group(p.ssn_dropped[due]),
-        "clinic_needs": np.bincount(clinic_group, minlength=g.n),
-        "clinic_visits": np.bincount(clinic_group[h.clinic_visit[clinic]], minlength=g.n),
-        "clinic_encounters": np.bincount(clinic_group[h.clinic_encounter[clinic]], minlength=g.n),
+        "clinic_needs": clinic_by_group(np.ones(len(clinic), dtype=bool)),
+        "clinic_visits": clinic_by_group(h.clinic_visit[clinic]),
+        "clinic_encounters": clinic_by_group(h.clinic_encounter[clinic]),
+        "agents": g.agents.copy(),
+        "eligible_agents": agents[:, 2] + agents[:, 3],
         "paid_usd": usd[:, 1] + usd[:, 3],
         "forgone_usd": usd[:, 2],
-        "risk_mean": g.member_total(perceived_risk(h.alpha, h.beta)) / g.people,
-        "trust_mean": g.member_total(h.trust) / g.people,
+        "perceived_disclosure_mean": g.member_mean(delta_hat),
+        "perceived_activity_mean": g.member_mean(h.activity),
+        "trust_mean": g.member_mean(h.trust),
     }
 
 
@@ -142,9 +188,9 @@ def timeseries_frame(m: Any) -> pd.DataFrame:
         "household_type": np.tile(np.array(g.household_type, dtype=object), n_weeks),
         "interpreter": np.tile(np.array(g.interpreter), n_weeks),
     }
-    for col in COUNT_COLUMNS:
+    for col in AGENT_COLUMNS:
         frame[col] = np.concatenate([r[col] for r in rows]).astype(np.int64) if rows else np.array([], np.int64)
-    for col in FLOAT_COLUMNS:
+    for col in (*COUNT_COLUMNS, *FLOAT_COLUMNS):
         frame[col] = np.concatenate([r[col] for r in rows]).astype(np.float64) if rows else np.array([])
     df = pd.DataFrame(frame)
     for col in ("group", "status", "household_type"):
@@ -152,8 +198,8 @@ def timeseries_frame(m: Any) -> pd.DataFrame:
     return df
 
 
-def _uptake(df: pd.DataFrame) -> pd.Series:
-    """Overall uptake per week: receiving over eligible."""
+def uptake_series(df: pd.DataFrame) -> pd.Series:
+    """Uptake (retention) per week: weighted receiving over weighted eligible."""
     weekly = df.groupby("week")[["receiving", "eligible"]].sum()
     return weekly["receiving"] / weekly["eligible"].where(weekly["eligible"] > 0)
 
@@ -165,75 +211,122 @@ def uptake_by(df: pd.DataFrame, column: str, week: int) -> dict[str, float]:
     return {str(k): float(v) for k, v in (last["receiving"] / last["eligible"]).items()}
 
 
-def citizen_children_without_benefit(m: Any) -> int:
-    """Eligible US-citizen children in mixed-status households not receiving at the end."""
+def eligible_agents_by(df: pd.DataFrame, column: str, week: int) -> dict[str, int]:
+    """Eligible agents behind each value of `column` in `week`."""
+    counts = df[df["week"] == week].groupby(column)["eligible_agents"].sum()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def small_groups(df: pd.DataFrame, column: str = "group") -> list[str]:
+    """Groups with fewer than `MIN_AGENTS` eligible agents in the last week: flagged, never a finding."""
+    counts = eligible_agents_by(df, column, int(df["week"].max()))
+    return sorted(k for k, v in counts.items() if v < MIN_AGENTS)
+
+
+def citizen_children_without_benefit(m: Any) -> float:
+    """Eligible US-citizen children in mixed-status households not receiving at the end (weighted)."""
     pop, p = m.pop, m.people
     mixed = pop.hh_type[pop.household] == MIXED_STATUS
     eligible = pop.eligible_ever & (pop.eligible_week <= m.week - 1)
     mask = pop.is_child & (pop.status == CITIZEN) & mixed & eligible & ~p.receiving
-    return int(mask.sum())
+    return float(pop.weight[pop.household[mask]].sum())
 
 
-def run_metrics(df: pd.DataFrame, children_lost: int) -> dict[str, Any]:
-    """Headline metrics of one run."""
-    uptake = _uptake(df)
+def _take_up(df: pd.DataFrame) -> float | None:
+    due = float(df["applications_due"].sum())
+    return float(df["applications_made"].sum()) / due if due > 0 else None
+
+
+def run_metrics(df: pd.DataFrame, children_lost: float) -> dict[str, Any]:
+    """Headline metrics of one run (weighted counts, rounded to whole people represented)."""
+    uptake = uptake_series(df)
     last = int(df["week"].max())
     eligible_mean = float(df.groupby("week")["eligible"].sum().mean())
     forgone = float(df["forgone_usd"].sum())
-    encounters = int(df["encounters"].sum() + df["clinic_encounters"].sum())
+
+    def total(col: str) -> int:
+        return int(round(float(df[col].sum())))
+
     return {
         "uptake_final": float(uptake.iloc[-1]),
         "uptake_mean": float(uptake.mean()),
-        "appointments_due": int(df["due"].sum()),
-        "appointments_attended": int(df["attended"].sum()),
-        "appointments_remote": int(df["remote"].sum()),
-        "appointments_missed": int(df["missed"].sum()),
-        "requests": int(df["requests"].sum()),
-        "disclosures": int(df["disclosures"].sum()),
-        "encounters": encounters,
-        "encounters_ssa": int(df["encounters"].sum()),
-        "clinic_visits": int(df["clinic_visits"].sum()),
+        "take_up_applications": _take_up(df),
+        "appointments_due": total("due"),
+        "appointments_attended": total("attended"),
+        "appointments_remote": total("remote"),
+        "appointments_missed": total("missed"),
+        "benefit_appointments_due": total("benefit_due"),
+        "benefit_appointments_attended": total("benefit_attended"),
+        "benefit_appointments_missed": total("benefit_missed"),
+        "requests": total("requests"),
+        "disclosures": total("disclosures"),
+        "encounters": total("encounters"),
+        "arrests": total("arrests"),
+        "clinic_encounters": total("clinic_encounters"),
+        "clinic_visits": total("clinic_visits"),
         "benefits_paid_usd": float(df["paid_usd"].sum()),
         "benefits_forgone_usd": forgone,
         "forgone_usd_per_1000_eligible": 1000.0 * forgone / eligible_mean if eligible_mean else 0.0,
-        "citizen_children_without_benefit": children_lost,
+        "citizen_children_without_benefit": int(round(children_lost)),
         "uptake_final_by_group": uptake_by(df, "group", last),
         "uptake_final_by_household_type": uptake_by(df, "household_type", last),
+        "eligible_by_group": eligible_agents_by(df, "group", last),
+        "eligible_by_household_type": eligible_agents_by(df, "household_type", last),
+        "small_groups": small_groups(df),
+        "small_group_threshold_agents": MIN_AGENTS,
     }
 
 
-def recovery_half_life(loss: pd.Series, injunction_week: int) -> float | None:
-    """Weeks after the injunction until the uptake loss first falls to half its level then."""
-    if injunction_week < 0 or injunction_week not in loss.index:
-        return None
-    start = float(loss.loc[injunction_week])
-    if start <= 0:
-        return None
-    after = loss.loc[injunction_week:]
-    below = after[after <= start / 2.0]
-    return float(below.index[0] - injunction_week) if len(below) else None
+def recovery(loss_pp: pd.Series, injunction_week: int) -> dict[str, Any]:
+    """Recovery after an injunction, measured from the peak loss, not from the injunction week.
+
+    The loss can go on rising after a court's order (conviction outlasts the
+    news), so the peak is the largest loss at or after the injunction week;
+    the half-life is the weeks from that peak until the loss first falls to
+    half of it. A run that never gets there is reported as not recovered
+    (`recovered: false`), never dropped.
+    """
+    out: dict[str, Any] = {"recovery_half_life_weeks": None, "recovered": None}
+    if injunction_week < 0 or injunction_week > int(loss_pp.index.max()):
+        return out
+    peak_week = int(loss_pp.loc[injunction_week:].idxmax())
+    peak = float(loss_pp.loc[peak_week])
+    out.update(peak_loss_pp=peak, peak_loss_week=peak_week)
+    if peak <= 0:
+        return out
+    after = loss_pp.loc[peak_week:]
+    below = after[after <= peak / 2.0]
+    out["recovered"] = bool(len(below))
+    out["recovery_half_life_weeks"] = float(below.index[0] - peak_week) if len(below) else None
+    return out
 
 
 def paired_metrics(
-    df: pd.DataFrame, base: pd.DataFrame, children_lost: int, base_children_lost: int, injunction_week: int
+    df: pd.DataFrame, base: pd.DataFrame, children_lost: float, base_children_lost: float, injunction_week: int
 ) -> dict[str, Any]:
-    """Metrics against the paired baseline run (same seed, `firewall`)."""
-    loss = _uptake(base) - _uptake(df)
+    """Metrics against the paired firewall run (same seed); losses in percentage points."""
+    loss_pp = 100.0 * (uptake_series(base) - uptake_series(df))
     last = int(df["week"].max())
     eligible_mean = float(df.groupby("week")["eligible"].sum().mean())
     extra_forgone = float(df["forgone_usd"].sum() - base["forgone_usd"].sum())
-    deterred = int(base["attended"].sum() - df["attended"].sum())
-    encounters = int(df["encounters"].sum() + df["clinic_encounters"].sum())
-    by_group = uptake_by(df, "group", last)
-    base_by_group = uptake_by(base, "group", last)
+    deterred = float(base["benefit_attended"].sum() - df["benefit_attended"].sum())
+    encounters = float(df["encounters"].sum())
+
+    def loss_by(column: str) -> dict[str, float]:
+        now, then = uptake_by(df, column, last), uptake_by(base, column, last)
+        return {k: 100.0 * (then[k] - v) for k, v in now.items() if k in then}
+
+    take_up, base_take_up = _take_up(df), _take_up(base)
     return {
-        "uptake_loss_final": float(loss.iloc[-1]),
-        "uptake_loss_mean": float(loss.mean()),
-        "uptake_loss_final_by_group": {k: base_by_group[k] - v for k, v in by_group.items() if k in base_by_group},
+        "uptake_loss_final_pp": float(loss_pp.iloc[-1]),
+        "uptake_loss_mean_pp": float(loss_pp.mean()),
+        "uptake_loss_final_by_group_pp": loss_by("group"),
+        "uptake_loss_final_by_household_type_pp": loss_by("household_type"),
+        "take_up_loss_pp": None if take_up is None or base_take_up is None else 100.0 * (base_take_up - take_up),
         "extra_forgone_usd": extra_forgone,
         "extra_forgone_usd_per_1000_eligible": 1000.0 * extra_forgone / eligible_mean if eligible_mean else 0.0,
-        "visits_deterred": deterred,
+        "benefit_visits_deterred": int(round(deterred)),
         "chilling_ratio": deterred / encounters if encounters else None,
-        "citizen_children_lost_benefit": children_lost - base_children_lost,
-        "recovery_half_life_weeks": recovery_half_life(loss, injunction_week),
+        "citizen_children_lost_benefit": int(round(children_lost - base_children_lost)),
+        **recovery(loss_pp, injunction_week),
     }

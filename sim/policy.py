@@ -1,40 +1,77 @@
 """Data-sharing regimes and the timeline of events, as precomputed schedules.
 
 A regime is data (conf/policy/*.yaml): the rules in force from `start_week`
-in the listed regions (all when empty), the firewall baseline before that,
+in the listed regions (all when empty), the firewall's rules before that
+and elsewhere (conf/policy/firewall.yaml, the one source of the baseline),
 an optional injunction that blocks sharing in its regions from its week, and
 an optional outreach campaign. `build_schedule` turns it into per-week,
 per-region and per-office arrays that the weekly step only indexes.
 
-A dated event at or after the horizon (`weeks`) is not an error: it is
-simply not reached (its weeks lie outside every array), and
-`unreached_events` names it in one line for the run to print.
+No regime sets its own loudness: the announcement is news in proportion to
+the rise in stated disclosure over the firewall's (routine sharing counts as
+full disclosure), decaying with `behavior.news_halflife_weeks`; a court's
+order is news of the same size the other way.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from omegaconf import DictConfig, OmegaConf
 from scipy import stats
 
+from sim.behavior import news_decay, stated_disclosure
 from sim.config import NEEDS, Config, PolicyConfig, RegimeRules, walk
+from sim.paths import BASELINE, POLICY_DIR
+
+SCHEMA = "base_policy"  # the PolicyConfig schema's name in Hydra's config store (sim.config.register_configs)
 
 
 @dataclass
 class PolicySchedule:
     """What the policy implies for every week, region and office."""
 
-    disclosure: np.ndarray  # float64 [weeks, offices]: P(disclose | request)
+    disclosure: np.ndarray  # float64 [weeks, offices]: P(disclose | request), after staff compliance
     routine: np.ndarray  # bool [weeks, regions]: schedules passed on unasked
-    news_salience: np.ndarray  # float64 [weeks, regions]: disclosure news
-    court_salience: np.ndarray  # float64 [weeks, regions]: injunction news
+    announcement: np.ndarray  # float64 [weeks, regions]: announcement news (rise in stated disclosure x decay)
+    court: np.ndarray  # float64 [weeks, regions]: a court's order, news the other way
     outreach_reach: np.ndarray  # float64 [weeks, regions]
-    recovering: np.ndarray  # bool [weeks, regions]: records kept or court acted
-    blocked: np.ndarray  # bool [weeks, regions]: a court blocks sharing
+    recovering: np.ndarray  # bool [weeks, regions]: records kept or a court acted
     compliance: np.ndarray  # float64 [offices]: staff compliance
     remote_share: np.ndarray  # float64 [needs]
     clinic_disclosure: float
+
+
+def _policy_node(name: str, policy_dir: Path, seen: tuple[str, ...] = ()) -> DictConfig:
+    """conf/policy/<name>.yaml with its `defaults` (other files of the policy group) merged as Hydra would."""
+    if name in seen:
+        raise ValueError(f"policy defaults loop: {' -> '.join((*seen, name))}")
+    node = OmegaConf.load(policy_dir / f"{name}.yaml")
+    defaults = list(node.pop("defaults", None) or [])
+    if "_self_" not in defaults:
+        defaults.append("_self_")  # Hydra >= 1.1: the file's own values come last
+    merged = OmegaConf.create()
+    for entry in defaults:
+        if entry == "_self_":
+            merged = OmegaConf.merge(merged, node)
+        elif entry != SCHEMA:
+            merged = OmegaConf.merge(merged, _policy_node(str(entry), policy_dir, (*seen, name)))
+    return merged
+
+
+def baseline_policy(policy_dir: Path | None = None) -> PolicyConfig:
+    """The baseline regime as conf/policy/firewall.yaml states it, on the PolicyConfig schema."""
+    node = _policy_node(BASELINE, POLICY_DIR if policy_dir is None else Path(policy_dir))
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
+
+
+@functools.cache
+def firewall_rules() -> RegimeRules:
+    """The baseline rules (conf/policy/firewall.yaml): in force before a regime starts and where it does not apply."""
+    return baseline_policy().rules
 
 
 def _in_regions(listed: list[int], n_regions: int) -> np.ndarray:
@@ -46,10 +83,11 @@ def _in_regions(listed: list[int], n_regions: int) -> np.ndarray:
     return mask
 
 
-def effective_disclosure(rules: RegimeRules) -> float:
-    """P(an office discloses | ICE asks) before office compliance."""
-    formal = rules.formal_request_share if rules.formal_request_required else 1.0
-    return rules.disclosure_prob * formal
+def regime_disclosure(rules: RegimeRules) -> float:
+    """What a regime states an office does when ICE asks (before staff compliance)."""
+    return stated_disclosure(
+        rules.disclosure_prob, rules.formal_request_required, rules.formal_request_share, rules.routine
+    )
 
 
 def office_compliance(cfg: PolicyConfig, u: np.ndarray) -> np.ndarray:
@@ -62,44 +100,32 @@ def office_compliance(cfg: PolicyConfig, u: np.ndarray) -> np.ndarray:
     return stats.beta.ppf(u, mean * k, (1 - mean) * k)
 
 
-def _decay(weeks: int, start: int, halflife: float, floor: float = 0.0) -> np.ndarray:
-    """Salience of an event: 1 in its week, decaying with `halflife` toward `floor`."""
-    if start < 0:
-        return np.zeros(weeks)
-    t = np.arange(weeks, dtype=np.float64)
-    return np.where(t >= start, floor + (1.0 - floor) * 0.5 ** ((t - start) / halflife), 0.0)
-
-
 def build_schedule(
     cfg: PolicyConfig,
     weeks: int,
     n_regions: int,
     office_region: np.ndarray,
     news_halflife: float,
-    news_floor: float,
     office_u: np.ndarray,
+    baseline: RegimeRules | None = None,
 ) -> PolicySchedule:
-    """Lay the regime's timeline out over weeks, regions and offices."""
+    """Lay the regime's timeline out over weeks, regions and offices. Events past the horizon are not reached."""
+    base = firewall_rules() if baseline is None else baseline
+    rules = cfg.rules
     t = np.arange(weeks)[:, None]
     active = (t >= cfg.start_week) & _in_regions(cfg.regions, n_regions)[None, :]
+    blocked = np.zeros((weeks, n_regions), dtype=bool)
     if cfg.injunction_week >= 0:
         blocked = (t >= cfg.injunction_week) & _in_regions(cfg.injunction_regions, n_regions)[None, :]
-    else:
-        blocked = np.zeros((weeks, n_regions), dtype=bool)
-
-    def by_rules(regime: float | bool, base: float | bool) -> np.ndarray:
-        return np.where(active, regime, base)
-
-    rules, base = cfg.rules, cfg.baseline
-    region_disclosure = by_rules(effective_disclosure(rules), effective_disclosure(base))
-    region_disclosure = np.where(blocked, 0.0, region_disclosure)
-    routine = by_rules(rules.routine, base.routine) & ~blocked
-    records = by_rules(rules.records_kept, base.records_kept)
-    news = (
-        np.where(active & ~blocked, rules.news_salience, 0.0)
-        * _decay(weeks, cfg.start_week, news_halflife, news_floor)[:, None]
-    )
-    court = np.where(blocked, 1.0, 0.0) * _decay(weeks, cfg.injunction_week, news_halflife)[:, None]
+    stated, stated_base = regime_disclosure(rules), regime_disclosure(base)
+    region_disclosure = np.where(blocked, 0.0, np.where(active, stated, stated_base))
+    routine = np.where(active, rules.routine, base.routine) & ~blocked
+    records = np.where(active, rules.records_kept, base.records_kept)
+    rise = max(0.0, stated - stated_base)
+    announcement = np.where(active & ~blocked, rise, 0.0) * news_decay(t - cfg.start_week, news_halflife)
+    court = np.zeros((weeks, n_regions))
+    if cfg.injunction_week >= 0:
+        court = np.where(blocked & active, rise, 0.0) * news_decay(t - cfg.injunction_week, news_halflife)
     outreach = np.zeros((weeks, n_regions))
     if cfg.outreach_week >= 0:
         window = (t >= cfg.outreach_week) & (t < cfg.outreach_week + cfg.outreach_weeks)
@@ -108,11 +134,10 @@ def build_schedule(
     return PolicySchedule(
         disclosure=region_disclosure[:, office_region] * compliance[None, :],
         routine=routine,
-        news_salience=news,
-        court_salience=court,
+        announcement=announcement,
+        court=court,
         outreach_reach=outreach,
         recovering=records | blocked,
-        blocked=blocked,
         compliance=compliance,
         remote_share=np.array([cfg.remote_share[k] for k in NEEDS]),
         clinic_disclosure=cfg.clinic_disclosure_prob,

@@ -37,7 +37,7 @@ STREAMS = (
     "encounters",
     "news",
     "clinic",
-    "court",
+    "arrests",
     "outreach",
     "posterior",  # last, so adding it shifts no other stream
 )
@@ -99,8 +99,10 @@ class WeekDraws:
 
     Rare needs are drawn as index sets (`bernoulli_indices`); per-visit
     uniforms cover the calendar's clients, indexed by client position; news
-    is drawn per household only in weeks where some region has that news
-    (from its own weekly stream, so skipping shifts nothing). Uniforms are
+    is drawn per household every week (local news of events is always
+    possible), outreach only in weeks some region has it (from its own weekly
+    stream, so skipping shifts nothing). Community arrests draw from their own
+    stream in `enforcement.people_arrested`. Uniforms are
     float32: they are only compared.
     """
 
@@ -112,8 +114,7 @@ class WeekDraws:
     requests: np.ndarray  # float32 [clients]
     disclosure: np.ndarray  # float32 [clients]
     encounters: np.ndarray  # float32 [clients]
-    news: np.ndarray | None  # float32 [H]: disclosure news; None when no region has any
-    court: np.ndarray | None  # float32 [H]: court news; None when no region has any
+    news: np.ndarray  # float32 [H]: whether a household follows local news this week (any news, one draw)
     outreach: np.ndarray | None  # float32 [H]: outreach; None when no region has any
     clinic: np.ndarray  # int64 households: a clinic need arises (sorted)
     clinic_decision: np.ndarray  # float32, one per clinic need
@@ -129,9 +130,6 @@ def draw_week(w: World) -> None:
     def uniforms(name: str, n: int) -> np.ndarray:
         return s.week(name, t).random(n, dtype=np.float32)
 
-    def news(name: str, salience: np.ndarray) -> np.ndarray | None:
-        return uniforms(name, h) if salience[t].any() else None
-
     clinic = s.week("clinic", t)
     clinic_need = bernoulli_indices(clinic, h, b.clinic_rate)
     w.draws = WeekDraws(
@@ -143,9 +141,8 @@ def draw_week(w: World) -> None:
         requests=uniforms("requests", n_clients),
         disclosure=uniforms("disclosure", n_clients),
         encounters=uniforms("encounters", n_clients),
-        news=news("news", sched.news_salience),
-        court=news("court", sched.court_salience),
-        outreach=news("outreach", sched.outreach_reach),
+        news=uniforms("news", h),
+        outreach=uniforms("outreach", h) if sched.outreach_reach[t].any() else None,
         clinic=clinic_need,
         clinic_decision=clinic.random(len(clinic_need), dtype=np.float32),
         clinic_encounter=clinic.random(len(clinic_need), dtype=np.float32),

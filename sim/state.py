@@ -26,13 +26,14 @@ if TYPE_CHECKING:
 
     from sim.appointments import Calendar
     from sim.config import Config
+    from sim.enforcement import ArrestPool
     from sim.outcomes import GroupIndex
     from sim.policy import PolicySchedule
     from sim.population import Population
     from sim.rng import Streams, WeekDraws
 
 NONE = -1
-ELIGIBILITY, DIRECT_DEPOSIT, INTERPRETER, SSN, CHILD_REVIEW, REINSTATEMENT = range(len(NEEDS))
+ELIGIBILITY, DIRECT_DEPOSIT, INTERPRETER, SSN, CHILD_REVIEW, REINSTATEMENT, APPLICATION = range(len(NEEDS))
 OUTCOMES = ("none", "remote", "attended", "missed")
 OUTCOME_NONE, OUTCOME_REMOTE, OUTCOME_ATTENDED, OUTCOME_MISSED = range(len(OUTCOMES))
 EMPTY = np.empty(0, dtype=np.int64)
@@ -76,30 +77,50 @@ class People(StructOfArrays):
     requested: np.ndarray = column(bool, False, "ICE asked about this week's visit")
     disclosed: np.ndarray = column(bool, False, "the office disclosed this week's visit")
     encounter: np.ndarray = column(bool, False, "an encounter with ICE at this week's visit")
+    arrested: np.ndarray = column(bool, False, "arrested in the community this week")
     ssn_dropped: np.ndarray = column(bool, False, "an SSN service given up this week")
 
 
 @dataclass
 class Households(StructOfArrays):
-    """Beliefs and trust of each household's decision maker, and this week's evidence."""
+    """What each household's decision maker believes, and the evidence of this week.
 
-    alpha: np.ndarray = column(np.float64, 0.0, "Beta pseudo-count: evidence that attending leads to an encounter")
-    beta: np.ndarray = column(np.float64, 0.0, "Beta pseudo-count: evidence that attending is safe")
+    The belief that the agency tells ICE when asked (delta_hat) is a Beta
+    mean of a prior set by trust, a fast part (alarm, weeks) and a slow part
+    (conviction, years); E_hat is the perceived ICE activity nearby.
+    """
+
+    a_fast: np.ndarray = column(np.float64, 0.0, "fast pseudo-counts: the agency tells")
+    b_fast: np.ndarray = column(np.float64, 0.0, "fast pseudo-counts: the agency does not tell")
+    a_slow: np.ndarray = column(np.float64, 0.0, "slow pseudo-counts: the agency tells")
+    b_slow: np.ndarray = column(np.float64, 0.0, "slow pseudo-counts: the agency does not tell")
+    activity: np.ndarray = column(np.float64, 0.0, "E_hat: perceived ICE activity nearby, in [0, 1]")
     trust: np.ndarray = column(np.float64, 0.0, "trust in the agency, in [0, 1]")
     trust0: np.ndarray = column(np.float64, 0.0, "trust before the policy: where recovery leads")
+    trust_ceiling: np.ndarray = column(np.float64, 1.0, "highest trust can recover to; each violation seen lowers it")
     reach: np.ndarray = column(np.float64, 0.0, "weekly chance of hearing news, by community")
-    loss: np.ndarray = column(np.float64, 0.0, "L_d: loss expected from an encounter")
-    exposure: np.ndarray = column(np.float64, 0.0, "x_d: how likely ICE is to pursue the attending decider")
-    own_encounters: np.ndarray = column(np.float64, 0.0, "encounters of the household's members this week")
-    own_safe: np.ndarray = column(np.float64, 0.0, "visits without encounter this week")
-    neighbour_encounters: np.ndarray = column(np.float64, 0.0, "encounters of tied households this week")
-    neighbour_safe: np.ndarray = column(np.float64, 0.0, "safe visits of tied households this week")
-    news: np.ndarray = column(np.float64, 0.0, "salience of disclosure news heard this week")
-    reassurance: np.ndarray = column(np.float64, 0.0, "court news and outreach heard this week")
-    neighbour_risk: np.ndarray = column(np.float64, 0.0, "mean perceived risk of tied households")
+    own_events: np.ndarray = column(np.float64, 0.0, "members' disclosures, encounters and arrests this week")
+    own_safe: np.ndarray = column(np.float64, 0.0, "members' visits without an encounter this week")
+    own_violations: np.ndarray = column(np.float64, 0.0, "members' disclosures and encounters at the agency")
+    tie_events: np.ndarray = column(np.float64, 0.0, "tied households' disclosures, encounters and arrests")
+    tie_safe: np.ndarray = column(np.float64, 0.0, "tied households' safe visits this week")
+    tie_violations: np.ndarray = column(np.float64, 0.0, "tied households' disclosures and encounters at the agency")
+    announcement: np.ndarray = column(np.float64, 0.0, "announcement news heard this week")
+    event_news: np.ndarray = column(np.float64, 0.0, "news of disclosures, encounters and arrests heard this week")
+    violation_news: np.ndarray = column(np.float64, 0.0, "the agency's part of the event news heard this week")
+    reassurance: np.ndarray = column(np.float64, 0.0, "a court's order and outreach heard this week")
+    rumour: np.ndarray = column(np.float64, 0.0, "alarm carried by more fearful ties this week")
     clinic_need: np.ndarray = column(bool, False, "a clinic need this week")
     clinic_visit: np.ndarray = column(bool, False, "the clinic visited this week")
     clinic_encounter: np.ndarray = column(bool, False, "an encounter at the clinic this week")
+
+
+@dataclass
+class Regions(StructOfArrays):
+    """This week's local news in each region, per 1,000 residents (weighted)."""
+
+    event_news: np.ndarray = column(np.float64, 0.0, "news of disclosures, encounters and arrests")
+    violation_news: np.ndarray = column(np.float64, 0.0, "news of disclosures and encounters at the agency")
 
 
 @dataclass
@@ -117,11 +138,10 @@ class WorkSets:
     attended: np.ndarray = field(default_factory=lambda: EMPTY)  # people who attended
     clinic: np.ndarray = field(default_factory=lambda: EMPTY)  # households with a clinic need
     clinic_encounters: np.ndarray = field(default_factory=lambda: EMPTY)  # households met at the clinic
-    tallied: np.ndarray = field(default_factory=lambda: EMPTY)  # households with own visits
-    neighbours: np.ndarray = field(default_factory=lambda: EMPTY)  # households tied to one with visits
-    heard: np.ndarray = field(default_factory=lambda: EMPTY)  # households that heard disclosure news
-    reassured: np.ndarray = field(default_factory=lambda: EMPTY)  # households that heard court news or outreach
-    evidence: np.ndarray = field(default_factory=lambda: EMPTY)  # households whose beliefs took evidence
+    arrested: np.ndarray = field(default_factory=lambda: EMPTY)  # people arrested in the community
+    tallied: np.ndarray = field(default_factory=lambda: EMPTY)  # households with own visits or events
+    neighbours: np.ndarray = field(default_factory=lambda: EMPTY)  # households tied to one of those
+    heard: np.ndarray = field(default_factory=lambda: EMPTY)  # households that heard any news
 
 
 @dataclass
@@ -131,7 +151,7 @@ class World:
     cfg: Config
     streams: Streams
     pop: Population
-    network: sp.csr_matrix
+    network: sp.csr_matrix  # every tie between households (community and kin), data 1.0
     degree: np.ndarray  # float64 [H]: ties of each household
     presence: np.ndarray  # float64 [weeks, regions]: ICE presence
     schedule: PolicySchedule
@@ -140,10 +160,19 @@ class World:
     people: People
     households: Households
     offices: Offices
+    regions: Regions
     value: np.ndarray  # float64 [N]: benefit months at risk, in reference benefits
     hassle: np.ndarray  # float64 [needs]
     person_region: np.ndarray  # int16 [N]
     person_office: np.ndarray  # int32 [N]
+    person_weight: np.ndarray  # float64 [N]: the sampling weight of the person's household
+    visit_exposure: np.ndarray  # float64 [N]: real exposure x of whoever attends the person's visits
+    exposed: np.ndarray  # float64 [H, statuses]: members, plus kin_weight x noncitizen kin, by status
+    loss: np.ndarray  # float64 [statuses]: L_s
+    exposure_hat: np.ndarray  # float64 [statuses]: x_hat_s
+    residents: np.ndarray  # float64 [regions]: weighted residents
+    kin: sp.csr_matrix  # the kin ties alone
+    arrest_pool: ArrestPool
     week: int = 0
     draws: WeekDraws | None = None
     work: WorkSets = field(default_factory=WorkSets)
