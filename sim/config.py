@@ -250,93 +250,206 @@ class PopulationConfig:
     )
     mean_household_size: float = field(
         default=2.5,
-        metadata=param(SETTING, allowed=(1.0, 20.0), plausible=(2.0, 3.5), unit="people", source=ASSUMPTION),
-    )
-    child_share: float = field(
-        default=0.45,
         metadata=param(
-            SETTING, allowed=PROB, plausible=(0.3, 0.6), unit="share of non-decider members", source=ASSUMPTION
+            SETTING, allowed=(1.0, 20.0), plausible=(2.0, 3.5), unit="people",
+            source="assumption (the same for every household type, so a type's share of households is also its "
+            "share of people)",
         ),
-    )
+    )  # fmt: skip
     household_type_shares: dict[str, float] = field(
         default_factory=lambda: {
-            "citizen_only": 0.82,
-            "mixed_status": 0.06,
-            "lawful_noncitizen": 0.08,
-            "visa_holder": 0.04,
+            "us_born": 0.78,
+            "all_citizen_immigrant": 0.08,
+            "green_card_citizen": 0.06,
+            "mixed_status": 0.05,
+            "visa_holder": 0.03,
         },
         metadata=param(
-            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of households",
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of households (true, weighted)",
+            doc="the population's true shares; the synthetic population is drawn from `sample_shares` and "
+            "weighted back to these",
             plausible={
-                "citizen_only": (0.70, 0.90), "mixed_status": (0.03, 0.10),
-                "lawful_noncitizen": (0.04, 0.12), "visa_holder": (0.01, 0.06),
+                "us_born": (0.70, 0.85), "all_citizen_immigrant": (0.05, 0.12), "green_card_citizen": (0.03, 0.10),
+                "mixed_status": (0.04, 0.06), "visa_holder": (0.01, 0.05),
             },
-            source={"citizen_only": "assumption (shares must sum to 1)", "*": ASSUMPTION},
+            source={
+                "us_born": "assumption (shares must sum to 1)",
+                "mixed_status": "CAP/USC CSII (2017): 16.7 million people live with at least one unauthorized "
+                "family member, 5.1% of a US population of about 330 million (the population is an assumption)",
+                "*": "assumption; order of magnitude from the foreign-born share of US residents (about 14%, "
+                "ACS 2022)",
+            },
+        ),
+    )  # fmt: skip
+    sample_shares: dict[str, float] = field(
+        default_factory=lambda: {
+            "us_born": 0.26,
+            "all_citizen_immigrant": 0.10,
+            "green_card_citizen": 0.10,
+            "mixed_status": 0.24,
+            "visa_holder": 0.30,
+        },
+        metadata=param(
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of synthetic households",
+            doc="how the synthetic population is drawn: immigrant household types are oversampled, and each "
+            "household carries the weight true share / sample share (normalised to sum to the households drawn)",
+            plausible="design choice: any shares summing to 1, positive where `household_type_shares` is",
+            source="design choice: at population.n_people = 50,000 every household type has well over 300 people "
+            "with a program (tests/test_population.py)",
+        ),
+    )  # fmt: skip
+    partner_share: dict[str, float] = field(
+        default_factory=lambda: {
+            "us_born": 0.5,
+            "all_citizen_immigrant": 0.6,
+            "green_card_citizen": 0.6,
+            "mixed_status": 0.6,
+            "visa_holder": 0.55,
+        },
+        metadata=param(
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of households of 2+ people",
+            doc="member 1 is the decider's partner (an adult) with this probability",
+            plausible=(0.3, 0.8), source=ASSUMPTION,
+        ),
+    )  # fmt: skip
+    child_share: dict[str, float] = field(
+        default_factory=lambda: {
+            "us_born": 0.6,
+            "all_citizen_immigrant": 0.6,
+            "green_card_citizen": 0.65,
+            "mixed_status": 0.95,
+            "visa_holder": 0.8,
+        },
+        metadata=param(
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of members other than decider and partner",
+            doc="each member other than the decider and the partner is a child with this probability, "
+            "else another adult",
+            plausible={"mixed_status": (0.8, 1.0), "*": (0.4, 0.9)},
+            source={
+                "mixed_status": "assumption, set so that US-born citizen children are about 35% of the people "
+                "in mixed-status households (CAP/USC CSII 2017: 5.9 of 16.7 million)",
+                "*": ASSUMPTION,
+            },
         ),
     )  # fmt: skip
     decider_status_shares: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
-            "citizen_only": _statuses(citizen=1.0),
-            "mixed_status": _statuses(undocumented=0.8, lpr=0.1, worker=0.1),
-            "lawful_noncitizen": _statuses(lpr=0.8, refugee=0.2),
-            "visa_holder": _statuses(student=0.5, worker=0.5),
+            "us_born": _statuses(citizen=1.0),
+            "all_citizen_immigrant": _statuses(naturalized=0.85, citizen=0.15),
+            "green_card_citizen": _statuses(lpr=0.6, refugee=0.15, naturalized=0.15, citizen=0.1),
+            "mixed_status": _statuses(undocumented=0.78, naturalized=0.08, citizen=0.06, lpr=0.05, worker=0.03),
+            "visa_holder": _statuses(worker=0.6, student=0.4),
         },
         metadata=param(
-            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES, STATUSES), unit="share",
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES, STATUSES), unit="share of deciders",
+            doc="the decision maker's status by household type; statuses a type excludes must have share 0",
             plausible={
-                "citizen_only": {"citizen": "fixed at 1"},
-                "mixed_status": {"undocumented": (0.5, 0.9)},
-                "lawful_noncitizen": {"refugee": (0.1, 0.4)},
-                "visa_holder": {"student": (0.3, 0.7)},
+                "us_born": {"citizen": "fixed at 1"},
+                "mixed_status": {"undocumented": (0.6, 0.95)},
+                "green_card_citizen": {"refugee": (0.05, 0.3)},
+                "visa_holder": {"student": (0.2, 0.6)},
             },
+            source={"us_born": "by definition (validated)", "*": "assumption (each type's shares sum to 1)"},
+        ),
+    )  # fmt: skip
+    partner_status_shares: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "us_born": _statuses(citizen=1.0),
+            "all_citizen_immigrant": _statuses(naturalized=0.5, citizen=0.5),
+            "green_card_citizen": _statuses(lpr=0.45, refugee=0.1, naturalized=0.25, citizen=0.2),
+            "mixed_status": _statuses(undocumented=0.25, naturalized=0.33, citizen=0.22, lpr=0.15, worker=0.05),
+            "visa_holder": _statuses(worker=0.5, student=0.15, citizen=0.2, lpr=0.1, naturalized=0.05),
+        },
+        metadata=param(
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES, STATUSES), unit="share of partners",
+            doc="the partner's status by household type (in a mixed-status household whose decider is not "
+            "undocumented, the partner is)",
+            plausible={"mixed_status": {"naturalized": (0.1, 0.4), "citizen": (0.05, 0.3)}},
             source={
-                "citizen_only": "by definition (validated)",
-                "*": "assumption (each household type's shares sum to 1)",
+                "us_born": "by definition (validated)",
+                "mixed_status": "assumption, set so that naturalized citizens are about 7% and US-born adult "
+                "citizens about 5% of the people in mixed-status households (CAP/USC CSII 2017: of 16.7 million, "
+                "more than 8 million citizens, about 1.2 million naturalized, 5.9 million citizen children)",
+                "*": "assumption (each type's shares sum to 1)",
             },
         ),
     )  # fmt: skip
-    child_citizen_share: dict[str, float] = field(
+    child_status_shares: dict[str, dict[str, float]] = field(
         default_factory=lambda: {
-            "citizen_only": 1.0,
-            "mixed_status": 0.9,
-            "lawful_noncitizen": 0.5,
-            "visa_holder": 0.2,
+            "us_born": _statuses(citizen=1.0),
+            "all_citizen_immigrant": _statuses(citizen=0.85, naturalized=0.15),
+            "green_card_citizen": _statuses(citizen=0.75, lpr=0.2, refugee=0.05),
+            "mixed_status": _statuses(citizen=0.92, undocumented=0.06, lpr=0.02),
+            "visa_holder": _statuses(citizen=0.5, student=0.3, worker=0.2),
         },
         metadata=param(
-            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES,), unit="share of children",
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES, STATUSES), unit="share of children",
+            doc="children's status by household type (`citizen`: born in the US; a visa holder's dependants "
+            "count under the principal's visa class)",
             plausible={
-                "citizen_only": (1.0, 1.0), "mixed_status": (0.7, 1.0),
-                "lawful_noncitizen": (0.3, 0.8), "visa_holder": (0.0, 0.5),
+                "mixed_status": {"citizen": (0.8, 0.95)},
+                "green_card_citizen": {"citizen": (0.5, 0.9)},
+                "visa_holder": {"citizen": (0.3, 0.7)},
             },
-            source={"citizen_only": "by definition", "*": ASSUMPTION},
+            source={
+                "us_born": "by definition (validated)",
+                "mixed_status": "assumption; CAP/USC CSII (2017) and KFF (Artiga et al.) count millions of "
+                "US-citizen children with an unauthorized or noncitizen parent",
+                "*": "assumption (each type's shares sum to 1)",
+            },
+        ),
+    )  # fmt: skip
+    other_adult_status_shares: dict[str, dict[str, float]] = field(
+        default_factory=lambda: {
+            "us_born": _statuses(citizen=1.0),
+            "all_citizen_immigrant": _statuses(naturalized=0.6, citizen=0.4),
+            "green_card_citizen": _statuses(lpr=0.5, naturalized=0.3, citizen=0.2),
+            "mixed_status": _statuses(undocumented=0.5, citizen=0.2, naturalized=0.1, lpr=0.2),
+            "visa_holder": _statuses(worker=0.4, student=0.3, citizen=0.2, lpr=0.1),
+        },
+        metadata=param(
+            SETTING, allowed=PROB, keys=(HOUSEHOLD_TYPES, STATUSES), unit="share of other adults",
+            doc="the status of adults other than decider and partner (grandparents, siblings, adult children)",
+            source={"us_born": "by definition (validated)", "*": "assumption (each type's shares sum to 1)"},
         ),
     )  # fmt: skip
     adult_ssi_share: dict[str, float] = field(
-        default_factory=lambda: _statuses(citizen=0.03, lpr=0.05, refugee=0.12),
+        default_factory=lambda: _statuses(citizen=0.03, naturalized=0.03, lpr=0.05, refugee=0.12),
         metadata=param(
             SETTING, allowed=PROB, keys=(STATUSES,), unit="share of adults",
-            plausible={"citizen": (0.01, 0.05), "lpr": (0.01, 0.08), "refugee": (0.03, 0.2)},
+            plausible={
+                "citizen": (0.01, 0.05), "naturalized": (0.01, 0.05), "lpr": (0.01, 0.08), "refugee": (0.03, 0.2),
+            },
             source={
-                "citizen": "assumption. At defaults 16.0% of SSI recipients are noncitizens; SSA reports 655,988 "
-                "noncitizen SSI recipients, 8.7% of recipients, in December 2008 (SSI Annual Statistical Report "
-                "2008; no newer figure found)",
+                "citizen": "assumption. At defaults, weighted, about 10% of SSI recipients are noncitizens; SSA "
+                "reports 655,988 noncitizen SSI recipients, 8.7% of recipients, in December 2008 (SSI Annual "
+                "Statistical Report 2008; no newer figure found)",
+                "naturalized": "assumption: as US-born citizens (citizens are eligible alike)",
                 "*": ASSUMPTION,
             },
         ),
     )  # fmt: skip
     adult_rsdi_share: dict[str, float] = field(
-        default_factory=lambda: _statuses(citizen=0.2, lpr=0.1, refugee=0.03),
+        default_factory=lambda: _statuses(citizen=0.2, naturalized=0.2, lpr=0.1, refugee=0.03, worker=0.03),
         metadata=param(
             SETTING, allowed=PROB, keys=(STATUSES,), unit="share of adults",
-            plausible={"citizen": (0.1, 0.3), "lpr": (0.03, 0.15), "refugee": (0.0, 0.1)},
-            source="assumption (SSI plus RSDI shares of a status must not exceed 1)",
+            plausible={
+                "citizen": (0.1, 0.3), "naturalized": (0.1, 0.3), "lpr": (0.03, 0.15), "refugee": (0.0, 0.1),
+                "worker": (0.0, 0.06),
+            },
+            source={
+                "worker": "assumption: authorized workers pay into Social Security, and a few draw disability or "
+                "survivor benefits (SSI plus RSDI shares of a status must not exceed 1)",
+                "*": "assumption (SSI plus RSDI shares of a status must not exceed 1; naturalized as US-born)",
+            },
         ),
     )  # fmt: skip
     child_benefit_share: dict[str, float] = field(
-        default_factory=lambda: _statuses(citizen=0.05, lpr=0.03, refugee=0.03),
+        default_factory=lambda: _statuses(citizen=0.05, naturalized=0.05, lpr=0.03, refugee=0.03),
         metadata=param(
             SETTING, allowed=PROB, keys=(STATUSES,), unit="share of children",
-            plausible={"citizen": (0.0, 0.1), "lpr": (0.0, 0.1), "refugee": (0.0, 0.1)}, source=ASSUMPTION,
+            plausible={"citizen": (0.0, 0.1), "naturalized": (0.0, 0.1), "lpr": (0.0, 0.1), "refugee": (0.0, 0.1)},
+            source="assumption (naturalized children as US-born ones)",
         ),
     )  # fmt: skip
     monthly_amount: dict[str, float] = field(
@@ -366,12 +479,20 @@ class PopulationConfig:
 
 @dataclass
 class NetworkConfig:
-    kind: str = field(default="sbm", metadata=param(SETTING, allowed=NETWORK_KINDS))
+    kind: str = field(
+        default="sbm",
+        metadata=param(
+            SETTING, allowed=NETWORK_KINDS,
+            doc="`sbm`: community ties with homophily by community and region, kin mostly in the community; "
+            "`random`: both anywhere (kin still between households of the kinds below); `none`: no ties of any "
+            "kind, community or kin",
+        ),
+    )  # fmt: skip
     mean_degree: float = field(
         default=6.0,
         metadata=param(
             UNCERTAINTY, allowed=(0.0, 200.0), plausible=(0, 20), unit="neighbouring households",
-            default_note="`none`: 0",
+            default_note="`none`: 0", doc="mean number of community (non-kin) ties per household",
             source="assumption; Devillanova (2008) supports that ties carry information both ways, not a count",
         ),
     )  # fmt: skip
@@ -384,6 +505,38 @@ class NetworkConfig:
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.0, 0.3), unit="share of ties",
             source="assumption (`within_block + within_community` <= 1)",
+        ),
+    )  # fmt: skip
+    kin_degree: dict[str, float] = field(
+        default_factory=lambda: {
+            "us_born": 1.0,
+            "all_citizen_immigrant": 2.0,
+            "green_card_citizen": 2.5,
+            "mixed_status": 3.0,
+            "visa_holder": 1.5,
+        },
+        metadata=param(
+            UNCERTAINTY, allowed=(0.0, 50.0), keys=(HOUSEHOLD_TYPES,), unit="kin households drawn",
+            doc="mean number of kin ties (relatives in other households) each household draws, by household "
+            "type (a household also receives the ties others draw to it)",
+            plausible={"us_born": (0.5, 2.0), "*": (1.0, 5.0)},
+            source="assumption: kin networks are denser in immigrant families (chain migration); no count",
+        ),
+    )  # fmt: skip
+    kin_within_community: float = field(
+        default=0.7,
+        metadata=param(
+            UNCERTAINTY, allowed=PROB, plausible=(0.4, 0.9), unit="share of kin ties",
+            doc="share of kin ties to a household of the same community (the rest anywhere)", source=ASSUMPTION,
+        ),
+    )  # fmt: skip
+    us_born_immigrant_kin: float = field(
+        default=0.2,
+        metadata=param(
+            UNCERTAINTY, allowed=PROB, plausible=(0.05, 0.4), unit="share of US-born households' kin ties",
+            doc="share of the kin ties a US-born household draws that go to an immigrant household (a US-born "
+            "citizen with an undocumented cousin); immigrant households' own draws go to immigrant households",
+            source=ASSUMPTION,
         ),
     )  # fmt: skip
 
@@ -934,16 +1087,34 @@ def _sums_to_one(name: str, mapping: dict[str, float]) -> None:
     _check(abs(total - 1.0) < 1e-6, name, dict(mapping), f"shares must sum to 1 (they sum to {total:g})")
 
 
+# Statuses each household type admits, by role ("*": every role); the types' definitions (HOUSEHOLD_TYPES).
+_ADMITS = {
+    "us_born": {"*": ("citizen",)},
+    "all_citizen_immigrant": {"*": CITIZEN_STATUSES},
+    "green_card_citizen": {"*": ("citizen", "naturalized", "lpr", "refugee")},
+    "mixed_status": {"*": STATUSES},
+    "visa_holder": {"decider": ("student", "worker"), "*": tuple(s for s in STATUSES if s != "undocumented")},
+}
+
+
 def _check_population(p: PopulationConfig) -> None:
     _sums_to_one("population.household_type_shares", p.household_type_shares)
-    for hh, shares in p.decider_status_shares.items():
-        _sums_to_one(f"population.decider_status_shares.{hh}", shares)
-    _check(
-        p.decider_status_shares["citizen_only"]["citizen"] == 1.0,
-        "population.decider_status_shares.citizen_only.citizen",
-        p.decider_status_shares["citizen_only"]["citizen"],
-        "must be 1 (citizen-only households are headed by citizens)",
-    )
+    _sums_to_one("population.sample_shares", p.sample_shares)
+    for t in HOUSEHOLD_TYPES:
+        _check(
+            p.sample_shares[t] > 0 or p.household_type_shares[t] == 0,
+            f"population.sample_shares.{t}",
+            p.sample_shares[t],
+            f"must be > 0 where population.household_type_shares.{t} is > 0 (else the type cannot be drawn)",
+        )
+    for role in ("decider", "partner", "child", "other_adult"):
+        name = f"{role}_status_shares"
+        for t, shares in getattr(p, name).items():
+            _sums_to_one(f"population.{name}.{t}", shares)
+            admits = _ADMITS[t].get(role, _ADMITS[t]["*"])
+            for s, share in shares.items():
+                ok = share == 0 or s in admits
+                _check(ok, f"population.{name}.{t}.{s}", share, f"must be 0 ({t} admits {', '.join(admits)})")
     for s in STATUSES:
         total = p.adult_ssi_share[s] + p.adult_rsdi_share[s]
         name = f"population.adult_ssi_share.{s} + population.adult_rsdi_share.{s}"

@@ -1,9 +1,21 @@
 """The synthetic population: one struct of numpy arrays, built without loops.
 
 Person arrays have length N, household arrays length H. Each household's
-first member is its decision maker, who attends every in-person appointment
-of the household and holds its beliefs. Shares and amounts are illustrative
-(docs/ODD.md gives their sources and ranges); nothing here is a census count.
+first member is its decision maker (an adult), who attends every in-person
+appointment of the household and holds its beliefs. Member 1 of a household
+of two or more is, with a share by household type, the decider's partner (an
+adult); every other member is a child or another adult. Each role draws its
+status from its own table by household type, so a mixed-status household can
+hold an undocumented decider, a naturalized spouse and US-born children; the
+draws are then made to fit the household type's definition exactly
+(`household_type_of` classifies households from their members' statuses).
+
+Immigrant household types are oversampled (`sample_shares`) and each
+household carries a sampling weight, true share / sample share of its type,
+normalised so the weights sum to the households drawn: weighted totals then
+estimate a population of the same size with the true shares
+(`household_type_shares`). Shares and amounts are illustrative (docs/ODD.md
+gives their sources and ranges); nothing here is a census count.
 """
 
 from __future__ import annotations
@@ -12,14 +24,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import HOUSEHOLD_TYPES, PROGRAMS, STATUSES, PopulationConfig
+from sim.config import CITIZEN_STATUSES, HOUSEHOLD_TYPES, PROGRAMS, STATUSES, PopulationConfig
 
-CITIZEN = STATUSES.index("citizen")
-STUDENT = STATUSES.index("student")
-WORKER = STATUSES.index("worker")
+CITIZEN, NATURALIZED, LPR, REFUGEE, STUDENT, WORKER, UNDOCUMENTED = (STATUSES.index(s) for s in STATUSES)
 NO_PROGRAM, SSI, RSDI, CHILD = range(len(PROGRAMS))
-MIXED_STATUS = HOUSEHOLD_TYPES.index("mixed_status")
-CITIZEN_ONLY = HOUSEHOLD_TYPES.index("citizen_only")
+US_BORN, ALL_CITIZEN_IMMIGRANT, GREEN_CARD_CITIZEN, MIXED_STATUS, VISA_HOLDER = (
+    HOUSEHOLD_TYPES.index(t) for t in HOUSEHOLD_TYPES
+)
+IS_NONCITIZEN = np.array([s not in CITIZEN_STATUSES for s in STATUSES])
+# Roles within a household: each draws its status from its own table (`<role>_status_shares`).
+ROLES = ("decider", "partner", "child", "other_adult")
+DECIDER, PARTNER, CHILD_ROLE, OTHER_ADULT = range(len(ROLES))
 # From this size on, households are numbered block by block (`_by_block`): per-household vectors then
 # outgrow the CPU caches, and neighbours stored close together make the rumour pass about a third faster.
 BLOCK_ORDER_MIN_PEOPLE = 2_000_000
@@ -44,6 +59,7 @@ class Population:
     region: np.ndarray  # int16 [H]
     office: np.ndarray  # int32 [H] field office serving the household
     hh_size: np.ndarray  # int32 [H]
+    weight: np.ndarray  # float64 [H] sampling weight; sums to H (a person carries their household's)
 
     @property
     def n_people(self) -> int:
@@ -63,7 +79,13 @@ class Population:
 
     @property
     def noncitizen(self) -> np.ndarray:
-        return self.status != CITIZEN
+        """Status not in CITIZEN_STATUSES (naturalized citizens are citizens)."""
+        return IS_NONCITIZEN[self.status]
+
+    @property
+    def person_weight(self) -> np.ndarray:
+        """float64 [N]: each person's sampling weight (their household's)."""
+        return self.weight[self.household]
 
 
 def _categorical(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -78,7 +100,7 @@ def _categorical(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) 
     out = np.empty(len(rows), dtype=np.int64)
     if len(probs) == 1:
         return np.searchsorted(cum[0], u, side="left")
-    for r in range(len(probs)):
+    for r in np.flatnonzero(np.bincount(rows, minlength=len(probs))):
         mask = rows == r
         out[mask] = np.searchsorted(cum[r], u[mask], side="left")
     return out
@@ -100,6 +122,17 @@ def _share_table(mapping: dict[str, float], keys: tuple[str, ...]) -> np.ndarray
     return np.array([mapping[k] for k in keys], dtype=np.float64)
 
 
+def _type_shares(cfg: PopulationConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(sample shares, weight per type): types with true share 0 are not drawn; weights true / sample."""
+    true = _share_table(cfg.household_type_shares, HOUSEHOLD_TYPES)
+    sample = np.where(true > 0, _share_table(cfg.sample_shares, HOUSEHOLD_TYPES), 0.0)
+    if sample.sum() <= 0:  # unvalidated input: fall back to the true shares
+        sample = true
+    sample = sample / sample.sum()
+    ratio = np.divide(true, sample, out=np.zeros_like(true), where=sample > 0)
+    return sample, ratio
+
+
 def build_population(cfg: PopulationConfig, weeks: int, rng: np.random.Generator) -> Population:
     """Generate households and people from `cfg` using the `population` stream."""
     sizes = _household_sizes(rng, cfg.n_people, cfg.mean_household_size)
@@ -107,19 +140,21 @@ def build_population(cfg: PopulationConfig, weeks: int, rng: np.random.Generator
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     household = np.repeat(np.arange(n_hh, dtype=np.int32), sizes)
     n = len(household)
-    is_decider = np.zeros(n, dtype=bool)
-    is_decider[starts] = True
 
-    type_shares = _share_table(cfg.household_type_shares, HOUSEHOLD_TYPES)
-    hh_type = _categorical(rng, type_shares[None, :], np.zeros(n_hh, dtype=np.int64)).astype(np.int8)
+    sample, ratio = _type_shares(cfg)
+    hh_type = _categorical(rng, sample[None, :], np.zeros(n_hh, dtype=np.int64)).astype(np.int8)
+    weight = ratio[hh_type]
+    weight *= n_hh / weight.sum()
     region = rng.integers(0, cfg.n_regions, n_hh).astype(np.int16)
     office = (region.astype(np.int32) * cfg.offices_per_region + rng.integers(0, cfg.offices_per_region, n_hh)).astype(
         np.int32
     )
     community = _communities(rng, cfg, hh_type)
 
-    is_child = ~is_decider & (rng.random(n) < cfg.child_share)
-    status = _statuses(rng, cfg, hh_type, household, is_decider, is_child)
+    role = _roles(rng, cfg, hh_type, household, starts)
+    status = _statuses(rng, cfg, hh_type, household, starts, role)
+    is_decider = role == DECIDER
+    is_child = role == CHILD_ROLE
     program, amount = _benefits(rng, cfg, status, is_child)
     eligible = program != NO_PROGRAM
     hearing_need = eligible & (rng.random(n) < cfg.hearing_need_share)
@@ -142,6 +177,7 @@ def build_population(cfg: PopulationConfig, weeks: int, rng: np.random.Generator
         region=region,
         office=office,
         hh_size=sizes.astype(np.int32),
+        weight=weight,
     )
     return _by_block(pop, cfg.n_regions) if n >= BLOCK_ORDER_MIN_PEOPLE else pop
 
@@ -174,6 +210,7 @@ def _by_block(pop: Population, n_regions: int) -> Population:
         region=pop.region[order],
         office=pop.office[order],
         hh_size=sizes,
+        weight=pop.weight[order],
     )
 
 
@@ -182,7 +219,29 @@ def _communities(rng: np.random.Generator, cfg: PopulationConfig, hh_type: np.nd
     n_imm = max(1, int(round(cfg.n_communities * cfg.immigrant_community_share)))
     any_comm = rng.integers(0, cfg.n_communities, len(hh_type))
     imm_comm = rng.integers(0, n_imm, len(hh_type))
-    return np.where(hh_type == CITIZEN_ONLY, any_comm, imm_comm).astype(np.int32)
+    return np.where(hh_type == US_BORN, any_comm, imm_comm).astype(np.int32)
+
+
+def _roles(
+    rng: np.random.Generator,
+    cfg: PopulationConfig,
+    hh_type: np.ndarray,
+    household: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """int8 [N] index into ROLES: member 0 decides, member 1 is a partner (`partner_share`), others by `child_share`."""
+    position = np.arange(len(household)) - starts[household]
+    person_type = hh_type[household]
+    partner = _share_table(cfg.partner_share, HOUSEHOLD_TYPES)[person_type]
+    child = _share_table(cfg.child_share, HOUSEHOLD_TYPES)[person_type]
+    u = rng.random(len(household))
+    is_partner = (position == 1) & (u < partner)
+    is_child = (position > 0) & ~is_partner & (rng.random(len(household)) < child)
+    role = np.full(len(household), OTHER_ADULT, dtype=np.int8)
+    role[is_child] = CHILD_ROLE
+    role[is_partner] = PARTNER
+    role[position == 0] = DECIDER
+    return role
 
 
 def _statuses(
@@ -190,22 +249,74 @@ def _statuses(
     cfg: PopulationConfig,
     hh_type: np.ndarray,
     household: np.ndarray,
-    is_decider: np.ndarray,
-    is_child: np.ndarray,
+    starts: np.ndarray,
+    role: np.ndarray,
 ) -> np.ndarray:
-    """Deciders draw a status by household type; others follow them.
+    """Each member draws a status from their role's table by household type; then the type's definition is made to hold.
 
-    Other adults share the decider's status; children are citizens with a
-    household-type share (US-born children of noncitizens), else share it too.
+    us_born: everyone a US-born citizen. all_citizen_immigrant: citizens only,
+    at least one naturalized (else the decider is). green_card_citizen:
+    nobody undocumented or on a visa (they become lpr), at least one lpr or
+    refugee (else the decider is lpr). mixed_status: a decider who is not
+    undocumented has an undocumented partner; without a partner the decider
+    is undocumented. visa_holder: the decider is a student or worker (else a
+    worker), nobody undocumented (such a member takes the decider's visa).
     """
-    table = np.array([_share_table(cfg.decider_status_shares[t], STATUSES) for t in HOUSEHOLD_TYPES])
-    decider_status = _categorical(rng, table, hh_type.astype(np.int64)).astype(np.int8)
-    status = decider_status[household]
-    child_citizen = _share_table(cfg.child_citizen_share, HOUSEHOLD_TYPES)[hh_type[household]]
-    born_here = is_child & (rng.random(len(household)) < child_citizen)
-    status = np.where(born_here, CITIZEN, status).astype(np.int8)
-    status[is_decider] = decider_status
+    n_types = len(HOUSEHOLD_TYPES)
+    tables = [getattr(cfg, f"{r}_status_shares") for r in ROLES]
+    table = np.array([_share_table(t[h], STATUSES) for t in tables for h in HOUSEHOLD_TYPES])
+    person_type = hh_type[household].astype(np.int64)
+    status = _categorical(rng, table, role.astype(np.int64) * n_types + person_type).astype(np.int8)
+    n_hh = len(starts)
+
+    def any_member(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(household[mask], minlength=n_hh) > 0
+
+    deciders = starts
+    us_born = person_type == US_BORN
+    status[us_born] = CITIZEN
+
+    aci = person_type == ALL_CITIZEN_IMMIGRANT
+    status[aci & IS_NONCITIZEN[status]] = NATURALIZED
+    fix = (hh_type == ALL_CITIZEN_IMMIGRANT) & ~any_member(aci & (status == NATURALIZED))
+    status[deciders[fix]] = NATURALIZED
+
+    gc = person_type == GREEN_CARD_CITIZEN
+    status[gc & (status >= STUDENT)] = LPR
+    fix = (hh_type == GREEN_CARD_CITIZEN) & ~any_member(gc & ((status == LPR) | (status == REFUGEE)))
+    status[deciders[fix]] = LPR
+
+    visa = hh_type == VISA_HOLDER
+    d = deciders[visa]
+    status[d[(status[d] != STUDENT) & (status[d] != WORKER)]] = WORKER
+    undocumented_visa = (person_type == VISA_HOLDER) & (status == UNDOCUMENTED)
+    status[undocumented_visa] = status[deciders[household[undocumented_visa]]]
+
+    mixed = (hh_type == MIXED_STATUS) & (status[deciders] != UNDOCUMENTED)
+    has_partner = np.zeros(n_hh, dtype=bool)
+    has_partner[household[role == PARTNER]] = True
+    status[deciders[mixed & ~has_partner]] = UNDOCUMENTED
+    status[deciders[mixed & has_partner] + 1] = UNDOCUMENTED
     return status
+
+
+def household_type_of(status: np.ndarray, household: np.ndarray, n_households: int) -> np.ndarray:
+    """int8 [H]: each household's type (index into HOUSEHOLD_TYPES) from its members' statuses.
+
+    mixed_status: any undocumented member; else visa_holder: any student or
+    worker; else green_card_citizen: any lpr or refugee; else
+    all_citizen_immigrant: any naturalized citizen; else us_born.
+    """
+
+    def any_of(*statuses: int) -> np.ndarray:
+        return np.bincount(household[np.isin(status, statuses)], minlength=n_households) > 0
+
+    out = np.full(n_households, US_BORN, dtype=np.int8)
+    out[any_of(NATURALIZED)] = ALL_CITIZEN_IMMIGRANT
+    out[any_of(LPR, REFUGEE)] = GREEN_CARD_CITIZEN
+    out[any_of(STUDENT, WORKER)] = VISA_HOLDER
+    out[any_of(UNDOCUMENTED)] = MIXED_STATUS
+    return out
 
 
 def _benefits(
