@@ -601,10 +601,14 @@ class EnforcementConfig:
         metadata=param(
             UNCERTAINTY, allowed=PROB, keys=(STATUSES,), unit="probability weight",
             plausible={
-                "citizen": (0.0, 0.0), "lpr": (0.0, 0.2), "refugee": (0.0, 0.3), "student": (0.05, 0.5),
-                "worker": (0.05, 0.5), "undocumented": (0.5, 1.0),
+                "citizen": (0.0, 0.0), "naturalized": (0.0, 0.02), "lpr": (0.0, 0.2), "refugee": (0.0, 0.3),
+                "student": (0.05, 0.5), "worker": (0.05, 0.5), "undocumented": (0.5, 1.0),
             },
-            source={"citizen": "assumption (citizens are not pursued)", "*": ASSUMPTION},
+            source={
+                "citizen": "assumption (citizens are not pursued)",
+                "naturalized": "assumption (rare mistakes)",
+                "*": ASSUMPTION,
+            },
         ),
     )  # fmt: skip
     apprehension: float = field(
@@ -613,6 +617,15 @@ class EnforcementConfig:
             UNCERTAINTY, allowed=PROB, plausible=(0.05, 0.8), unit="P(encounter / disclosure)", source=ASSUMPTION
         ),
     )
+    arrest_rate: float = field(
+        default=0.002,
+        metadata=param(
+            UNCERTAINTY, allowed=PROB, plausible=(0.0002, 0.01),
+            unit="community arrests per exposed resident per week at presence 1",
+            source="assumption (order of magnitude: interior arrests of a few hundred thousand a year among about "
+            "11 million undocumented residents is about 0.0005 a week at today's presence; not from EVIDENCE.md)",
+        ),
+    )  # fmt: skip
 
 
 def _behaviour(default: float, lo: float, hi: float, unit: str, source: str = ASSUMPTION, **kw: Any) -> Any:
@@ -636,36 +649,77 @@ def _weeks(default: int, lo: int, hi: int, role: Role, source: str = ASSUMPTION,
 
 @dataclass
 class BehaviorConfig:
-    prior_alpha: float = _positive(0.5, 0.1, 2, "pseudo-count", "assumption (prior risk 0.025)")
-    prior_beta: float = _positive(19.5, 5, 50, "pseudo-count", "assumption (prior strength 20)")
-    memory: float = _probability(0.98, 0.90, 0.995, "per week", "assumption (half-life 34 weeks)")
-    w_encounter: float = _behaviour(20.0, 5, 50, "pseudo-counts per own encounter")
-    w_neighbour_encounter: float = _behaviour(3.0, 0.5, 10, "per neighbour encounter")
-    w_news: float = _behaviour(1.5, 0, 5, "per unit of news heard")
-    w_safe: float = _behaviour(0.5, 0, 2, "per own safe visit")
-    w_neighbour_safe: float = _behaviour(
-        0.05, 0, 0.5, "per neighbour safe visit", "assumption; Devillanova (2008) for the direction"
+    # Beliefs about disclosure (delta_hat): a Beta mean of prior, fast and slow pseudo-counts
+    prior_strength: float = _positive(10.0, 4, 40, "pseudo-counts", "assumption (weight of the prior)")
+    prior_disclosure_trusting: float = _probability(
+        0.05, 0.01, 0.2, "delta_hat prior under full trust", "assumption (trust enters the decision here)"
     )
-    w_reassure: float = _behaviour(1.0, 0, 5, "per unit of reassurance x trust")
-    rumour: float = _probability(0.1, 0, 0.5, "pull per week")
-    trust_mean: float = _probability(0.6, 0.3, 0.8, "[0, 1]")
-    trust_sd: float = _behaviour(0.15, 0, 0.3, "[0, 1]")
-    trust_loss_news: float = _probability(0.05, 0, 0.2, "share lost per unit of news")
-    trust_loss_encounter: float = _probability(0.1, 0, 0.3, "share lost per week with an encounter seen")
-    trust_recovery: float = _probability(0.02, 0.005, 0.1, "per week")
-    loss: dict[str, float] = field(
-        default_factory=lambda: _statuses(lpr=12.0, refugee=12.0, student=15.0, worker=15.0, undocumented=50.0),
+    prior_disclosure_distrusting: float = _probability(
+        0.6, 0.3, 0.9, "delta_hat prior under no trust", "assumption (low trust raises the prior that the agency tells)"
+    )
+    fast_memory: float = _probability(0.85, 0.6, 0.95, "per week", "assumption (alarm fades in weeks: half-life 4)")
+    consolidation: float = _probability(
+        0.05, 0.01, 0.2, "share of the fast part per week",
+        "assumption (conviction builds over months; the slow part forgets nothing without evidence: "
+        "Denrell & March 2001, the hot-stove effect)",
+    )  # fmt: skip
+    w_announcement: float = _behaviour(4.0, 0.5, 12, "pseudo-counts per unit of announcement news heard")
+    w_event_news: float = _behaviour(1.0, 0, 5, "pseudo-counts per unit of event news heard")
+    w_own_event: float = _behaviour(10.0, 2, 30, "pseudo-counts per own disclosure, encounter or arrest")
+    w_tie_event: float = _behaviour(
+        2.0, 0.5, 8, "pseudo-counts per tie's disclosure, encounter or arrest",
+        "assumption; Alsan & Yang (network effects) for the mechanism",
+    )  # fmt: skip
+    w_safe: float = _behaviour(0.5, 0.1, 2, "pseudo-counts per own safe visit")
+    w_tie_safe: float = _behaviour(
+        0.1, 0, 0.5, "pseudo-counts per tie's safe visit", "assumption; Devillanova (2008) for the direction"
+    )
+    w_reassure: float = _behaviour(2.0, 0, 8, "pseudo-counts per unit of reassurance x trust")
+    rumour: float = _behaviour(0.5, 0, 3, "pseudo-counts per unit by which ties are more fearful")
+    # Perceived ICE activity nearby (E_hat)
+    activity_rate: float = _probability(0.2, 0.05, 0.5, "per week", "assumption (E_hat follows events in weeks)")
+    activity_sensitivity: float = _behaviour(
+        1.0, 0.2, 5, "per event seen or unit of event news heard", "assumption (E_hat = 1 - exp(-this x seen))"
+    )
+    # The perceived chain and the cost of a visit
+    theta: float = _positive(3.0, 0.5, 10, "scale of the perceived chain", "assumption")
+    perceived_exposure: dict[str, float] = field(
+        default_factory=lambda: _statuses(
+            naturalized=0.05, lpr=0.2, refugee=0.25, student=0.3, worker=0.3, undocumented=1.0
+        ),
         metadata=param(
-            UNCERTAINTY, allowed=NONNEG, keys=(STATUSES,), unit="reference benefits", source=ASSUMPTION,
+            UNCERTAINTY, allowed=PROB, keys=(STATUSES,), unit="x_hat", source=ASSUMPTION,
             plausible={
-                "citizen": (0, 2), "lpr": (2, 30), "refugee": (2, 30), "student": (5, 40), "worker": (5, 40),
-                "undocumented": (20, 150),
+                "citizen": (0.0, 0.0), "naturalized": (0.0, 0.15), "lpr": (0.05, 0.4), "refugee": (0.05, 0.5),
+                "student": (0.1, 0.6), "worker": (0.1, 0.6), "undocumented": (0.7, 1.0),
             },
         ),
     )  # fmt: skip
-    tie_loss: float = _behaviour(
-        6.0, 0, 20, "reference benefits (x share of noncitizen-headed neighbours)",
-        "assumption; mechanism from Alsan & Yang (declines among Hispanic citizens)",
+    kin_weight: float = _probability(
+        0.3, 0.0, 1.0, "lambda_kin: weight of a noncitizen relative in another household",
+        "assumption; Alsan & Yang (declines among Hispanic citizens, mixed-status households) for the mechanism",
+    )  # fmt: skip
+    # Trust in the agency
+    trust_mean: float = _probability(0.6, 0.3, 0.8, "[0, 1]")
+    trust_sd: float = _behaviour(0.15, 0, 0.3, "[0, 1]")
+    trust_loss_announcement: float = _probability(0.1, 0, 0.3, "share lost per unit of announcement news")
+    trust_loss_violation: float = _probability(0.1, 0, 0.3, "share lost per week with a violation seen")
+    ceiling_drop: float = _probability(
+        0.05, 0, 0.2, "share of the ceiling lost per week with a violation seen",
+        "assumption; Poortinga & Pidgeon (2004): negative events move trust more than positive ones",
+    )  # fmt: skip
+    trust_recovery: float = _probability(0.05, 0.005, 0.2, "per week, where records are kept or a court acted")
+    loss: dict[str, float] = field(
+        default_factory=lambda: _statuses(
+            naturalized=30.0, lpr=30.0, refugee=30.0, student=20.0, worker=20.0, undocumented=50.0
+        ),
+        metadata=param(
+            UNCERTAINTY, allowed=NONNEG, keys=(STATUSES,), unit="reference benefits", source=ASSUMPTION,
+            plausible={
+                "citizen": (0, 5), "naturalized": (5, 60), "lpr": (5, 60), "refugee": (5, 60),
+                "student": (5, 40), "worker": (5, 40), "undocumented": (20, 150),
+            },
+        ),
     )  # fmt: skip
     hassle: dict[str, float] = field(
         default_factory=lambda: {
@@ -675,10 +729,11 @@ class BehaviorConfig:
             "ssn": 1.0,
             "child_review": 1.0,
             "reinstatement": 1.5,
+            "application": 1.5,
         },
         metadata=param(
             UNCERTAINTY, allowed=NONNEG, keys=(NEEDS,), unit="reference benefits", source=ASSUMPTION,
-            plausible={"interpreter": (0.5, 4), "reinstatement": (0.5, 4), "*": (0.25, 3)},
+            plausible={"interpreter": (0.5, 4), "reinstatement": (0.5, 4), "application": (0.5, 4), "*": (0.25, 3)},
         ),
     )  # fmt: skip
     months_at_risk: float = _positive(6.0, 3, 12, "months")
@@ -708,7 +763,13 @@ class BehaviorConfig:
     news_reach_mean: float = _probability(0.3, 0.05, 0.7, "P(hear news) per week")
     news_reach_sd: float = _behaviour(0.1, 0, 0.2, "across communities")
     news_halflife_weeks: float = _positive(8.0, 2, 26, "weeks")
-    news_floor: float = _probability(0.2, 0, 0.5, "share of initial salience")
+    event_news_scale: float = _behaviour(
+        20.0, 2, 100, "units of event news per (weighted event per 1,000 residents)",
+        "assumption (how loud local news of disclosures, encounters and arrests is)",
+    )  # fmt: skip
+    event_news_encounter_weight: float = _behaviour(
+        3.0, 1, 10, "zeta: an encounter or arrest counts this many disclosures in the news", "assumption"
+    )
     clinic_rate: float = field(
         default=0.05,
         metadata=param(SETTING, allowed=PROB, plausible=(0.01, 0.2), unit="per household per week", source=ASSUMPTION),
@@ -747,12 +808,6 @@ class RegimeRules:
     )  # fmt: skip
     records_kept: bool = field(default=True, metadata=param(LEVER, source="regime definition (lets trust recover)"))
     routine: bool = field(default=False, metadata=param(LEVER, source="regime definition (no request needed)"))
-    news_salience: float = field(
-        default=0.0,
-        metadata=param(
-            UNCERTAINTY, allowed=PROB, plausible=(0.0, 1.0), unit="salience at announcement", source=ASSUMPTION
-        ),
-    )
 
 
 @dataclass
@@ -765,14 +820,6 @@ class PolicyConfig:
     rules: RegimeRules = field(
         default_factory=RegimeRules, metadata=param(LEVER, default_note="per regime; this is the default regime's")
     )
-    baseline: RegimeRules = field(
-        default_factory=RegimeRules,
-        metadata=param(
-            SETTING, collapse=True, default_note="the firewall rules",
-            source="the pre-directive state; `baseline.news_salience` has no effect (disclosure news comes only "
-            "from `policy.rules` where active)",
-        ),
-    )  # fmt: skip
     start_week: int = field(
         default=8,
         metadata=param(
@@ -809,6 +856,7 @@ class PolicyConfig:
             "ssn": 0.0,
             "child_review": 0.0,
             "reinstatement": 0.0,
+            "application": 0.0,
         },
         metadata=param(
             LEVER, allowed=PROB, keys=(NEEDS,), plausible=(0.0, 1.0), unit="share met remotely",

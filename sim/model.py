@@ -78,8 +78,8 @@ def build_world(cfg: Config, streams: Streams) -> World:
     """The population, network, schedules and initial state of one run."""
     b, e, s = cfg.behavior, cfg.enforcement, streams
     pop = build_population(cfg.population, cfg.weeks, s.population)
-    network = build_network(cfg.network, pop, s.network)
-    ties = network.ties
+    network = build_network(cfg.network, pop.community, pop.region, s.network, pop.hh_type)
+    ties, kin = network.ties, network.kin_ties()
     n_regions = cfg.population.n_regions
     n_offices = n_regions * cfg.population.offices_per_region
     office_region = np.arange(n_offices) // cfg.population.offices_per_region
@@ -114,11 +114,11 @@ def build_world(cfg: Config, streams: Streams) -> World:
         person_office=pop.office[pop.household],
         person_weight=person_weight,
         visit_exposure=visit_exposure,
-        exposed=exposed_by_status(pop, network.kin_ties(), b.kin_weight),
+        exposed=exposed_by_status(pop, kin, b.kin_weight),
         loss=np.array([b.loss[k] for k in STATUSES]),
         exposure_hat=np.array([b.perceived_exposure[k] for k in STATUSES]),
         residents=residents,
-        kin=network.kin_ties(),
+        kin=kin,
         arrest_pool=enforcement.build_arrest_pool(pop, exposure[pop.status], person_region, n_regions),
     )
     _initial_beliefs(world, s.population)
@@ -138,8 +138,9 @@ def exposed_by_status(pop: Population, kin: sp.csr_matrix, kin_weight: float) ->
 def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
     """Trust drawn per household; news reach per community; E_hat at what week-0 arrests would show on average.
 
-    E_hat starts at 1 - exp(-sensitivity * reach * expected event news of
-    week 0), so neither arm of a paired run starts with a transient of its own.
+    E_hat starts at reach * (1 - exp(-sensitivity * expected event news of
+    week 0)), the expected target of a household that hears local news with
+    its community's reach, so the model starts near its steady state.
     """
     cfg, b, h, pop = w.cfg, w.cfg.behavior, w.households, w.pop
     trust0 = np.clip(b.trust_mean + b.trust_sd * rng.standard_normal(pop.n_households), 0.0, 1.0)
@@ -151,7 +152,7 @@ def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
     weighted_exposure = np.bincount(w.person_region, weights=exposure * w.person_weight, minlength=len(w.residents))
     arrests = cfg.enforcement.arrest_rate * w.presence[0] * weighted_exposure
     news = b.event_news_scale * 1000.0 * b.event_news_encounter_weight * arrests / np.maximum(w.residents, 1e-12)
-    h.activity[:] = -np.expm1(-b.activity_sensitivity * h.reach * news[pop.region])
+    h.activity[:] = h.reach * -np.expm1(-b.activity_sensitivity * news[pop.region])
 
 
 class UptakeModel(mesa.Model):
