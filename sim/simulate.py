@@ -8,41 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
 from sim.config import Config, PolicyConfig
 from sim.model import UptakeModel
 from sim.outcomes import citizen_children_without_benefit, paired_metrics, run_metrics, timeseries_frame
 from sim.outputs import RunResult
-from sim.paths import BASELINE, POLICY_DIR
+from sim.paths import BASELINE, policy_file
 from sim.posterior import apply_posterior
 from sim.provenance import provenance
 
 __all__ = ["RunResult", "baseline_policy", "firewall_counterpart", "run_scenario", "simulate"]
 
-SCHEMA = "base_policy"  # the PolicyConfig schema's name in Hydra's config store (sim.config.register_configs)
-
-
-def _policy_node(name: str, policy_dir: Path, seen: tuple[str, ...] = ()) -> DictConfig:
-    """conf/policy/<name>.yaml with its `defaults` (other files of the policy group) merged as Hydra would."""
-    if name in seen:
-        raise ValueError(f"policy defaults loop: {' -> '.join((*seen, name))}")
-    node = OmegaConf.load(policy_dir / f"{name}.yaml")
-    defaults = list(node.pop("defaults", None) or [])
-    if "_self_" not in defaults:
-        defaults.append("_self_")  # Hydra >= 1.1: the file's own values come last
-    merged = OmegaConf.create()
-    for entry in defaults:
-        if entry == "_self_":
-            merged = OmegaConf.merge(merged, node)
-        elif entry != SCHEMA:
-            merged = OmegaConf.merge(merged, _policy_node(str(entry), policy_dir, (*seen, name)))
-    return merged
-
 
 def baseline_policy(policy_dir: Path | None = None) -> PolicyConfig:
     """The baseline regime as conf/policy/firewall.yaml states it, on the PolicyConfig schema."""
-    node = _policy_node(BASELINE, POLICY_DIR if policy_dir is None else Path(policy_dir))
+    node = policy_file(BASELINE, policy_dir)
     return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 
