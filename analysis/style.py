@@ -21,7 +21,7 @@ from sim.paths import BASELINE, regimes  # noqa: E402
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 SEQUENTIAL = "viridis"
 
-BASELINE_COLOR = "#7F7F7F"  # grey: the firewall, the reference every regime is compared against
+BASELINE_COLOR = "#7f7f7f"  # grey: the firewall, the reference every regime is compared against
 EXTRA_COLORS = list(matplotlib.colormaps["tab10"].colors)  # beyond the palette, so every regime keeps its own
 
 
@@ -38,7 +38,7 @@ def regime_colors(names: Iterable[str] = ()) -> dict[str, str]:
     regime that is not in conf/policy (a user's folder on Hydra's search path) is coloured after them.
     """
     order = regime_order(names)
-    others = [*PALETTE, *(matplotlib.colors.to_hex(c) for c in EXTRA_COLORS)]
+    others = [matplotlib.colors.to_hex(c) for c in (*PALETTE, *EXTRA_COLORS)]
     colors = {BASELINE: BASELINE_COLOR}
     for i, name in enumerate(r for r in order if r != BASELINE):
         colors[name] = others[i % len(others)]

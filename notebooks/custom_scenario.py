@@ -17,8 +17,8 @@
 # A data-sharing regime is a set of parameters, not code (`conf/policy/*.yaml`, documented in `docs/ODD.md`,
 # section 9.6). This notebook defines a new one, **remote first**: the directive stays, but most in-person needs
 # can be met by phone, online or video interpreter, so fewer people have to walk into an office ICE may be told
-# about. It runs the new regime and the directive on the same seeds, each paired with its firewall twin, and
-# compares them.
+# about. It runs the new regime and the directive on the same seeds through `python -m sim.run`, each paired with
+# its firewall twin, reads the runs' outputs back, and compares them.
 #
 # Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
@@ -31,23 +31,29 @@ size = SIZES[SIZE]
 
 # %%
 # %matplotlib inline
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
 
+from analysis.load import load_sweep
 from analysis.stats import mean_ci, paired_loss
-from analysis.style import PALETTE, new_figure
+from analysis.style import new_figure, regime_colors, regime_label
 from sim.config import default_config
-from sim.simulate import run_scenario
+from sim.paths import ROOT, default_regime
+
+DIRECTIVE = default_regime()  # the regime conf/config.yaml runs by default: the directive
+output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", tempfile.mkdtemp(prefix="custom_scenario_")))
 
 # %% [markdown]
 # ## 1. The regime as overrides
 #
 # Start from an existing regime and change what differs. Any field of `policy` can be set this way; on the
 # command line the same overrides read
-# `python -m sim.run policy=appointment_disclosure policy.name=remote_first policy.remote_share.eligibility=0.6 ...`.
+# `python -m sim.run policy=<regime> policy.name=remote_first policy.remote_share.eligibility=0.6 ...`.
 
 # %%
 REMOTE_FIRST = {
@@ -57,23 +63,24 @@ REMOTE_FIRST = {
     "policy.remote_share.interpreter": 0.8,  # video interpreting instead of a visit
 }
 size_overrides = {"population.n_people": size["people"], "weeks": size["weeks"], "paired": True, "progress": False}
-cfg = default_config("appointment_disclosure", **REMOTE_FIRST, **size_overrides)
+cfg = default_config(DIRECTIVE, **REMOTE_FIRST, **size_overrides)
 cfg.policy
 
 # %% [markdown]
 # ## 2. The same regime as a YAML file
 #
 # To keep a regime, write it as a file in a folder of your own, `<folder>/policy/<name>.yaml`, and add the folder
-# to Hydra's search path: `python -m sim.run policy=remote_first 'hydra.searchpath=[file://<folder>]'`.
+# to Hydra's search path: `python -m sim.run policy=remote_first 'hydra.searchpath=[file://<folder>]'`. (A file
+# dropped into `conf/policy/` itself joins every comparison, with a colour of its own in the figures.)
 # Here the file goes to a temporary folder, and we check it composes to the same regime.
 
 # %%
 regimes = Path(tempfile.mkdtemp(prefix="regimes_"))
 (regimes / "policy").mkdir()
 (regimes / "policy" / "remote_first.yaml").write_text(
-    """# The directive, but most in-person needs can be met remotely.
+    f"""# The directive, but most in-person needs can be met remotely.
 defaults:
-  - appointment_disclosure
+  - {DIRECTIVE}
   - _self_
 name: remote_first
 remote_share:
@@ -89,23 +96,30 @@ print((regimes / "policy" / "remote_first.yaml").read_text())
 # %% [markdown]
 # ## 3. Run both regimes on the same seeds
 #
-# `paired=True` runs each scenario's firewall counterpart on the same random numbers, so each loss below is the
-# regime's effect on the same people, not chance. The counterpart keeps the scenario's remote services
-# (`sim.simulate.firewall_counterpart` changes only the sharing rules), so each loss is that of the sharing alone,
+# One Hydra sweep runs both regimes, each seed once, exactly as `python -m sim.run -m` does on the command line;
+# the runs' outputs are then read back into a tidy table (`analysis.load`). `paired=true` runs each scenario's
+# firewall counterpart on the same random numbers, so each loss below is the regime's effect on the same people,
+# not chance. The counterpart keeps the scenario's remote services (`firewall_counterpart` in `sim.simulate`
+# takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the sharing alone,
 # given the services on offer.
 
-# %%
-SCENARIOS = {"appointment_disclosure": {}, "remote_first": REMOTE_FIRST}
-frames, metrics = [], []
-for name, overrides in SCENARIOS.items():
-    for seed in range(size["seeds"]):
-        run_cfg = default_config("appointment_disclosure", **overrides, **size_overrides, seed=seed)
-        result = run_scenario(run_cfg)
-        keys = {"policy": name, "run": seed}
-        frames += [result.timeseries.assign(arm="scenario", **keys), result.baseline.assign(arm="firewall", **keys)]
-        metrics.append({**keys, **{k: v for k, v in result.summary["metrics"].items() if not isinstance(v, dict)}})
-table = pd.concat(frames, ignore_index=True)
-runs = pd.DataFrame(metrics)
+# %% tags=["remove_output"]
+sweep_dir = output / f"custom_scenario_{SIZE}"
+command = [
+    sys.executable,
+    "-m",
+    "sim.run",
+    "-m",
+    f"policy={DIRECTIVE},remote_first",
+    f"hydra.searchpath=[file://{regimes}]",
+    f"seed=range(0,{size['seeds']})",
+    *(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in size_overrides.items()),
+    f"hydra.sweep.dir={sweep_dir}",
+]
+subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+sweep = load_sweep(sweep_dir, strict=True)
+table = sweep.table
+runs = sweep.runs.rename(columns=lambda c: c.removeprefix("m."))
 
 # %% [markdown]
 # ## 4. Compare
@@ -129,9 +143,11 @@ summary.pivot(index="metric", columns="policy", values="mean [95% interval]")
 # %%
 weekly = paired_loss(table, ["policy", "run", "week"], "Immigrant families")
 curve = mean_ci(weekly, ["policy", "week"], "loss")
+colors = regime_colors(curve["policy"].unique())
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
-for color, (name, rows) in zip(PALETTE, curve.groupby("policy"), strict=False):
-    ax.plot(rows["week"], 100 * rows["mean"], color=color, label=name)
+for name, rows in curve.groupby("policy"):
+    color = colors[name]
+    ax.plot(rows["week"], 100 * rows["mean"], color=color, label=regime_label(name))
     ax.fill_between(rows["week"], 100 * rows["lo"], 100 * rows["hi"], color=color, alpha=0.2, lw=0)
 ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title="Immigrant families: loss against the firewall")
 ax.legend()
@@ -139,10 +155,10 @@ fig
 
 # %%
 final = summary[summary["metric"] == COLUMNS["uptake_loss_final"][0]].set_index("policy")
-directive, remote = final.loc["appointment_disclosure"], final.loc["remote_first"]
-by_seed = runs.pivot(index="run", columns="policy", values="uptake_loss_final")
+directive, remote = final.loc[DIRECTIVE], final.loc["remote_first"]
+by_seed = runs.pivot(index="p.seed", columns="policy", values="uptake_loss_final")
 saved = mean_ci(
-    (100 * (by_seed["appointment_disclosure"] - by_seed["remote_first"])).rename("d").reset_index().assign(all=1),
+    (100 * (by_seed[DIRECTIVE] - by_seed["remote_first"])).rename("d").reset_index().assign(all=1),
     ["all"],
     "d",
 ).iloc[0]

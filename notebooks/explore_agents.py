@@ -39,7 +39,9 @@ from IPython.display import Markdown
 from analysis.style import PALETTE, new_figure
 from sim.agents import Beneficiary
 from sim.config import default_config
-from sim.model import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE, UptakeModel
+from sim.model import UptakeModel
+from sim.paths import default_regime
+from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE
 
 # %% [markdown]
 # ## A small population as Mesa agents
@@ -48,7 +50,7 @@ from sim.model import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE, UptakeMo
 
 # %%
 cfg = default_config(
-    "appointment_disclosure",
+    default_regime(),  # the directive, the regime conf/config.yaml runs by default
     engine="agents",
     seed=SEED,
     progress=False,

@@ -50,11 +50,21 @@ from IPython.display import Markdown, display
 
 from analysis import figures
 from analysis.stats import mean_ci, paired_loss, uptake
-from analysis.style import PALETTE, REGIME_LABELS, new_figure
+from analysis.style import new_figure, regime_colors, regime_label
 from experiments import policy_comparison
-from sim.paths import ROOT
+from sim.paths import BASELINE, ROOT, default_regime, policy_file, regimes
 
-REGIMES = ["firewall", "appointment_disclosure", "injunction"]
+# The three regimes, found by what their files in conf/policy/ state, not by name: the baseline (the firewall),
+# the regime the model runs by default (the directive), and the one that adds a court order to the directive.
+DIRECTIVE = default_regime()
+COURT = [
+    r
+    for r in regimes()
+    if policy_file(r).get("injunction_week", -1) >= 0 and policy_file(r)["rules"] == policy_file(DIRECTIVE)["rules"]
+]
+assert len(COURT) == 1, f"expected one regime in conf/policy/ that is the directive with a court order, not {COURT}"
+COURT = COURT[0]
+REGIMES = [BASELINE, DIRECTIVE, COURT]
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", ROOT / "multirun"))  # where the sweep's runs are kept
 sweep_dir = output / f"policy_brief_{SIZE}_{BEHAVIOR}"
 figures_dir = Path(tempfile.mkdtemp(prefix="policy_brief_figures_"))
@@ -80,7 +90,7 @@ table = result.sweep.table
 n_seeds = runs["p.seed"].nunique()
 n_people = int(runs["population.n_people"].iloc[0])
 weeks = int(runs["weeks"].iloc[0])
-injunction_week = int(runs.loc[runs["policy"] == "injunction", "policy.injunction_week"].iloc[0])
+injunction_week = int(runs.loc[runs["policy"] == COURT, "policy.injunction_week"].iloc[0])
 start_week = int(runs["policy.start_week"].iloc[0])
 
 # %% [markdown]
@@ -90,7 +100,7 @@ start_week = int(runs["policy.start_week"].iloc[0])
 
 # %%
 head = figures.headline_table(runs)
-head = head[head["policy"] != "firewall"]
+head = head[head["policy"] != BASELINE]
 
 
 def num(x: float, digits: int = 2) -> str:
@@ -105,8 +115,8 @@ def fmt(mean: float, lo: float, hi: float, digits: int = 1) -> str:
 
 
 head["value"] = [fmt(r["mean"], r["lo"], r["hi"], 2 if "pp" in r["metric"] else 0) for _, r in head.iterrows()]
-headline = head.pivot(index="metric", columns="policy", values="value")[["appointment_disclosure", "injunction"]]
-headline.columns = [REGIME_LABELS[c] for c in headline.columns]
+headline = head.pivot(index="metric", columns="policy", values="value")[[DIRECTIVE, COURT]]
+headline.columns = [regime_label(c) for c in headline.columns]
 headline.index.name = None
 display(headline)
 
@@ -121,19 +131,19 @@ def metric(policy: str, column: str, scale: float = 1.0) -> pd.Series:
 
 loss_groups = figures.loss_by_group(table).plotted
 loss_groups[["mean", "lo", "hi"]] *= 100
-by_group = loss_groups[loss_groups["policy"] == "appointment_disclosure"].set_index("segment")
+by_group = loss_groups[loss_groups["policy"] == DIRECTIVE].set_index("segment")
 
-loss_all = metric("appointment_disclosure", "m.uptake_loss_final", 100)
-loss_inj = metric("injunction", "m.uptake_loss_final", 100)
-dollars = metric("appointment_disclosure", "m.extra_forgone_usd_per_1000_eligible")
-children = metric("appointment_disclosure", "m.citizen_children_lost_benefit")
-encounters = metric("appointment_disclosure", "m.encounters")
-chilling = metric("appointment_disclosure", "m.chilling_ratio")
+loss_all = metric(DIRECTIVE, "m.uptake_loss_final", 100)
+loss_inj = metric(COURT, "m.uptake_loss_final", 100)
+dollars = metric(DIRECTIVE, "m.extra_forgone_usd_per_1000_eligible")
+children = metric(DIRECTIVE, "m.citizen_children_lost_benefit")
+encounters = metric(DIRECTIVE, "m.encounters")
+chilling = metric(DIRECTIVE, "m.chilling_ratio")
 MIXED = "Citizens in mixed-status families"
 mixed = by_group.loc[MIXED] if MIXED in by_group.index else None
-mixed_eligible = uptake(table[table["week"] == weeks - 1], ["run", "arm"], MIXED).query("arm == 'firewall'")
+mixed_eligible = uptake(table[table["week"] == weeks - 1], ["run", "arm"], MIXED).query("arm == @BASELINE")
 mixed_eligible = mixed_eligible["eligible"].mean()
-half_life = metric("injunction", "m.recovery_half_life_weeks")
+half_life = metric(COURT, "m.recovery_half_life_weeks")
 citizen_only = by_group.loc["Citizen-only households"]
 worst = by_group.drop(index="All eligible people")["mean"].idxmax()
 
@@ -227,13 +237,14 @@ figures.loss_by_group(table)
 # ## Loss over time with and without a court order
 
 # %%
-weekly = paired_loss(table[table["policy"] != "firewall"], ["policy", "run", "week"], figures.IMMIGRANT)
+weekly = paired_loss(table[table["policy"] != BASELINE], ["policy", "run", "week"], figures.IMMIGRANT)
 curve = mean_ci(weekly, ["policy", "week"], "loss")
 curve[["mean", "lo", "hi"]] *= 100
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
-for color, (policy, rows) in zip(PALETTE, curve.groupby("policy"), strict=False):
-    ax.plot(rows["week"], rows["mean"], color=color, label=REGIME_LABELS[policy])
-    ax.fill_between(rows["week"], rows["lo"], rows["hi"], color=color, alpha=0.2, lw=0)
+colors = regime_colors(curve["policy"].unique())
+for policy, rows in curve.groupby("policy"):
+    ax.plot(rows["week"], rows["mean"], color=colors[policy], label=regime_label(policy))
+    ax.fill_between(rows["week"], rows["lo"], rows["hi"], color=colors[policy], alpha=0.2, lw=0)
 ax.axvline(start_week, color="grey", ls=":", lw=0.8)
 ax.axvline(injunction_week, color="grey", ls="--", lw=0.8)
 ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title="Immigrant families: loss against the firewall")

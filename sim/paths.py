@@ -32,3 +32,33 @@ def default_regime(conf_dir: Path | None = None) -> str:
         if isinstance(entry, dict) and "policy" in entry:
             return str(entry["policy"])
     raise ValueError("conf/config.yaml selects no policy in its defaults")
+
+
+SCHEMA = "base_policy"  # the PolicyConfig schema's name in Hydra's config store (sim.config.register_configs)
+
+
+def policy_file(name: str, policy_dir: Path | None = None) -> dict:
+    """conf/policy/<name>.yaml as plain data, with its `defaults` (other files of the group) merged as Hydra does.
+
+    The schema's defaults (`base_policy`) are not filled in: this is what the files themselves state.
+    """
+    from omegaconf import OmegaConf
+
+    folder = POLICY_DIR if policy_dir is None else Path(policy_dir)
+
+    def load(regime: str, seen: tuple[str, ...]):
+        if regime in seen:
+            raise ValueError(f"policy defaults loop: {' -> '.join((*seen, regime))}")
+        node = OmegaConf.load(folder / f"{regime}.yaml")
+        defaults = list(node.pop("defaults", None) or [])
+        if "_self_" not in defaults:
+            defaults.append("_self_")  # Hydra >= 1.1: the file's own values come last
+        merged = OmegaConf.create()
+        for entry in defaults:
+            if entry == "_self_":
+                merged = OmegaConf.merge(merged, node)
+            elif entry != SCHEMA:
+                merged = OmegaConf.merge(merged, load(str(entry), (*seen, regime)))
+        return merged
+
+    return OmegaConf.to_container(load(name, ()), resolve=True)

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 from scipy import stats
 
 from sim.behavior import news_decay, stated_disclosure
 from sim.config import NEEDS, Config, PolicyConfig, RegimeRules, walk
-from sim.paths import BASELINE, POLICY_DIR
-
-SCHEMA = "base_policy"  # the PolicyConfig schema's name in Hydra's config store (sim.config.register_configs)
+from sim.paths import BASELINE, policy_file
 
 
 @dataclass
@@ -45,26 +43,9 @@ class PolicySchedule:
     clinic_disclosure: float
 
 
-def _policy_node(name: str, policy_dir: Path, seen: tuple[str, ...] = ()) -> DictConfig:
-    """conf/policy/<name>.yaml with its `defaults` (other files of the policy group) merged as Hydra would."""
-    if name in seen:
-        raise ValueError(f"policy defaults loop: {' -> '.join((*seen, name))}")
-    node = OmegaConf.load(policy_dir / f"{name}.yaml")
-    defaults = list(node.pop("defaults", None) or [])
-    if "_self_" not in defaults:
-        defaults.append("_self_")  # Hydra >= 1.1: the file's own values come last
-    merged = OmegaConf.create()
-    for entry in defaults:
-        if entry == "_self_":
-            merged = OmegaConf.merge(merged, node)
-        elif entry != SCHEMA:
-            merged = OmegaConf.merge(merged, _policy_node(str(entry), policy_dir, (*seen, name)))
-    return merged
-
-
 def baseline_policy(policy_dir: Path | None = None) -> PolicyConfig:
     """The baseline regime as conf/policy/firewall.yaml states it, on the PolicyConfig schema."""
-    node = _policy_node(BASELINE, POLICY_DIR if policy_dir is None else Path(policy_dir))
+    node = policy_file(BASELINE, policy_dir)
     return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from sim.outcomes import uptake_by
+from sim.paths import BASELINE
 
 SEGMENTS = {
     "citizen_only": "Citizen-only households",
@@ -31,7 +32,7 @@ def segment_table(df: pd.DataFrame, base: pd.DataFrame | None) -> pd.DataFrame:
         for key, value in policy.items():
             row = {"group": SEGMENTS.get(key, key.capitalize()), "eligible": int(eligible[key]), "uptake": value}
             if key in firewall:
-                row["firewall"] = firewall[key]
+                row[BASELINE] = firewall[key]
                 row["loss_pp"] = 100 * (firewall[key] - value)
             rows.append(row)
     return pd.DataFrame(rows)
@@ -41,7 +42,7 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
     """The table `make run` prints: uptake by group and the headline metrics."""
     prov, m = summary["provenance"], summary["metrics"]
     table = segment_table(df, base)
-    fmt = {"uptake": "{:.1%}".format, "firewall": "{:.1%}".format, "loss_pp": "{:+.2f}".format}
+    fmt = {"uptake": "{:.1%}".format, BASELINE: "{:.1%}".format, "loss_pp": "{:+.2f}".format}
     lines = [
         f"uptake-sim {prov['version']}  policy={prov['policy']}  people={prov['n_people']:,}  "
         f"weeks={prov['weeks']}  seed={prov['seed']}  engine={prov['engine']}  config={prov['config_hash']}",

@@ -23,21 +23,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.callbacks import exit_unwritable
 from sim.config import ConfigError, register_configs, to_config, validate
-from sim.memory import check_memory
 from sim.outputs import SUMMARY, completed_summary, save
 from sim.paths import CONF_DIR
+from sim.policy import unreached_events
 from sim.posterior import apply_posterior
 from sim.provenance import config_hash
 from sim.report import format_report
+from sim.resources import check_resources
 from sim.simulate import run_scenario
-
-try:  # being added to sim.policy; until it lands no line is printed
-    from sim.policy import unreached_events
-except ImportError:  # pragma: no cover
-
-    def unreached_events(cfg):  # noqa: ANN001, ANN202
-        return []
-
 
 log = logging.getLogger("sim.run")
 register_configs()
@@ -64,7 +57,7 @@ def main(cfg: DictConfig) -> float:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     try:
-        config = check_memory(validate(to_config(cfg)))
+        config = check_resources(validate(to_config(cfg)))
     except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
         print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
