@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from analysis.calibration import BLUE, GREY, VERMILION, save_figure  # noqa: F401  (re-exported for callers)
 
 OUTPUT_LABELS = {
-    "uptake_loss": "uptake loss (mean over weeks)",
-    "mixed_child_loss": "loss, citizens in mixed-status households",
+    "uptake_loss_pp": "uptake loss, mean over weeks (pp)",
+    "mixed_child_loss_pp": "loss, citizens in mixed-status households (pp)",
     "encounters": "encounters",
     "chilling_ratio": "chilling ratio",
 }

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.survey import net_avoidance, track
+from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY, Config, default_config
 from sim.params import priors
 from sim.paths import ROOT
@@ -73,11 +74,11 @@ TARGETS: dict[str, Target] = {
 # once in sim/config.py (sim/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md 9.
 CALIBRATED = (
     "behavior.loss_scale",  # x every noncitizen loss: keeps each status's loss inside its plausible range
-    "behavior.w_news",
-    "behavior.memory",
-    "behavior.rumour",
+    "behavior.w_announcement",
+    "behavior.consolidation",
+    "behavior.theta",
     "behavior.news_reach_mean",
-    "behavior.tie_loss",
+    "behavior.kin_weight",
 )
 PRIORS: dict[str, tuple[float, float]] = priors(CALIBRATED, roles=[UNCERTAINTY])
 
@@ -269,6 +270,7 @@ def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None, resume: boo
     check = predictive_check(post, size)
     summary = posterior_summary(post)
     diagnostics = {
+        "model_version": MODEL_VERSION,
         "method": "ABC-SMC (pyabc 0.13), uniform priors, adaptive epsilon, distance = RMS of z-scores",
         "size": size.__dict__,
         "targets": {k: {**t.__dict__, "window": list(t.window)} for k, t in TARGETS.items()},

@@ -41,32 +41,24 @@ MIXED_CHILD_GROUP = "citizen.mixed_status"
 
 # The other uncertain parameters screened; each range is the plausible range declared in sim/config.py.
 SCREENED = (
-    "behavior.w_encounter",
-    "behavior.w_neighbour_encounter",
+    "behavior.w_own_event",
+    "behavior.w_tie_event",
+    "behavior.w_event_news",
     "behavior.w_safe",
     "behavior.w_reassure",
+    "behavior.fast_memory",
     "behavior.noise",
-    "behavior.trust_loss_news",
+    "behavior.trust_loss_announcement",
     "behavior.news_halflife_weeks",
-    "behavior.news_floor",
+    "behavior.event_news_scale",
+    "behavior.activity_sensitivity",
     "enforcement.request_rate",
     "enforcement.apprehension",
+    "enforcement.arrest_rate",
 )
 OTHER_RANGES: dict[str, tuple[float, float]] = priors(SCREENED, roles=[UNCERTAINTY])
-RANGES: dict[str, tuple[float, float]] = {
-    "behavior.w_encounter": (5.0, 50.0),
-    "behavior.w_neighbour_encounter": (0.5, 10.0),
-    "behavior.w_safe": (0.0, 2.0),
-    "behavior.w_reassure": (0.0, 5.0),
-    "behavior.noise": (0.3, 3.0),
-    "behavior.trust_loss_news": (0.0, 0.2),
-    "behavior.news_halflife_weeks": (2.0, 26.0),
-    "behavior.news_floor": (0.0, 0.5),
-    "enforcement.request_rate": (0.05, 1.0),
-    "enforcement.apprehension": (0.05, 0.8),
-}
 RANGES: dict[str, tuple[float, float]] = {**PRIORS, **OTHER_RANGES}
-OUTPUTS = ("uptake_loss", "mixed_child_loss", "encounters", "chilling_ratio")
+OUTPUTS = ("uptake_loss_pp", "mixed_child_loss_pp", "encounters", "chilling_ratio")
 
 
 @dataclass(frozen=True)
@@ -94,13 +86,13 @@ def _base(n_people: int, weeks: int) -> Config:
 
 
 def _mixed_child_loss(ts: pd.DataFrame, base: pd.DataFrame) -> float:
-    """Mean over weeks of the uptake loss of citizens (children, mostly) in mixed-status households."""
+    """Uptake loss (pp, pooled over weeks) of citizens (children, mostly) in mixed-status households."""
 
     def uptake(df: pd.DataFrame) -> float:
         g = df[df["group"].str.startswith(MIXED_CHILD_GROUP)]
         return float(g["receiving"].sum() / g["eligible"].sum()) if g["eligible"].sum() else float("nan")
 
-    return uptake(base) - uptake(ts)
+    return 100.0 * (uptake(base) - uptake(ts))
 
 
 def evaluate(params: dict[str, float], n_people: int, weeks: int, seed: int = 0) -> dict[str, float]:
@@ -111,8 +103,8 @@ def evaluate(params: dict[str, float], n_people: int, weeks: int, seed: int = 0)
     m = res.summary["metrics"]
     chill = m["chilling_ratio"]
     return {
-        "uptake_loss": m["uptake_loss_mean"],
-        "mixed_child_loss": _mixed_child_loss(res.timeseries, res.baseline),
+        "uptake_loss_pp": m["uptake_loss_mean_pp"],
+        "mixed_child_loss_pp": _mixed_child_loss(res.timeseries, res.baseline),
         "encounters": float(m["encounters"]),
         "chilling_ratio": float(chill) if chill is not None else float("nan"),
     }

@@ -1,9 +1,11 @@
 """The survey's question asked of the model: which immigrant families avoided a benefit.
 
 Mapping (docs/ODD.md, "Calibration"): a family avoided a benefit in a window
-when its decision maker missed at least one in-person appointment that fell
-due for any member (a review, a service, or a return after suspension) in
-that window. The share among a set of families is taken net of the firewall
+when its decision maker missed at least one in-person benefit appointment
+(a review, a direct-deposit change, an interpreter visit, a return after
+suspension or an application; not an SSN-card service, which is not a
+benefit) that fell due for any member in that window. Shares are weighted by
+the households' sampling weights. The share among a set of families is taken net of the firewall
 counterpart run on the same seed, so only avoidance the policy caused counts
 ("for fear of ..."), not misses the model has without it.
 
@@ -18,12 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import STATUSES, Config
-from sim.model import OUTCOME_MISSED, OUTCOME_NONE, UptakeModel
-from sim.population import CITIZEN, CITIZEN_ONLY, Population
-
-LPR_LIKE = tuple(STATUSES.index(s) for s in ("lpr", "refugee"))
-NONPERMANENT = tuple(STATUSES.index(s) for s in ("student", "worker", "undocumented"))
+from sim.config import HOUSEHOLD_TYPES, Config
+from sim.model import UptakeModel
+from sim.population import US_BORN, Population
+from sim.state import OUTCOME_MISSED, OUTCOME_NONE, SSN
 
 
 @dataclass
@@ -36,28 +36,20 @@ class Record:
     receiving: np.ndarray  # int [weeks, regions, 2]: receiving, by citizen (0) / noncitizen (1)
     eligible: np.ndarray  # int [weeks, regions, 2]
     families: dict[str, np.ndarray]  # bool [households] per family type
+    weight: np.ndarray  # float64 [households]: sampling weights
 
 
 def family_types(pop: Population) -> dict[str, np.ndarray]:
-    """Household masks defined from the statuses of the members, as in the survey's family types."""
-    h = pop.n_households
-
-    def any_member(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(pop.household[mask], minlength=h) > 0
-
-    citizen = any_member(pop.status == CITIZEN)
-    lpr = any_member(np.isin(pop.status, LPR_LIKE))
-    nonpermanent = any_member(np.isin(pop.status, NONPERMANENT))
-    immigrant = pop.hh_type != CITIZEN_ONLY
-    children = any_member(pop.is_child)
-    return {
+    """Household masks: immigrant families (any foreign-born member), with and without children, and each type."""
+    children = np.bincount(pop.household[pop.is_child], minlength=pop.n_households) > 0
+    immigrant = pop.hh_type != US_BORN
+    families = {
         "immigrant": immigrant,
         "immigrant_with_children": immigrant & children,
         "immigrant_without_children": immigrant & ~children,
-        "all_citizen": ~lpr & ~nonpermanent,
-        "lpr_citizen": citizen & lpr & ~nonpermanent,
-        "mixed_status": citizen & nonpermanent,
     }
+    families.update({name: pop.hh_type == k for k, name in enumerate(HOUSEHOLD_TYPES)})
+    return families
 
 
 def track(cfg: Config) -> Record:
@@ -65,7 +57,7 @@ def track(cfg: Config) -> Record:
     m = UptakeModel(cfg)
     pop = m.pop
     weeks, h, n_regions = cfg.weeks, pop.n_households, cfg.population.n_regions
-    region = m.person_region.astype(np.int64)
+    region = m.world.person_region.astype(np.int64)
     cell = region * 2 + pop.noncitizen.astype(np.int64)
     rec = Record(
         missed=np.zeros((weeks, h), dtype=bool),
@@ -74,11 +66,12 @@ def track(cfg: Config) -> Record:
         receiving=np.zeros((weeks, n_regions, 2), dtype=np.int64),
         eligible=np.zeros((weeks, n_regions, 2), dtype=np.int64),
         families=family_types(pop),
+        weight=pop.weight,
     )
     for w in range(weeks):
         m.step()
         out = m.people.outcome
-        miss = out == OUTCOME_MISSED
+        miss = (out == OUTCOME_MISSED) & (m.people.need != SSN)
         rec.missed[w] = np.bincount(pop.household[miss], minlength=h) > 0
         rec.due_region[w] = np.bincount(region[out != OUTCOME_NONE], minlength=n_regions)
         rec.missed_region[w] = np.bincount(region[miss], minlength=n_regions)
@@ -93,7 +86,8 @@ def avoided_share(rec: Record, family: str, start: int, end: int) -> float:
     mask = rec.families[family]
     if not mask.any():
         return float("nan")
-    return float(rec.missed[start:end, mask].any(axis=0).mean())
+    avoided = rec.missed[start:end, mask].any(axis=0)
+    return float(np.average(avoided, weights=rec.weight[mask]))
 
 
 def net_avoidance(rec: Record, base: Record, family: str, start: int, end: int) -> float:

@@ -40,8 +40,8 @@ from sim.posterior import DEFAULT_POSTERIOR, apply_parameters, draw, load_poster
 from sim.simulate import firewall_counterpart
 
 KEYS = (
-    "avoidance_all_citizen",
-    "avoidance_lpr_citizen",
+    "avoidance_all_citizen_immigrant",
+    "avoidance_green_card_citizen",
     "avoidance_mixed_status",
     "persistence_104w",
     "surge_missed_ratio",
@@ -87,7 +87,8 @@ def half_regions(cfg: Config) -> list[int]:
 def survey_measures(rec: Record, base: Record) -> dict[str, float]:
     """Avoidance by family type at the survey date, and the noncitizen/citizen loss ratio."""
     out = {
-        f"avoidance_{f}": net_avoidance(rec, base, f, *WINDOW) for f in ("all_citizen", "lpr_citizen", "mixed_status")
+        f"avoidance_{f}": net_avoidance(rec, base, f, *WINDOW)
+        for f in ("all_citizen_immigrant", "green_card_citizen", "mixed_status")
     }
     after = slice(START, None)
     loss = {nc: 1.0 - uptake(rec, after, noncitizen=nc) / uptake(base, after, noncitizen=nc) for nc in (True, False)}

@@ -16,8 +16,7 @@ import numpy as np
 
 from sim.beliefs import perceived_disclosure
 from sim.config import HOUSEHOLD_TYPES, NEEDS, PROGRAMS, STATUSES
-from sim.executors import HOUSEHOLD, OFFICE, PERSON
-from sim.state import NONE
+from sim.state import HOUSEHOLD, NONE, OFFICE, PERSON
 
 if TYPE_CHECKING:
     from sim.state import World

@@ -29,14 +29,15 @@ if TYPE_CHECKING:
 
     from sim.state import World
 
-PERSON, HOUSEHOLD, OFFICE, WORLD = "person", "household", "office", "world"
+from sim.agents import AGENT_TYPES, create_agents
+from sim.state import WORLD
 
 
 @dataclass(frozen=True)
 class Phase:
     """One step of the week: who acts (`unit`, `work`) and the rule they follow (`act`)."""
 
-    unit: str  # PERSON, HOUSEHOLD, OFFICE, or WORLD (once per week, no agents)
+    unit: str  # sim.state.PERSON, HOUSEHOLD, OFFICE, or WORLD (once per week, no agents)
     act: Callable  # act(world, ids) -> None; act(world) for WORLD
     work: Callable[[World], np.ndarray] | None = None  # ids with work this week
 
@@ -60,7 +61,7 @@ class ArrayExecutor:
         pass
 
     def run(self, world: World, phase: Phase) -> None:
-        if phase.work is None:
+        if phase.unit == WORLD:
             phase.act(world)
         else:
             phase.act(world, phase.work(world))
@@ -70,14 +71,12 @@ class AgentExecutor:
     """Each phase through Mesa: an AgentSet selects the agents with work, and they act, in random order."""
 
     def prepare(self, model: mesa.Model) -> None:
-        from sim.agents import AGENT_TYPES, create_agents
-
         self.model = model
         self.types = AGENT_TYPES
         create_agents(model)
 
     def run(self, world: World, phase: Phase) -> None:
-        if phase.work is None:
+        if phase.unit == WORLD:
             phase.act(world)
             return
         agents = self.model.agents_by_type[self.types[phase.unit]]

@@ -21,14 +21,14 @@ import scipy.sparse as sp
 from sim import appointments, beliefs, decision, enforcement
 from sim import behavior as bh
 from sim.config import CITIZEN_STATUSES, NEEDS, STATUSES, Config
-from sim.executors import EXECUTORS, HOUSEHOLD, OFFICE, PERSON, WORLD, Phase
+from sim.executors import EXECUTORS, Phase
 from sim.network import build_network
 from sim.outcomes import GroupIndex, weekly_outcomes
 from sim.policy import build_schedule
 from sim.population import Population, build_population
 from sim.resources import check_resources
 from sim.rng import Streams, draw_week
-from sim.state import Households, Offices, People, Regions, World
+from sim.state import HOUSEHOLD, OFFICE, PERSON, WORLD, Households, Offices, People, Regions, World
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 

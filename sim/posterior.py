@@ -14,12 +14,14 @@ set a field outside its allowed range.
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim import MODEL_VERSION
 from sim.config import STATUSES, Config, ConfigError, allowed_text, resolve_path, validate
 from sim.params import DERIVED, LOSS_SCALE
 from sim.rng import Streams
@@ -28,6 +30,7 @@ __all__ = ["DEFAULT_POSTERIOR", "LOSS_SCALE", "WEIGHT", "apply_parameters", "app
 
 WEIGHT = "weight"
 DEFAULT_POSTERIOR = "data/posterior/posterior.csv"
+DIAGNOSTICS = "diagnostics.json"  # beside the posterior: the calibration's record, with `model_version`
 
 
 @lru_cache(maxsize=8)
@@ -35,9 +38,40 @@ def _read(path: str) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
+def _fitted_model_version(path: Path) -> int | None:
+    """The model version the posterior's calibration recorded (its folder's diagnostics.json), or None."""
+    try:
+        return json.loads((path.parent / DIAGNOSTICS).read_text()).get("model_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_fit(path: str | Path, columns: list[str]) -> None:
+    """Refuse a posterior fitted to another model: its recorded version, or a parameter this model lacks."""
+    from sim.params import declared
+
+    version = _fitted_model_version(resolve_path(path))
+    unknown = []
+    for name in columns:
+        try:
+            declared(name)
+        except KeyError:
+            unknown.append(name)
+    if version != MODEL_VERSION or unknown:
+        found = "records no model version" if version is None else f"was fitted to model version {version}"
+        extra = f"; parameters this model does not have: {', '.join(unknown)}" if unknown else ""
+        raise ConfigError(
+            "behavior.posterior_file",
+            str(path),
+            f"{found}, not to this model (version {MODEL_VERSION}){extra}. Refit it with "
+            "`python -m experiments.calibrate`, or run without it (behavior=default)",
+        )
+
+
 def load_posterior(path: str | Path) -> pd.DataFrame:
-    """Weighted particles: parameter columns and normalised `weight`."""
+    """Weighted particles: parameter columns and normalised `weight`; refuses a posterior of another model."""
     df = _read(str(resolve_path(path))).copy()
+    check_fit(path, parameter_names(df))
     if WEIGHT not in df.columns:
         df[WEIGHT] = 1.0
     w = df[WEIGHT].to_numpy(dtype=float)

@@ -58,6 +58,7 @@ def main(cfg: DictConfig) -> float:
     out_dir = Path(hc.runtime.output_dir)
     try:
         config = check_resources(validate(to_config(cfg)))
+        drawn = apply_posterior(config)[0]  # a posterior of another model is refused here, before any output
     except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
         print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
@@ -65,7 +66,7 @@ def main(cfg: DictConfig) -> float:
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
     for line in unreached_events(config):
         print(line, flush=True)
-    done = completed_summary(out_dir, config_hash(apply_posterior(config)[0]))  # summaries hash the drawn config
+    done = completed_summary(out_dir, config_hash(drawn))  # summaries hash the drawn config
     if done is not None:
         log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
         return done["metrics"]["uptake_final"]

@@ -37,6 +37,8 @@ ELIGIBILITY, DIRECT_DEPOSIT, INTERPRETER, SSN, CHILD_REVIEW, REINSTATEMENT, APPL
 OUTCOMES = ("none", "remote", "attended", "missed")
 OUTCOME_NONE, OUTCOME_REMOTE, OUTCOME_ATTENDED, OUTCOME_MISSED = range(len(OUTCOMES))
 EMPTY = np.empty(0, dtype=np.int64)
+# Who acts in a phase of the week (sim.model.WEEK): Mesa agents of one kind, or the world once.
+PERSON, HOUSEHOLD, OFFICE, WORLD = "person", "household", "office", "world"
 
 
 def column(dtype: Any, fill: Any, doc: str) -> Any:

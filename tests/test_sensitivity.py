@@ -55,7 +55,7 @@ def test_sobol_recovers_known_indices(monkeypatch) -> None:
     monkeypatch.setattr(sa, "run_points", fake)
     size = replace(sa.TINY, sobol_n=512, resamples=50)
     df, _ = sa.sobol(names, size)
-    big = df[(df["N"] == 512) & (df["output"] == "uptake_loss")].set_index(["parameter", "order"])["index"]
+    big = df[(df["N"] == 512) & (df["output"] == "uptake_loss_pp")].set_index(["parameter", "order"])["index"]
     assert big[(names[0], "first")] == pytest.approx(16 / 17, abs=0.05)
     assert big[(names[1], "first")] == pytest.approx(1 / 17, abs=0.03)
     assert abs(big[(names[2], "total")]) < 0.02
