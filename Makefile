@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APP_PORT ?= 8765
 
-.PHONY: install run figures app test brief bench bench-national lint format clean
+.PHONY: install run figures app test brief bench bench-national bench-agents bench-profile lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,18 @@ brief: $(STAMP)
 		--output policy_brief reports/policy_brief.ipynb
 	@echo "Brief: reports/policy_brief.html"
 
-# Speed and memory of both engines at 20k, 100k and 1M people (docs/performance.md); best of 3 per size.
+# Speed and memory (docs/performance.md): vectorized at 20k, 100k and 1M people, agents at 3k and 20k,
+# the plain Mesa model (benchmarks/mesa_reference.py) at 20k; best of 3 per configuration.
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py --cli
+
+# Only the agents engine against the plain Mesa model (a few minutes).
+bench-agents: $(STAMP)
+	$(PY) benchmarks/bench.py --agents-only
+
+# CPU ms per week of each phase of sim.model.WEEK at 1M people x 40 weeks.
+bench-profile: $(STAMP)
+	$(PY) benchmarks/bench.py --profile
 
 # The same plus 10M people (about 2 GB of memory).
 bench-national: $(STAMP)

@@ -141,7 +141,8 @@ def network_sample(
     model: UptakeModel, masks: dict[str, np.ndarray], rng: np.random.Generator, seeds_per_group: int = 6, cap: int = 10
 ) -> NetworkSample:
     """Seed households from each group (well connected ones first) plus up to `cap` neighbours each."""
-    net, degree = model.network, model.degree
+    net = model.network
+    degree = np.diff(net.indptr)  # ties of each household
     chosen: list[int] = []
     for g in GROUPS:
         members = np.flatnonzero(masks[g] & (degree > 0))

@@ -58,12 +58,22 @@ def test_same_seed_same_bytes_different_seed_different(tmp_path: Path) -> None:
     assert hashes[0] == hashes[1] != hashes[2]
 
 
+def test_event_past_the_horizon_is_not_reached_and_said_once(tmp_path: Path) -> None:
+    """A court order at week 500 in a 30-week run: one line says so, and the run goes ahead."""
+    out = tmp_path / "late"
+    proc = run_cli(*SMALL, f"hydra.run.dir={out}", "policy=injunction", "policy.injunction_week=500")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if "not reached" in line]
+    assert len(lines) == 1 and "policy.injunction_week" in lines[0] and "500" in lines[0], proc.stdout
+    assert (out / "summary.json").exists()
+
+
 BAD = [
     (("policy=no_such_regime",), ["policy", "no_such_regime", "appointment_disclosure"]),
-    (("population.n_people=-5",), ["population.n_people", "-5", "integer >= 1"]),
+    (("population.n_people=-5",), ["population.n_people", "-5", "integer in [1,"]),
     (("enforcement.apprehension=1.5",), ["enforcement.apprehension", "1.5", "[0, 1]"]),
     (("population.household_type_shares.citizen_only=0.9",), ["population.household_type_shares", "sum to 1"]),
-    (("policy=injunction", "policy.injunction_week=500"), ["policy.injunction_week", "500", "[0, 29]"]),
+    (("policy=injunction", "policy.injunction_week=-5"), ["policy.injunction_week", "-5", "-1 for none"]),
     (("population.n_people=lots",), ["population.n_people", "lots"]),
     (("engine=turbo",), ["engine", "turbo", "vectorized"]),
     (("population.n_peeple=10",), ["n_peeple"]),
