@@ -6,9 +6,10 @@ module. An executor only schedules; it holds no rule:
 
 - `ArrayExecutor` (`engine=vectorized`) calls `act` on the ids with work.
 - `AgentExecutor` (`engine=agents`) creates one Mesa agent per person,
-  household and field office; for each phase an `AgentSet` selects the
-  agents with work, shuffles them, and the selection acts as one batch: the
-  phase's rule runs on their ids in that random order.
+  household and field office; for each phase the agents with work are
+  gathered into an `AgentSet`, shuffled with the model's random generator,
+  and act as one batch: the phase's rule runs on their ids in that random
+  order.
 
 Phases are staged (every agent finishes a phase before the next starts, and
 a phase reads only what earlier phases wrote), so the order in which agents
@@ -22,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 if TYPE_CHECKING:
-    import mesa
-
     from sim.state import World
 
 from sim.agents import AGENT_TYPES, create_agents
@@ -68,21 +69,24 @@ class ArrayExecutor:
 
 
 class AgentExecutor:
-    """Each phase through Mesa: an AgentSet selects the agents with work, and they act, in random order."""
+    """Each phase through Mesa: an AgentSet of the agents with work, shuffled, acts as one batch."""
 
     def prepare(self, model: mesa.Model) -> None:
         self.model = model
-        self.types = AGENT_TYPES
         create_agents(model)
+        # each kind's agents in index order, so the agents with work are found by id, not by scanning all
+        self.by_index = {
+            unit: sorted(model.agents_by_type[kind], key=lambda agent: agent.index)
+            for unit, kind in AGENT_TYPES.items()
+        }
 
     def run(self, world: World, phase: Phase) -> None:
         if phase.unit == WORLD:
             phase.act(world)
             return
-        agents = self.model.agents_by_type[self.types[phase.unit]]
-        busy = np.zeros(len(agents), dtype=bool)
-        busy[phase.work(world)] = True
-        acting = agents.select(lambda agent: busy[agent.index]).shuffle()
+        agents = self.by_index[phase.unit]
+        acting = AgentSet([agents[i] for i in phase.work(world).tolist()], random=self.model.random)
+        acting.shuffle(inplace=True)
         phase.act(world, np.fromiter((agent.index for agent in acting), dtype=np.int64, count=len(acting)))
 
 

@@ -84,5 +84,15 @@ def main(cfg: DictConfig) -> float:
     return metrics["uptake_final"]
 
 
+def show_week() -> None:
+    """`python -m sim.run --show-week`: print the week, phase by phase, and exit."""
+    from sim.model import format_week
+
+    print(format_week())
+
+
 if __name__ == "__main__":
+    if "--show-week" in sys.argv[1:]:
+        show_week()
+        sys.exit(0)
     main()
