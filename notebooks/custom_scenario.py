@@ -20,7 +20,8 @@
 # about. It runs the new regime and the directive on the same seeds through `python -m sim.run`, each paired with
 # its firewall twin, reads the runs' outputs back, and compares them.
 #
-# Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
+# Behaviour is the model's default, assumed parameter set (not calibrated to this model version), so the
+# intervals below carry chance only. Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
 # %% tags=["parameters"]
 import os
@@ -36,14 +37,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown
+from scipy import stats
 
 from analysis.load import load_sweep
-from analysis.stats import mean_ci, paired_loss
 from analysis.style import new_figure, regime_colors, regime_label
 from sim.config import default_config
-from sim.paths import ROOT, default_regime
+from sim.outcomes import MIN_AGENTS
+from sim.outputs import SCENARIO
+from sim.paths import BASELINE, ROOT, default_regime
 
 DIRECTIVE = default_regime()  # the regime conf/config.yaml runs by default: the directive
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", tempfile.mkdtemp(prefix="custom_scenario_")))
@@ -62,7 +66,13 @@ REMOTE_FIRST = {
     "policy.remote_share.direct_deposit": 0.5,  # bank-detail changes accepted online
     "policy.remote_share.interpreter": 0.8,  # video interpreting instead of a visit
 }
-size_overrides = {"population.n_people": size["people"], "weeks": size["weeks"], "paired": True, "progress": False}
+size_overrides = {
+    "population.n_people": size["people"],
+    "weeks": size["weeks"],
+    "paired": True,
+    "progress": False,
+    "behavior": "default",  # assumed behaviour: the old calibrated posterior is refused until a refit
+}
 cfg = default_config(DIRECTIVE, **REMOTE_FIRST, **size_overrides)
 cfg.policy
 
@@ -123,55 +133,102 @@ runs = sweep.runs.rename(columns=lambda c: c.removeprefix("m."))
 
 # %% [markdown]
 # ## 4. Compare
+#
+# Each row: the mean over seeds, the **95% confidence interval of that mean** (how precisely these runs pin down
+# the average), and the **range over seeds** (how much a single run varies with chance; it does not shrink with
+# more seeds). Losses are in percentage points against each run's firewall twin; counts are weighted (people
+# represented).
+
 
 # %%
+def spread(values: pd.Series) -> pd.Series:
+    """Mean over runs, the 95% t-interval of that mean, and the range over runs."""
+    v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    n = len(v)
+    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
+    mean = v.mean() if n else np.nan
+    return pd.Series({"mean": mean, "lo": mean - half, "hi": mean + half, "min": v.min(), "max": v.max(), "n": n})
+
+
 COLUMNS = {
-    "uptake_loss_final": ("Uptake loss, final week (pp)", 100),
-    "extra_forgone_usd_per_1000_eligible": ("Extra forgone per 1,000 eligible (USD)", 1),
-    "encounters": ("Enforcement encounters", 1),
-    "visits_deterred": ("Eligible visits deterred", 1),
-    "appointments_remote": ("Needs met remotely", 1),
+    "uptake_loss_final_pp": "Uptake loss, final week (pp)",
+    "extra_forgone_usd_per_1000_eligible": "Extra forgone per 1,000 eligible (USD)",
+    "encounters": "Encounters at the agency (people represented)",
+    "benefit_visits_deterred": "Benefit visits deterred (people represented)",
+    "appointments_remote": "Needs met remotely (people represented)",
 }
 rows = []
-for column, (label, scale) in COLUMNS.items():
-    ci = mean_ci(runs.assign(value=runs[column].astype(float) * scale), ["policy"], "value")
-    rows += [{"metric": label, **r} for r in ci.to_dict("records")]
+for column, label in COLUMNS.items():
+    for policy, part in runs.groupby("policy"):
+        rows.append({"metric": label, "policy": policy, **spread(part[column])})
 summary = pd.DataFrame(rows)
-summary["mean [95% interval]"] = [f"{r.mean:,.2f} [{r.lo:,.2f}, {r.hi:,.2f}]" for r in summary.itertuples()]
-summary.pivot(index="metric", columns="policy", values="mean [95% interval]")
+summary["mean"] = summary["mean"].map(lambda x: f"{x:,.2f}")
+summary["95% CI of the mean"] = [f"{r.lo:,.2f} to {r.hi:,.2f}" for r in summary.itertuples()]
+summary["range over seeds"] = [f"{r.min:,.2f} to {r.max:,.2f}" for r in summary.itertuples()]
+summary.pivot(index="metric", columns="policy", values=["mean", "95% CI of the mean", "range over seeds"])
+
+# %% [markdown]
+# The loss over time for immigrant families (every household type but US-born), against each run's firewall
+# twin: line, the mean over seeds; dark band, the 95% confidence interval of the mean; light band, the range over
+# seeds.
 
 # %%
-weekly = paired_loss(table, ["policy", "run", "week"], "Immigrant families")
-curve = mean_ci(weekly, ["policy", "week"], "loss")
-colors = regime_colors(curve["policy"].unique())
+immigrant = table[table["household_type"] != "us_born"]
+sums = immigrant.groupby(["policy", "run", "week", "arm"])[["receiving", "eligible"]].sum().unstack("arm")
+uptake = sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)
+weekly = (100 * (uptake[BASELINE] - uptake[SCENARIO])).rename("loss").reset_index()
+last = table["week"].max()
+eligible_agents = immigrant[(immigrant["week"] == last) & (immigrant["arm"] == SCENARIO)]
+fewest = int(eligible_agents.groupby("run")["eligible_agents"].sum().min())
+few = fewest < MIN_AGENTS
+colors = regime_colors(weekly["policy"].unique())
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
-for name, rows in curve.groupby("policy"):
-    color = colors[name]
-    ax.plot(rows["week"], 100 * rows["mean"], color=color, label=regime_label(name))
-    ax.fill_between(rows["week"], 100 * rows["lo"], 100 * rows["hi"], color=color, alpha=0.2, lw=0)
-ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title="Immigrant families: loss against the firewall")
+for name, rows_ in weekly.groupby("policy"):
+    s = rows_.groupby("week")["loss"].apply(spread).unstack()
+    ax.plot(s.index, s["mean"], color=colors[name], label=regime_label(name))
+    ax.fill_between(s.index, s["lo"], s["hi"], color=colors[name], alpha=0.3, lw=0)
+    ax.fill_between(s.index, s["min"], s["max"], color=colors[name], alpha=0.1, lw=0)
+ax.axhline(0, color="grey", lw=0.5)
+title = "Immigrant families: loss against the firewall"
+ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title=title + (" (too few agents: noise)" if few else ""))
 ax.legend()
 fig
 
 # %%
-final = summary[summary["metric"] == COLUMNS["uptake_loss_final"][0]].set_index("policy")
-directive, remote = final.loc[DIRECTIVE], final.loc["remote_first"]
-by_seed = runs.pivot(index="p.seed", columns="policy", values="uptake_loss_final")
-saved = mean_ci(
-    (100 * (by_seed[DIRECTIVE] - by_seed["remote_first"])).rename("d").reset_index().assign(all=1),
-    ["all"],
-    "d",
-).iloc[0]
-verdict = (
-    f"removes {100 * (1 - remote['mean'] / directive['mean']):.0f}% of the directive's loss"
-    if directive["mean"] > 0 and remote["mean"] < directive["mean"]
-    else "does not reduce the directive's loss in these runs"
+by_seed = runs.pivot(index="p.seed", columns="policy", values="uptake_loss_final_pp")
+directive, remote = spread(by_seed[DIRECTIVE]), spread(by_seed["remote_first"])
+saved = spread(by_seed[DIRECTIVE] - by_seed["remote_first"])
+fewest_all = int(
+    table[(table["week"] == last) & (table["arm"] == SCENARIO)].groupby("run")["eligible_agents"].sum().min()
 )
-Markdown(
-    f"With the directive in force, making most needs remotely possible {verdict}: the final-week uptake loss is "
-    f"{remote['mean']:.2f} points (95% interval {remote['lo']:.2f} to {remote['hi']:.2f}) against "
-    f"{directive['mean']:.2f} ({directive['lo']:.2f} to {directive['hi']:.2f}) under the directive alone, over "
-    f"{size['seeds']} seeds of {size['people']:,} people. Seed by seed (the same people and draws under both), "
-    f"remote services reduce the loss by {saved['mean']:.2f} points (95% interval {saved['lo']:.2f} to "
-    f"{saved['hi']:.2f}; a negative value would mean a larger loss)."
-)
+
+
+def both(m: pd.Series) -> str:
+    return (
+        f"95% confidence interval of the mean {m['lo']:.2f} to {m['hi']:.2f}; runs ranged from {m['min']:.2f} "
+        f"to {m['max']:.2f}"
+    )
+
+
+if fewest_all < MIN_AGENTS:
+    verdict_text = (
+        f"These runs have as few as {fewest_all} eligible agents (fewer than {MIN_AGENTS}), too few to compare the "
+        "regimes; run at full size."
+    )
+else:
+    if directive["mean"] > 0 and saved["lo"] > 0:
+        verdict = f"removes {100 * saved['mean'] / directive['mean']:.0f}% of the directive's mean loss"
+    elif saved["hi"] < 0:
+        verdict = "increases the directive's loss in these runs"
+    else:
+        verdict = (
+            "does not measurably change the directive's loss in these runs (the interval of the mean includes zero)"
+        )
+    verdict_text = (
+        f"With the directive in force, making most needs remotely possible {verdict}. The final-week uptake loss is "
+        f"{remote['mean']:.2f} points ({both(remote)}) against {directive['mean']:.2f} ({both(directive)}) under "
+        f"the directive alone, over {len(by_seed)} seeds of {size['people']:,} people. Seed by seed (the same people "
+        f"and draws under both), remote services reduce the loss by {saved['mean']:.2f} points ({both(saved)}; a "
+        "negative value would mean a larger loss)."
+    )
+Markdown(verdict_text + (" *Small size: these numbers are noise.*" if SIZE != "full" else ""))

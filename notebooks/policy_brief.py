@@ -22,8 +22,14 @@
 #   records.
 # - **Directive, then injunction**: the directive, until a court blocks the sharing.
 #
-# Every run of the directive is paired with a firewall run on the same random numbers, so each difference below
-# is the policy's effect and not chance. Every number in the text is computed from the runs in this notebook.
+# In the model, fear is an inference about the enforcement chain: each household's decision maker holds a belief
+# that the agency tells ICE when asked (perceived disclosure), a sense of ICE activity nearby, and trust in the
+# agency (`docs/ODD.md`, section 7). Every run of the directive is paired with a firewall run on the same random
+# numbers, so each difference below is the policy's effect on the same people. Every number in the text is
+# computed from the runs in this notebook.
+#
+# **The behavioural parameters are the model's defaults: assumptions, not a calibration.** The earlier calibration
+# was fitted to a previous version of the model and is not used until it is refitted.
 #
 # `make brief` runs this notebook and writes `reports/policy_brief.html`. Set `UPTAKE_NOTEBOOK_SIZE=small` for a
 # quick check (tiny population, few seeds: the numbers are then noise, not findings).
@@ -32,26 +38,30 @@
 import os
 
 SIZE = os.environ.get("UPTAKE_NOTEBOOK_SIZE", "full")  # "full" for the brief, "small" for a quick check
-BEHAVIOR = os.environ.get("UPTAKE_NOTEBOOK_BEHAVIOR", "posterior")  # "posterior" (calibrated) or "default"
 SIZES = {
     # people, weeks, seeds, Hydra launcher (the basic launcher avoids worker start-up for tiny sweeps)
     "full": {"people": 20_000, "weeks": 156, "seeds": 6, "launcher": "joblib"},
     "small": {"people": 1_000, "weeks": 66, "seeds": 2, "launcher": "basic"},  # the court acts at week 60
 }
 size = SIZES[SIZE]
+BEHAVIOR = "default"  # assumed behavioural parameters; the old posterior is refused until a refit
 
 # %%
 # %matplotlib inline
-import tempfile
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
+from scipy import stats
 
-from analysis import figures
-from analysis.stats import mean_ci, paired_loss, uptake
-from analysis.style import new_figure, regime_colors, regime_label
-from experiments import policy_comparison
+from analysis.load import load_sweep
+from analysis.style import PALETTE, new_figure, regime_colors, regime_label
+from sim.config import CITIZEN_STATUSES, HOUSEHOLD_TYPES
+from sim.outcomes import MIN_AGENTS
+from sim.outputs import SCENARIO
 from sim.paths import BASELINE, ROOT, default_regime, policy_file, regimes
 
 # The three regimes, found by what their files in conf/policy/ state, not by name: the baseline (the firewall),
@@ -64,43 +74,70 @@ COURT = [
 ]
 assert len(COURT) == 1, f"expected one regime in conf/policy/ that is the directive with a court order, not {COURT}"
 COURT = COURT[0]
-REGIMES = [BASELINE, DIRECTIVE, COURT]
+SCENARIOS = [DIRECTIVE, COURT]  # each run carries its own paired firewall arm
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", ROOT / "multirun"))  # where the sweep's runs are kept
 sweep_dir = output / f"policy_brief_{SIZE}_{BEHAVIOR}"
-figures_dir = Path(tempfile.mkdtemp(prefix="policy_brief_figures_"))
-overrides = [
-    f"policy={','.join(REGIMES)}",
-    f"seed=range(0,{size['seeds']})",
-    f"population.n_people={size['people']}",
-    f"weeks={size['weeks']}",
-    f"behavior={BEHAVIOR}",
-    f"hydra/launcher={size['launcher']}",
-]
 
 # %% [markdown]
 # ## Running the comparison
 #
-# The next cell runs the sweep (one Hydra multirun, resumable: rerunning skips finished runs) and loads it into a
-# tidy table. At full size it takes a few minutes on two cores.
+# The next cell runs the sweep (one Hydra multirun through `python -m sim.run`, resumable: rerunning skips
+# finished runs) and reads its outputs back (`analysis.load`, through `sim.outputs`). At full size it takes a few
+# minutes on two cores.
 
 # %% tags=["remove_output"]
-result = policy_comparison.main(["--sweep-dir", str(sweep_dir), "--figures", str(figures_dir), *overrides])
-runs = result.sweep.runs
-table = result.sweep.table
+command = [
+    sys.executable,
+    "-m",
+    "sim.run",
+    "-m",
+    f"policy={','.join(SCENARIOS)}",
+    f"seed=range(0,{size['seeds']})",
+    f"population.n_people={size['people']}",
+    f"weeks={size['weeks']}",
+    f"behavior={BEHAVIOR}",
+    "paired=true",
+    "progress=false",
+    f"hydra/launcher={size['launcher']}",
+    f"hydra.sweep.dir={sweep_dir}",
+]
+subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+sweep = load_sweep(sweep_dir, strict=True)
+runs, table = sweep.runs, sweep.table
 n_seeds = runs["p.seed"].nunique()
 n_people = int(runs["population.n_people"].iloc[0])
 weeks = int(runs["weeks"].iloc[0])
+last_week = weeks - 1
 injunction_week = int(runs.loc[runs["policy"] == COURT, "policy.injunction_week"].iloc[0])
 start_week = int(runs["policy.start_week"].iloc[0])
 
 # %% [markdown]
-# ## Headline numbers
+# ## Two kinds of interval
 #
-# Means across seeds with 95% intervals. Losses and extra dollars are against each run's own firewall twin.
+# Every headline number is the mean over seeds, shown with **two** intervals that answer different questions:
+#
+# - the **95% confidence interval of the mean** (a t-interval over seeds): how precisely these runs pin down the
+#   model's average effect. It narrows as seeds are added.
+# - the **range over seeds** (lowest to highest run): how much one run's outcome varies with chance. It does not
+#   narrow with more seeds, and is the better guide to how different one realised outcome could be.
+#
+# Neither carries uncertainty about the behavioural parameters, which are fixed at assumed values here.
+
 
 # %%
-head = figures.headline_table(runs)
-head = head[head["policy"] != BASELINE]
+def spread(values: pd.Series) -> pd.Series:
+    """Mean over runs, the 95% t-interval of that mean, and the range over runs."""
+    v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
+    n = len(v)
+    if n == 0:
+        return pd.Series({"mean": np.nan, "lo": np.nan, "hi": np.nan, "min": np.nan, "max": np.nan, "n": 0})
+    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
+    mean = v.mean()
+    return pd.Series({"mean": mean, "lo": mean - half, "hi": mean + half, "min": v.min(), "max": v.max(), "n": n})
+
+
+def metric(policy: str, column: str) -> pd.Series:
+    return spread(runs.loc[runs["policy"] == policy, f"m.{column}"])
 
 
 def num(x: float, digits: int = 2) -> str:
@@ -109,109 +146,226 @@ def num(x: float, digits: int = 2) -> str:
     return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
 
 
-def fmt(mean: float, lo: float, hi: float, digits: int = 1) -> str:
-    """A mean with its 95% interval, as text."""
-    return f"{num(mean, digits)} [{num(lo, digits)}, {num(hi, digits)}]"
-
-
-head["value"] = [fmt(r["mean"], r["lo"], r["hi"], 2 if "pp" in r["metric"] else 0) for _, r in head.iterrows()]
-headline = head.pivot(index="metric", columns="policy", values="value")[[DIRECTIVE, COURT]]
-headline.columns = [regime_label(c) for c in headline.columns]
-headline.index.name = None
+HEADLINE = {
+    "uptake_loss_final_pp": ("Uptake loss at the last week (percentage points)", 2),
+    "uptake_loss_mean_pp": ("Uptake loss, mean over weeks (percentage points)", 2),
+    "extra_forgone_usd_per_1000_eligible": ("Extra benefits forgone per 1,000 eligible (USD)", 0),
+    "citizen_children_lost_benefit": ("US-born citizen children in mixed-status families losing the benefit", 1),
+    "benefit_visits_deterred": ("Benefit visits deterred (people represented)", 0),
+    "encounters": ("Encounters at the agency (people represented)", 1),
+    "arrests": ("Community arrests (people represented)", 1),
+}
+rows = []
+for column, (label, digits) in HEADLINE.items():
+    for policy in SCENARIOS:
+        s = metric(policy, column)
+        rows.append(
+            {
+                "metric": label,
+                "regime": regime_label(policy),
+                "mean": num(s["mean"], digits) if s["n"] else "n/a",
+                "95% CI of the mean": f"{num(s['lo'], digits)} to {num(s['hi'], digits)}" if s["n"] else "n/a",
+                "range over seeds": f"{num(s['min'], digits)} to {num(s['max'], digits)}" if s["n"] else "n/a",
+            }
+        )
+headline = pd.DataFrame(rows).set_index(["metric", "regime"])
+display(Markdown(f"Losses and extra dollars are against each run's own firewall twin; {n_seeds} seeds per regime."))
 display(headline)
 
+# %% [markdown]
+# ## Who loses: groups of eligible people
+#
+# Losses by group are computed from the runs' weekly tables: uptake (the weighted share of eligible people
+# receiving) in the firewall arm minus in the directive's, at the last week, seed by seed. A group with fewer than
+# `sim.outcomes.MIN_AGENTS` eligible agents in any run is **flagged and not read as a finding**: its figure is noise.
 
 # %%
-def metric(policy: str, column: str, scale: float = 1.0) -> pd.Series:
-    """Mean, lo, hi of one per-run metric for one regime."""
-    rows = runs.loc[runs["policy"] == policy, ["policy", column]].dropna()
-    rows = rows.assign(value=rows[column].astype(float) * scale)
-    return mean_ci(rows, ["policy"], "value").iloc[0] if len(rows) else pd.Series({"mean": float("nan")})
+TYPE_NAMES = {
+    "us_born": "US-born households",
+    "all_citizen_immigrant": "Naturalized-citizen households",
+    "green_card_citizen": "Green-card households",
+    "mixed_status": "Mixed-status households",
+    "visa_holder": "Visa-holder households",
+}
+assert set(TYPE_NAMES) == set(HOUSEHOLD_TYPES)
+ALL, MIXED_CITIZENS, IMMIGRANT = "All eligible people", "Citizens in mixed-status families", "Immigrant families"
+SEGMENTS = {
+    ALL: lambda df: pd.Series(True, index=df.index),
+    **{name: (lambda df, t=t: df["household_type"] == t) for t, name in TYPE_NAMES.items()},
+    MIXED_CITIZENS: lambda df: (df["household_type"] == "mixed_status") & df["status"].isin(CITIZEN_STATUSES),
+    IMMIGRANT: lambda df: df["household_type"] != "us_born",
+}
 
 
-loss_groups = figures.loss_by_group(table).plotted
-loss_groups[["mean", "lo", "hi"]] *= 100
-by_group = loss_groups[loss_groups["policy"] == DIRECTIVE].set_index("segment")
+def segment_loss(rows: pd.DataFrame, segment: str, keys: list[str]) -> pd.DataFrame:
+    """Per `keys` (with run): uptake loss in points, firewall minus scenario, and the scenario's eligible agents."""
+    part = rows[SEGMENTS[segment](rows)]
+    sums = part.groupby([*keys, "arm"])[["receiving", "eligible", "eligible_agents"]].sum().unstack("arm")
+    uptake = sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)
+    return pd.DataFrame(
+        {"loss": 100 * (uptake[BASELINE] - uptake[SCENARIO]), "eligible_agents": sums["eligible_agents"][SCENARIO]}
+    ).reset_index()
 
-loss_all = metric(DIRECTIVE, "m.uptake_loss_final", 100)
-loss_inj = metric(COURT, "m.uptake_loss_final", 100)
-dollars = metric(DIRECTIVE, "m.extra_forgone_usd_per_1000_eligible")
-children = metric(DIRECTIVE, "m.citizen_children_lost_benefit")
-encounters = metric(DIRECTIVE, "m.encounters")
-chilling = metric(DIRECTIVE, "m.chilling_ratio")
-MIXED = "Citizens in mixed-status families"
-mixed = by_group.loc[MIXED] if MIXED in by_group.index else None
-mixed_eligible = uptake(table[table["week"] == weeks - 1], ["run", "arm"], MIXED).query("arm == @BASELINE")
-mixed_eligible = mixed_eligible["eligible"].mean()
-half_life = metric(COURT, "m.recovery_half_life_weeks")
-citizen_only = by_group.loc["Citizen-only households"]
-worst = by_group.drop(index="All eligible people")["mean"].idxmax()
+
+final = table[table["week"] == last_week]
+groups = []
+for segment in SEGMENTS:
+    for policy in SCENARIOS:
+        per_run = segment_loss(final[final["policy"] == policy], segment, ["run"])
+        few = per_run["eligible_agents"].min() < MIN_AGENTS if len(per_run) else True
+        groups.append(
+            {
+                "segment": segment,
+                "policy": policy,
+                **spread(per_run["loss"]),
+                "eligible agents (fewest in a run)": int(per_run["eligible_agents"].min()) if len(per_run) else 0,
+                "flag": f"fewer than {MIN_AGENTS} eligible agents: not a finding" if few else "",
+            }
+        )
+by_group = pd.DataFrame(groups)
+shown = by_group[by_group["policy"] == DIRECTIVE].set_index("segment")
+shown[["mean", "lo", "hi", "min", "max"]].round(2).join(shown[["eligible agents (fewest in a run)", "flag"]])
 
 # %% [markdown]
 # ## What the model finds
 
 
 # %%
-def interval(m: pd.Series, digits: int = 2, unit: str = "") -> str:
-    return f"95% interval {unit}{num(m['lo'], digits)} to {unit}{num(m['hi'], digits)}"
-
-
 USD = r"\$"  # a bare $ would start a formula in Markdown
 
 
+def amount(x: float, digits: int, unit: str) -> str:
+    """A number with its unit after the sign: -$5, not $-5."""
+    text = num(x, digits)
+    return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
+
+
+def intervals(m: pd.Series, digits: int = 2, unit: str = "") -> str:
+    """Both intervals of a headline, as words."""
+    return (
+        f"95% confidence interval of the mean {amount(m['lo'], digits, unit)} to {amount(m['hi'], digits, unit)}; "
+        f"runs ranged from {amount(m['min'], digits, unit)} to {amount(m['max'], digits, unit)}"
+    )
+
+
 def direction(m: pd.Series) -> str:
-    """'lower', 'higher', or 'not clearly different' (the interval spans zero)."""
+    """Whether the interval of the mean excludes zero."""
     if m["lo"] > 0:
-        return "lower"
-    return "higher" if m["hi"] < 0 else "not clearly different"
+        return "the interval of the mean lies above zero"
+    if m["hi"] < 0:
+        return "the interval of the mean lies below zero"
+    return "the interval of the mean includes zero, so these runs do not settle the sign"
 
 
-uptake_text = (
-    f"By week {weeks}, the share of eligible people receiving their benefits is "
-    f"**{abs(loss_all['mean']):.2f} percentage points {'lower' if loss_all['mean'] >= 0 else 'higher'}** under the "
-    f"directive than under the firewall ({interval(loss_all)}; {direction(loss_all)} once chance is accounted for). "
-    f"The largest loss is among *{worst.lower()}* ({by_group.loc[worst, 'mean']:.1f} points), against "
-    f"{citizen_only['mean']:.2f} points in citizen-only households."
+loss_all = metric(DIRECTIVE, "uptake_loss_final_pp")
+loss_inj = metric(COURT, "uptake_loss_final_pp")
+dollars = metric(DIRECTIVE, "extra_forgone_usd_per_1000_eligible")
+children = metric(DIRECTIVE, "citizen_children_lost_benefit")
+encounters = metric(DIRECTIVE, "encounters")
+arrests = metric(DIRECTIVE, "arrests")
+deterred = metric(DIRECTIVE, "benefit_visits_deterred")
+chilling = metric(DIRECTIVE, "chilling_ratio")
+half_life = metric(COURT, "recovery_half_life_weeks")
+recovered = runs.loc[runs["policy"] == COURT, "m.recovered"]
+
+readable = shown[(shown["flag"] == "") & (shown.index != ALL)]
+types_readable = readable[readable.index.isin(TYPE_NAMES.values())]
+flagged = sorted(shown.index[shown["flag"] != ""])
+flag_text = (
+    f" Too few eligible agents to read anything into (flagged): {', '.join(s.lower() for s in flagged)}."
+    if flagged
+    else ""
 )
-mixed_text = (
-    f"Citizens in mixed-status families (about {mixed_eligible:,.0f} eligible people per run here) lose "
-    f"**{mixed['mean']:.1f} points** of uptake ({interval(mixed, 1)}). They face no enforcement themselves; the "
-    "noncitizen adult who must attend for them does, and that adult's fear decides whether their benefit is kept."
-    if mixed is not None
-    else "No citizen in a mixed-status family was eligible in these runs."
-)
+if shown.loc[ALL, "flag"]:
+    uptake_text = (
+        f"The population of these runs has fewer than {MIN_AGENTS} eligible agents in a run, so no uptake loss is "
+        "reported as a finding."
+    )
+else:
+    uptake_text = (
+        f"By week {weeks}, the share of eligible people receiving their benefits is "
+        f"**{num(abs(loss_all['mean']))} percentage points {'lower' if loss_all['mean'] >= 0 else 'higher'}** under "
+        f"the directive than under the firewall ({intervals(loss_all)}; {direction(loss_all)})."
+    )
+    if len(types_readable) >= 2:
+        worst, least = types_readable["mean"].idxmax(), types_readable["mean"].idxmin()
+        uptake_text += (
+            f" Among household types with enough agents, the largest mean loss is in *{worst.lower()}* "
+            f"({num(types_readable.loc[worst, 'mean'])} points; {intervals(types_readable.loc[worst])}), the "
+            f"smallest in *{least.lower()}* ({num(types_readable.loc[least, 'mean'])} points)."
+        )
+uptake_text += flag_text
+
+if shown.loc[MIXED_CITIZENS, "flag"]:
+    mixed_text = (
+        f"Citizens in mixed-status families are too few in these runs (fewest eligible agents in a run: "
+        f"{shown.loc[MIXED_CITIZENS, 'eligible agents (fewest in a run)']}, below {MIN_AGENTS}) to report their loss."
+    )
+else:
+    mixed = shown.loc[MIXED_CITIZENS]
+    mixed_text = (
+        f"Citizens in mixed-status families lose **{num(mixed['mean'])} points** of uptake ({intervals(mixed)}). "
+        "They face no enforcement themselves; the household's decision maker, who attends for them, weighs what an "
+        "encounter would cost the household."
+    )
 children_text = (
-    f"In a population of {n_people:,} people, the directive leaves on average **{children['mean']:.0f}** more "
-    f"citizen children in mixed-status families without their benefit at the end ({interval(children, 0)})."
+    f"In a population of {n_people:,} people, the directive leaves on average **{num(children['mean'], 1)}** more "
+    f"US-born citizen children in mixed-status families without their benefit at the end ({intervals(children, 1)})."
 )
 dollars_text = (
-    f"Eligible people forgo an extra **{USD}{num(dollars['mean'], 0)}** per 1,000 eligible people over the "
-    f"{weeks} weeks ({interval(dollars, 0, USD)})."
+    f"Eligible people forgo an extra **{amount(dollars['mean'], 0, USD)}** per 1,000 eligible people over the "
+    f"{weeks} weeks ({intervals(dollars, 0, USD)})."
 )
-chill_text = (
-    f"The directive leads to {encounters['mean']:.1f} enforcement encounters per run, and for each one about "
-    f"**{chilling['mean']:.0f}** eligible visits are deterred ({interval(chilling, 0)}): "
-    + ("most of the harm comes from fear, not from arrests." if chilling["mean"] > 1 else "few visits per arrest.")
-    if pd.notna(chilling["mean"])
-    else f"The directive leads to {encounters['mean']:.1f} enforcement encounters per run; with none in some runs, "
-    "the chilling ratio (visits deterred per encounter) is not defined here."
+if chilling["n"] and deterred["mean"] > 0:
+    chill_text = (
+        f"The directive leads to {num(encounters['mean'], 1)} encounters at the agency per run (people represented) "
+        f"and deters {num(deterred['mean'], 0)} benefit visits. In the {chilling['n']:.0f} of {n_seeds} runs with "
+        f"an encounter, **{num(chilling['mean'], 1)}** benefit visits are deterred per encounter "
+        f"({intervals(chilling, 1)})"
+        + (
+            ": most of the harm comes from fear, not from encounters."
+            if chilling["lo"] > 1
+            else "; these runs do not show that fear outweighs encounters."
+        )
+    )
+else:
+    chill_text = (
+        f"The directive leads to {num(encounters['mean'], 1)} encounters at the agency per run (people represented) "
+        f"and a mean of {num(deterred['mean'], 0)} benefit visits deterred; "
+        + (
+            "with no encounter in any run, the chilling ratio (visits deterred per encounter) is not defined here."
+            if not chilling["n"]
+            else "no visits are deterred on average, so there is no chilling effect to report."
+        )
+    )
+arrests_by_arm = table[table["policy"] == DIRECTIVE].groupby(["arm", "run"])["arrests"].sum().groupby("arm").mean()
+chill_text += (
+    f" Community arrests average {num(arrests['mean'], 1)} per run ({num(arrests_by_arm[BASELINE], 1)} in the "
+    "firewall twins)."
 )
+
 change = loss_all["mean"] - loss_inj["mean"]
 court_text = (
     f"With a court blocking the sharing at week {injunction_week}, the loss at week {weeks} is "
-    f"{loss_inj['mean']:.2f} points ({interval(loss_inj)}), against {loss_all['mean']:.2f} without it"
-    + (
-        f": the injunction removes {100 * change / loss_all['mean']:.0f}% of the loss by then. "
-        + (
-            f"Half of the loss present at the court date is gone after {half_life['mean']:.0f} weeks "
-            f"({interval(half_life, 0)}): fear fades only as memories decay and people see safe visits again."
-            if pd.notna(half_life["mean"])
-            else ""
-        )
-        if loss_all["mean"] > 0 and change > 0
-        else ": in these runs the injunction has not reduced the loss by the last week."
-    )
+    f"{num(loss_inj['mean'])} points ({intervals(loss_inj)}), against {num(loss_all['mean'])} without it"
 )
+if loss_all["mean"] > 0 and change > 0:
+    court_text += f": the injunction removes {100 * change / loss_all['mean']:.0f}% of the mean loss by then."
+else:
+    court_text += ": in these runs the injunction has not reduced the mean loss by the last week."
+n_recovered = int((recovered == True).sum())  # noqa: E712 (null where no loss peaked after the court)
+n_defined = int(recovered.notna().sum())
+if n_defined:
+    court_text += (
+        f" Measured from the peak loss after the court's order, the loss halved within the horizon in "
+        f"{n_recovered} of {n_defined} runs"
+        + (
+            f", after {num(half_life['mean'], 0)} weeks on average ({intervals(half_life, 0)})."
+            if half_life["n"]
+            else "."
+        )
+        + " Runs where it did not are counted, not dropped: conviction outlasts the news."
+    )
 display(
     Markdown(
         f"**Uptake.** {uptake_text}\n\n**Citizen children.** {mixed_text} {children_text}\n\n"
@@ -224,29 +378,74 @@ if SIZE != "full":
 # %% [markdown]
 # ## Figures
 #
-# Uptake over time under each regime (bands are 95% intervals across seeds), and who loses benefits by the last
-# week (bars: mean loss against the paired firewall run; whiskers: 95% intervals).
+# Uptake over time under each regime and its firewall twin (line: mean over seeds; dark band: 95% confidence
+# interval of the mean; light band: range over seeds).
 
 # %%
-figures.uptake_over_time(table)
+colors = regime_colors([*SCENARIOS, BASELINE])
+
+
+def weekly_uptake(rows: pd.DataFrame) -> pd.DataFrame:
+    sums = rows.groupby(["run", "week"])[["receiving", "eligible"]].sum()
+    return (sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)).rename("uptake").reset_index()
+
+
+def band(ax, per_run: pd.DataFrame, value: str, color: str, label: str, scale: float = 100.0) -> None:
+    s = per_run.groupby("week")[value].apply(spread).unstack()
+    ax.plot(s.index, scale * s["mean"], color=color, label=label)
+    ax.fill_between(s.index, scale * s["lo"], scale * s["hi"], color=color, alpha=0.3, lw=0)
+    ax.fill_between(s.index, scale * s["min"], scale * s["max"], color=color, alpha=0.1, lw=0)
+
+
+fig, (ax,) = new_figure(1, width=7.0, height=3.8)
+band(ax, weekly_uptake(table[(table["policy"] == DIRECTIVE) & (table["arm"] == BASELINE)]), "uptake",
+     colors[BASELINE], regime_label(BASELINE))  # fmt: skip
+for policy in SCENARIOS:
+    rows_ = table[(table["policy"] == policy) & (table["arm"] == SCENARIO)]
+    band(ax, weekly_uptake(rows_), "uptake", colors[policy], regime_label(policy))
+ax.axvline(start_week, color="grey", ls=":", lw=0.8)
+ax.axvline(injunction_week, color="grey", ls="--", lw=0.8)
+ax.set(xlabel="Week", ylabel="Uptake (%)", title="Share of eligible people receiving their benefit")
+ax.legend(fontsize=8)
+fig
+
+# %% [markdown]
+# Who loses benefits by the last week (bars: mean loss against the paired firewall run; whiskers: 95% confidence
+# interval of the mean; dots: each seed). Hatched, grey bars are flagged groups: too few eligible agents to mean
+# anything.
 
 # %%
-figures.loss_by_group(table)
+plot = by_group[by_group["policy"] == DIRECTIVE].set_index("segment")
+fig, (ax,) = new_figure(1, width=7.0, height=4.2)
+y = np.arange(len(plot))
+few = (plot["flag"] != "").to_numpy()
+ax.barh(y, plot["mean"], color=np.where(few, "#cccccc", colors[DIRECTIVE]), hatch=None)
+for i in np.flatnonzero(few):
+    ax.barh(y[i], plot["mean"].iloc[i], color="#cccccc", hatch="//", edgecolor="#888888")
+ax.errorbar(plot["mean"], y, xerr=[plot["mean"] - plot["lo"], plot["hi"] - plot["mean"]], fmt="none", color="k")
+for i, segment in enumerate(plot.index):
+    per_run = segment_loss(final[final["policy"] == DIRECTIVE], segment, ["run"])
+    ax.scatter(per_run["loss"], np.full(len(per_run), i), s=10, color=PALETTE[7], zorder=3)
+ax.set_yticks(y, [f"{s} (few agents)" if f else s for s, f in zip(plot.index, few, strict=True)])
+ax.invert_yaxis()
+ax.axvline(0, color="grey", lw=0.8)
+ax.set(xlabel="Uptake loss vs firewall at the last week (pp)", title=f"{regime_label(DIRECTIVE)}: who loses")
+fig
 
 # %% [markdown]
 # ## Loss over time with and without a court order
+#
+# Immigrant families (every household type but US-born): loss against the paired firewall run (line: mean; dark
+# band: 95% confidence interval of the mean; light band: range over seeds).
 
 # %%
-weekly = paired_loss(table[table["policy"] != BASELINE], ["policy", "run", "week"], figures.IMMIGRANT)
-curve = mean_ci(weekly, ["policy", "week"], "loss")
-curve[["mean", "lo", "hi"]] *= 100
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
-colors = regime_colors(curve["policy"].unique())
-for policy, rows in curve.groupby("policy"):
-    ax.plot(rows["week"], rows["mean"], color=colors[policy], label=regime_label(policy))
-    ax.fill_between(rows["week"], rows["lo"], rows["hi"], color=colors[policy], alpha=0.2, lw=0)
+for policy in SCENARIOS:
+    weekly = segment_loss(table[table["policy"] == policy], IMMIGRANT, ["run", "week"])
+    band(ax, weekly, "loss", colors[policy], regime_label(policy), scale=1.0)
 ax.axvline(start_week, color="grey", ls=":", lw=0.8)
 ax.axvline(injunction_week, color="grey", ls="--", lw=0.8)
+ax.axhline(0, color="grey", lw=0.5)
 ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title="Immigrant families: loss against the firewall")
 ax.legend(fontsize=8)
 fig
@@ -255,22 +454,17 @@ fig
 # ## What this model is, and is not
 
 # %%
-calibrated = (
-    "Its behavioural parameters (how fear is learned, spread and forgotten) are drawn, seed by seed, from a "
-    "posterior calibrated to survey reports of benefit avoidance in immigrant families (Urban Institute, Well-Being "
-    "and Basic Needs Survey; docs/ODD.md, 'Calibration'), so the intervals above carry parameter uncertainty and "
-    "chance together. That survey measured fear of a different policy (the public-charge rule): the calibration "
-    "sets how strongly fear acts; it does not measure the effect of this directive itself."
-    if BEHAVIOR == "posterior"
-    else "Its behavioural parameters are the illustrative defaults, so the intervals above carry chance only."
-)
 display(
     Markdown(f"""
 This is an agent-based simulation of a synthetic population of {n_people:,} people over {weeks} weeks, run
 {n_seeds} times per regime ({len(runs)} paired runs in all). Population shares, benefit amounts and enforcement
 parameters are **illustrative assumptions**, documented with their sources and ranges in `docs/ODD.md`; they are
-not census counts. {calibrated} The numbers show the size and direction of effects the mechanism produces and
-which groups it reaches; they are not forecasts of national totals. Intervals are 95% t-intervals across seeds.
-Sweep: `{result.sweep_dir.relative_to(ROOT) if result.sweep_dir.is_relative_to(ROOT) else result.sweep_dir}`.
+not census counts. The behavioural parameters (how strongly news, events and safe visits move the belief that the
+agency tells ICE, how fast it fades, how trust falls and recovers) are the **declared defaults, not calibrated**
+to this version of the model; the old calibration is refused until it is refitted. So the intervals above carry
+chance only, not uncertainty about behaviour, and the numbers show the size and direction of effects the mechanism
+produces under these assumptions and which groups it reaches; they are not forecasts of national totals. Counts
+are weighted (people represented). Sweep:
+`{sweep_dir.relative_to(ROOT) if sweep_dir.is_relative_to(ROOT) else sweep_dir}`.
 """)
 )

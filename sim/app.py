@@ -22,6 +22,8 @@ from mesa.visualization.utils import update_counter
 
 from sim.dashboard import (
     AGENT_ENGINE_MAX,
+    DEFAULT_REGIME,
+    GROUP_LABELS,
     GROUPS,
     OUTREACH_WEEK,
     RECORDS,
@@ -30,13 +32,26 @@ from sim.dashboard import (
     RUNS,
     ExplorerModel,
 )
+from sim.outcomes import MIN_AGENTS
 from sim.params import allowed, plausible
 
 TITLE = "Benefit uptake when appointments are shared with ICE"
-COLOURS = {"mixed-status": "#d95f02", "noncitizen": "#7570b3", "citizen": "#1b9e77"}
+# Okabe & Ito colours, one per household type (sim.config.HOUSEHOLD_TYPES)
+COLOURS = {
+    "mixed_status": "#D55E00",
+    "visa_holder": "#CC79A7",
+    "green_card_citizen": "#0072B2",
+    "all_citizen_immigrant": "#E69F00",
+    "us_born": "#009E73",
+}
 RUN_STYLE = {"policy": "-", "firewall": ":"}
-MARKERS = {"mixed-status": "o", "noncitizen": "s", "citizen": "^"}
-RISK_MAX = 0.4  # colour scale top for perceived risk; higher values show in the darkest colour
+MARKERS = {
+    "mixed_status": "o",
+    "visa_holder": "D",
+    "green_card_citizen": "s",
+    "all_citizen_immigrant": "v",
+    "us_born": "^",
+}
 EXPLORER_MAX_PEOPLE = 100_000  # beyond this a rebuild takes too long for an interactive page
 EXPLORER_MAX_SEED = 999
 
@@ -62,7 +77,7 @@ def slider(path: str, value: float, step: float, label: str, cap: float | None =
 model_params = {
     "policy": {
         "type": "Select",
-        "value": "appointment_disclosure",
+        "value": DEFAULT_REGIME,
         "values": list(REGIMES),
         "label": "Policy regime (data-sharing rules)",
     },
@@ -145,26 +160,43 @@ def _num(x: float) -> str:
     return "n/a" if math.isnan(x) else f"{x:.3f}"
 
 
+def _label(model: ExplorerModel, group: str) -> str:
+    """A household type's legend label, marked when it has too few eligible agents to mean anything."""
+    few = group in model.small_groups()
+    return f"{GROUP_LABELS[group]} (<{MIN_AGENTS} eligible agents)" if few else GROUP_LABELS[group]
+
+
 def status_html(model: ExplorerModel) -> str:
-    """One line of headline numbers for the current week, with the values also in data attributes."""
+    """Headline numbers for the current week, with the values also in data attributes."""
     h, cfg = model.history, model.cfg
 
     def last(series: dict, run: str) -> float:
         return series[run]["all"][-1] if h.week else float("nan")
 
     uptake, base = last(h.uptake, "policy"), last(h.uptake, "firewall")
-    risk, base_risk = last(h.risk, "policy"), last(h.risk, "firewall")
-    enc = sum(h.encounters["policy"])
+    delta, base_delta = last(h.disclosure, "policy"), last(h.disclosure, "firewall")
+    activity, trust = last(h.activity, "policy"), last(h.trust, "policy")
+    enc, arrests = sum(h.encounters["policy"]), sum(h.arrests["policy"])
     engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
+    small = model.small_groups()
+    small_text = (
+        f" Fewer than {MIN_AGENTS} eligible agents (noise, not findings): {', '.join(GROUP_LABELS[g] for g in small)}."
+        if small
+        else ""
+    )
     return (
         f'<div class="explorer-status" data-week="{model.week}" data-uptake="{uptake:.6f}" '
-        f'data-firewall-uptake="{base:.6f}" data-risk="{risk:.6f}" data-firewall-risk="{base_risk:.6f}" '
-        f'data-encounters="{enc}">'
+        f'data-firewall-uptake="{base:.6f}" data-disclosure="{delta:.6f}" '
+        f'data-firewall-disclosure="{base_delta:.6f}" data-activity="{activity:.6f}" data-trust="{trust:.6f}" '
+        f'data-encounters="{enc:.3f}" data-arrests="{arrests:.3f}">'
         f"<b>Week {model.week}</b> of {cfg.weeks} &middot; uptake <b>{_pct(uptake)}</b> "
-        f"(firewall run {_pct(base)}) &middot; mean perceived risk <b>{_num(risk)}</b> &middot; "
-        f"encounters so far <b>{enc}</b><br>"
+        f"(firewall run {_pct(base)}) &middot; perceived disclosure <b>{_num(delta)}</b> "
+        f"(firewall run {_num(base_delta)}) &middot; perceived ICE activity <b>{_num(activity)}</b> &middot; "
+        f"trust <b>{_num(trust)}</b> &middot; encounters at the agency and clinic so far <b>{enc:,.0f}</b>, "
+        f"community arrests <b>{arrests:,.0f}</b> (people represented)<br>"
         f"<i>{cfg.policy.name}</i>: {REGIME_NOTES.get(cfg.policy.name, '')}. "
-        f"{cfg.population.n_people:,} people, {engine} engine, seed {cfg.seed}. "
+        f"{cfg.population.n_people:,} people, {engine} engine, seed {cfg.seed}; default (assumed) behaviour, "
+        f"not calibrated.{small_text} "
         "Changed a control? Press Reset to rebuild the model with it."
         "</div>"
     )
@@ -177,11 +209,12 @@ def _figure(width: float = 6.4, height: float = 3.0, ncols: int = 1) -> tuple[Fi
 
 
 def _plot_series(ax, model: ExplorerModel, series: dict, title: str, ylabel: str, legend: bool = True) -> None:
-    """Lines by household group, the scenario solid and its firewall run dotted."""
+    """Lines by household type, the scenario solid and its firewall run dotted."""
     weeks = model.history.week
     for run in RUNS:
         for g in GROUPS:
-            ax.plot(weeks, series[run][g], RUN_STYLE[run], color=COLOURS[g], label=g if run == "policy" else None)
+            label = _label(model, g) if run == "policy" else None
+            ax.plot(weeks, series[run][g], RUN_STYLE[run], color=COLOURS[g], label=label, lw=1.2)
     ax.set(title=title, xlabel="week", ylabel=ylabel, xlim=(0, model.cfg.weeks))
     ax.title.set_fontsize(10)
     if not weeks:
@@ -193,13 +226,14 @@ def _plot_series(ax, model: ExplorerModel, series: dict, title: str, ylabel: str
 
 @solara.component
 def Summary(model: ExplorerModel) -> None:
-    """Headline numbers and uptake over time by household group against the firewall run."""
+    """Headline numbers and uptake over time by household type against the firewall run."""
     update_counter.get()
     solara.Style(CSS)
     fig, (ax,) = _figure()
     uptake = model.history.uptake
-    _plot_series(ax, model, uptake, "Uptake: share of eligible people receiving", "uptake (0-1)")
-    lowest = np.nanmin([v for run in RUNS for series in uptake[run].values() for v in series], initial=1.0)
+    _plot_series(ax, model, uptake, "Uptake: weighted share of eligible people receiving", "uptake (0-1)")
+    values = np.array([v for run in RUNS for series in uptake[run].values() for v in series], dtype=float)
+    lowest = np.min(values[np.isfinite(values)], initial=1.0)  # a type without eligible people has no uptake
     ax.set_ylim(min(0.9, lowest - 0.02), 1.01)
     with solara.Column():
         solara.HTML(tag="div", unsafe_innerHTML=status_html(model))
@@ -207,28 +241,49 @@ def Summary(model: ExplorerModel) -> None:
 
 
 @solara.component
-def RiskTrust(model: ExplorerModel) -> None:
-    """Mean perceived risk and trust in the agency among household decision makers."""
+def Beliefs(model: ExplorerModel) -> None:
+    """Perceived disclosure (delta_hat): how likely decision makers think the agency tells ICE when asked."""
     update_counter.get()
-    fig, (ax_risk, ax_trust) = _figure(ncols=2)
-    _plot_series(ax_risk, model, model.history.risk, "Perceived risk of an encounter", "mean risk (0-1)")
-    _plot_series(ax_trust, model, model.history.trust, "Trust in the agency", "mean trust (0-1)", legend=False)
+    fig, (ax,) = _figure()
+    title = "Perceived disclosure (delta_hat): the agency tells ICE when asked"
+    _plot_series(ax, model, model.history.disclosure, title, "weighted mean (0-1)")
     if model.history.week:
-        ax_risk.set_ylim(bottom=0)
+        ax.set_ylim(0, 1)
+    solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
+
+
+@solara.component
+def ActivityTrust(model: ExplorerModel) -> None:
+    """Perceived ICE activity nearby (E_hat) and trust in the agency among household decision makers."""
+    update_counter.get()
+    fig, (ax_activity, ax_trust) = _figure(ncols=2)
+    h = model.history
+    _plot_series(ax_activity, model, h.activity, "Perceived ICE activity nearby (E_hat)", "weighted mean (0-1)",
+                 legend=False)  # fmt: skip
+    _plot_series(ax_trust, model, h.trust, "Trust in the agency", "weighted mean (0-1)", legend=False)
+    if h.week:
+        ax_activity.set_ylim(bottom=0)
+        ax_trust.set_ylim(bottom=0)
     solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
 
 
 @solara.component
 def Encounters(model: ExplorerModel) -> None:
-    """Enforcement encounters, cumulative, scenario against firewall run."""
+    """Encounters at the agency and clinic, and community arrests, cumulative, scenario against firewall run."""
     update_counter.get()
     fig, (ax,) = _figure()
     weeks = model.history.week
-    totals = {run: np.cumsum(model.history.encounters[run]) for run in RUNS}
-    for run, counts in totals.items():
-        ax.step(weeks, counts, where="post", linestyle=RUN_STYLE[run], color="#b2182b", label=f"{run} run")
-    top = max([5, *(1.1 * c[-1] + 1 for c in totals.values() if len(c))])
-    ax.set(title="Enforcement encounters at visits (cumulative)", xlabel="week", ylabel="encounters")
+    kinds = {
+        "encounters at the agency and clinic": model.history.encounters,
+        "community arrests": model.history.arrests,
+    }
+    top = 5.0
+    for (kind, counts), colour in zip(kinds.items(), ("#b2182b", "#555555"), strict=True):
+        for run in RUNS:
+            total = np.cumsum(counts[run])
+            ax.step(weeks, total, where="post", linestyle=RUN_STYLE[run], color=colour, label=f"{kind}, {run} run")
+            top = max(top, 1.1 * total[-1] + 1 if len(total) else top)
+    ax.set(title="Enforcement events (cumulative, people represented)", xlabel="week", ylabel="people")
     ax.set(xlim=(0, model.cfg.weeks), ylim=(0, top))
     ax.title.set_fontsize(10)
     ax.legend(fontsize=7)
@@ -247,25 +302,25 @@ def _layout(model: ExplorerModel) -> np.ndarray:
 
 @solara.component
 def NetworkView(model: ExplorerModel) -> None:
-    """A sample of households and their ties, coloured by the decision maker's perceived risk."""
+    """A sample of households and their ties, coloured by the decision maker's perceived disclosure."""
     update_counter.get()
     xy = solara.use_memo(lambda: _layout(model), [id(model)])
     sample = model.sample
     fig, axes = _figure(height=3.4, ncols=2)
     for ax, run in zip(axes, RUNS, strict=True):
-        risk = model.runs[run].risk[sample.nodes]
+        delta_hat = model.runs[run].perceived_disclosure[sample.nodes]
         ax.add_collection(LineCollection(xy[sample.edges], colors="#bbbbbb", linewidths=0.6, zorder=1))
         for g, marker in MARKERS.items():
             sel = sample.group == g
             points = ax.scatter(
-                *xy[sel].T, c=risk[sel], cmap="magma_r", vmin=0.0, vmax=RISK_MAX, marker=marker,
-                s=36, edgecolors="#444444", linewidths=0.4, zorder=2, label=g,
+                *xy[sel].T, c=delta_hat[sel], cmap="magma_r", vmin=0.0, vmax=1.0, marker=marker,
+                s=36, edgecolors="#444444", linewidths=0.4, zorder=2, label=GROUP_LABELS[g],
             )  # fmt: skip
         ax.set_title(f"{run} run, week {model.week}", fontsize=10)
         ax.set_axis_off()
         ax.autoscale_view()
     axes[0].legend(fontsize=7, loc="lower left", markerscale=0.8)
-    fig.colorbar(points, ax=axes, shrink=0.8, extend="max", label="perceived risk")
+    fig.colorbar(points, ax=axes, shrink=0.8, label="perceived disclosure (delta_hat)")
     fig.suptitle("Fear spreading through a sample of households", fontsize=11)
     solara.FigureMatplotlib(fig, format="png", dependencies=[id(model), model.steps])
 
@@ -273,7 +328,7 @@ def NetworkView(model: ExplorerModel) -> None:
 model = ExplorerModel()
 page = SolaraViz(
     model,
-    components=[Summary, RiskTrust, NetworkView, Encounters],
+    components=[Summary, Beliefs, ActivityTrust, NetworkView, Encounters],
     model_params=model_params,
     name=TITLE,
 )

@@ -5,8 +5,10 @@ Mesa's SolaraViz passes when it rebuilds a model), turns them into a
 validated `Config`, and runs two `UptakeModel`s on the same seed: the
 scenario and `firewall_counterpart(cfg)`. Common random numbers make the gap
 between the two the policy's effect alone. Each week it records a few
-summaries by household group, so the page can plot them without rescanning
-history.
+summaries by household type (uptake; the decision makers' perceived
+disclosure delta_hat, perceived ICE activity E_hat and trust; encounters and
+arrests), so the page can plot them without rescanning history. Behaviour is
+the default, assumed parameter set: nothing here is calibrated.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import numpy as np
 
 from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, default_config, validate
 from sim.model import UptakeModel
+from sim.outcomes import MIN_AGENTS
+from sim.paths import default_regime
 from sim.simulate import firewall_counterpart
 
 
@@ -45,22 +49,27 @@ def discover_regimes() -> dict[str, str]:
 
 REGIME_NOTES = discover_regimes()
 REGIMES = tuple(REGIME_NOTES)
+DEFAULT_REGIME = default_regime()  # the regime conf/config.yaml runs by default
 RECORDS = ("as the regime sets", "kept", "not kept")
 AGENT_ENGINE_MAX = 3_000  # people; larger populations use the vectorized engine
 OUTREACH_WEEK = 26  # an outreach campaign, when on, starts here and runs `policy.outreach_weeks`
 RUNS = ("policy", "firewall")
-# Display groups: household types folded into the three the page compares.
-GROUPS = {
-    "mixed-status": ("mixed_status",),
-    "noncitizen": ("lawful_noncitizen", "visa_holder"),
-    "citizen": ("citizen_only",),
+# Display groups: the household types of sim.config.HOUSEHOLD_TYPES, one line each, most exposed first.
+GROUP_LABELS = {
+    "mixed_status": "mixed status",
+    "visa_holder": "visa holder",
+    "green_card_citizen": "green card",
+    "all_citizen_immigrant": "naturalized citizens",
+    "us_born": "US-born",
 }
+assert set(GROUP_LABELS) == set(HOUSEHOLD_TYPES), "every household type needs a label on the page"
+GROUPS = tuple(GROUP_LABELS)
 
 _compose_lock = threading.Lock()  # Hydra's compose API uses global state; page sessions share the process
 
 
 def explorer_config(
-    policy: str = "appointment_disclosure",
+    policy: str = DEFAULT_REGIME,
     disclosure_prob: float = 0.8,
     records: str = RECORDS[0],
     remote_share: float = 0.0,
@@ -71,7 +80,11 @@ def explorer_config(
     seed: int = 0,
     weeks: int = 156,
 ) -> Config:
-    """The validated config the controls describe; the engine follows from the population size."""
+    """The validated config the controls describe; the engine follows from the population size.
+
+    Behaviour is the default (assumed) parameter set: the old calibrated
+    posterior does not apply to this model version.
+    """
     overrides: dict[str, object] = {
         "policy.rules.disclosure_prob": float(disclosure_prob),
         "enforcement.growth_per_year": float(presence_growth),
@@ -80,6 +93,7 @@ def explorer_config(
         "seed": int(seed),
         "weeks": int(weeks),
         "engine": "agents" if n_people <= AGENT_ENGINE_MAX else "vectorized",
+        "progress": False,
     }
     if records != RECORDS[0]:
         overrides["policy.rules.records_kept"] = str(records == "kept").lower()
@@ -93,39 +107,49 @@ def explorer_config(
     return validate(cfg)
 
 
+def _series() -> dict[str, dict[str, list[float]]]:
+    return {run: {g: [] for g in [*GROUPS, "all"]} for run in RUNS}
+
+
 @dataclass
 class History:
-    """Weekly summaries of both runs, one list per series, appended as the model steps."""
+    """Weekly summaries of both runs, one list per series, appended as the model steps.
+
+    Counts are weighted (people represented); belief means are weighted by
+    the people each household represents.
+    """
 
     week: list[int] = field(default_factory=list)
-    uptake: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # run -> group -> series
-    risk: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    trust: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    encounters: dict[str, list[int]] = field(default_factory=dict)  # run -> weekly count
-
-    def __post_init__(self) -> None:
-        for series in (self.uptake, self.risk, self.trust):
-            for run in RUNS:
-                series[run] = {g: [] for g in [*GROUPS, "all"]}
-        self.encounters.update({run: [] for run in RUNS})
+    uptake: dict[str, dict[str, list[float]]] = field(default_factory=_series)  # run -> group -> series
+    disclosure: dict[str, dict[str, list[float]]] = field(default_factory=_series)  # delta_hat
+    activity: dict[str, dict[str, list[float]]] = field(default_factory=_series)  # E_hat
+    trust: dict[str, dict[str, list[float]]] = field(default_factory=_series)
+    encounters: dict[str, list[float]] = field(default_factory=lambda: {run: [] for run in RUNS})  # agency + clinic
+    arrests: dict[str, list[float]] = field(default_factory=lambda: {run: [] for run in RUNS})  # in the community
+    eligible_agents: dict[str, int] = field(default_factory=dict)  # scenario run, this week, by group
 
 
 def household_groups(model: UptakeModel) -> dict[str, np.ndarray]:
-    """Boolean household masks for each display group."""
+    """Boolean household masks, one per household type."""
     hh_type = model.pop.hh_type
-    return {g: np.isin(hh_type, [HOUSEHOLD_TYPES.index(t) for t in types]) for g, types in GROUPS.items()}
+    return {g: hh_type == HOUSEHOLD_TYPES.index(g) for g in GROUPS}
 
 
-def _uptake(model: UptakeModel, group_types: tuple[str, ...] | None) -> float:
-    """Receiving over eligible this week, over the groups whose household type is in `group_types`."""
-    w, types = model.weekly, model.groups.household_type
-    keep = np.array([group_types is None or t in group_types for t in types])
-    eligible = w["eligible"][keep].sum()
-    return float(w["receiving"][keep].sum() / eligible) if eligible else float("nan")
+def _by_type(model: UptakeModel, column: str, group: str | None) -> float:
+    """The sum of a weekly column over the outcome groups of one household type (all when None)."""
+    keep = np.array([group is None or t == group for t in model.groups.household_type])
+    return float(model.weekly[column][keep].sum())
 
 
-def _group_mean(values: np.ndarray, mask: np.ndarray) -> float:
-    return float(values[mask].mean()) if mask.any() else float("nan")
+def _uptake(model: UptakeModel, group: str | None) -> float:
+    """Receiving over eligible this week (weighted), within one household type (all when None)."""
+    eligible = _by_type(model, "eligible", group)
+    return _by_type(model, "receiving", group) / eligible if eligible else float("nan")
+
+
+def _group_mean(values: np.ndarray, weight: np.ndarray, mask: np.ndarray) -> float:
+    total = weight[mask].sum()
+    return float((values[mask] * weight[mask]).sum() / total) if total > 0 else float("nan")
 
 
 @dataclass
@@ -133,16 +157,16 @@ class NetworkSample:
     """A few households of each group with their neighbours: the part of the network the page draws."""
 
     nodes: np.ndarray  # household indices
-    group: np.ndarray  # display-group name of each node
+    group: np.ndarray  # household type of each node
     edges: np.ndarray  # [E, 2] positions into `nodes`
 
 
 def network_sample(
-    model: UptakeModel, masks: dict[str, np.ndarray], rng: np.random.Generator, seeds_per_group: int = 6, cap: int = 10
+    model: UptakeModel, masks: dict[str, np.ndarray], rng: np.random.Generator, seeds_per_group: int = 5, cap: int = 8
 ) -> NetworkSample:
     """Seed households from each group (well connected ones first) plus up to `cap` neighbours each."""
     net = model.network
-    degree = np.diff(net.indptr)  # ties of each household
+    degree = model.world.degree  # ties of each household
     chosen: list[int] = []
     for g in GROUPS:
         members = np.flatnonzero(masks[g] & (degree > 0))
@@ -154,8 +178,7 @@ def network_sample(
     nodes = np.unique(np.array(chosen, dtype=np.int64))
     sub = net[nodes][:, nodes].tocoo()
     upper = sub.row < sub.col
-    names = np.array(list(GROUPS))
-    group_of = np.select([masks[g][nodes] for g in GROUPS], names, default="citizen")
+    group_of = np.array(HOUSEHOLD_TYPES)[model.pop.hh_type[nodes]]
     return NetworkSample(nodes, group_of.astype(str), np.column_stack([sub.row[upper], sub.col[upper]]))
 
 
@@ -164,7 +187,7 @@ class ExplorerModel(mesa.Model):
 
     def __init__(
         self,
-        policy: str = "appointment_disclosure",
+        policy: str = DEFAULT_REGIME,
         disclosure_prob: float = 0.8,
         records: str = RECORDS[0],
         remote_share: float = 0.0,
@@ -175,7 +198,7 @@ class ExplorerModel(mesa.Model):
         seed: int = 0,
         weeks: int = 156,
     ) -> None:
-        super().__init__(seed=seed)
+        super().__init__(rng=seed)
         self.cfg = explorer_config(
             policy,
             disclosure_prob,
@@ -199,6 +222,10 @@ class ExplorerModel(mesa.Model):
         """Weeks simulated so far."""
         return self.runs["policy"].week
 
+    def small_groups(self) -> list[str]:
+        """Household types with fewer than `MIN_AGENTS` eligible agents this week: noise, not findings."""
+        return [g for g, n in self.history.eligible_agents.items() if n < MIN_AGENTS]
+
     def step(self) -> None:
         """Advance both runs one week and record their summaries."""
         for run in RUNS:
@@ -210,9 +237,17 @@ class ExplorerModel(mesa.Model):
         h = self.history
         h.week.append(self.week)
         for run, m in self.runs.items():
-            risk, trust = m.risk, m.households.trust
+            weight = m.pop.weight  # people each household represents
+            beliefs = {
+                "disclosure": (h.disclosure, m.perceived_disclosure),
+                "activity": (h.activity, m.households.activity),
+                "trust": (h.trust, m.households.trust),
+            }
             for g, mask in self.masks.items():
-                h.uptake[run][g].append(_uptake(m, GROUPS.get(g)))
-                h.risk[run][g].append(_group_mean(risk, mask))
-                h.trust[run][g].append(_group_mean(trust, mask))
-            h.encounters[run].append(int(m.weekly["encounters"].sum() + m.weekly["clinic_encounters"].sum()))
+                h.uptake[run][g].append(_uptake(m, None if g == "all" else g))
+                for series, values in beliefs.values():
+                    series[run][g].append(_group_mean(values, weight, mask))
+            h.encounters[run].append(_by_type(m, "encounters", None) + _by_type(m, "clinic_encounters", None))
+            h.arrests[run].append(_by_type(m, "arrests", None))
+        policy_run = self.runs["policy"]
+        h.eligible_agents = {g: int(_by_type(policy_run, "eligible_agents", g)) for g in GROUPS}

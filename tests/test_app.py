@@ -118,19 +118,20 @@ def test_firewall_scenario_matches_its_counterpart_week_by_week() -> None:
         model.step()
     h = model.history
     assert h.week == list(range(1, 21)) and model.steps == 20 and not model.running
-    for series in (h.uptake, h.risk, h.trust):
+    for series in (h.uptake, h.disclosure, h.activity, h.trust):
         for group, values in series["policy"].items():
             np.testing.assert_array_equal(values, series["firewall"][group])
-    assert h.encounters["policy"] == h.encounters["firewall"]
+    assert h.encounters["policy"] == h.encounters["firewall"] and h.arrests["policy"] == h.arrests["firewall"]
 
 
 def test_disclosure_raises_fear_above_the_firewall_run() -> None:
-    """Routine sharing with every request answered: the scenario's households grow more afraid than the firewall's."""
+    """Routine sharing, every request answered: deciders think disclosure likelier, and trust less, than firewall's."""
     model = ExplorerModel(policy="routine_sharing", disclosure_prob=1.0, n_people=800, weeks=40)
     for _ in range(40):
         model.step()
-    risk = model.history.risk
-    assert risk["policy"]["all"][-1] > risk["firewall"]["all"][-1]
+    delta_hat = model.history.disclosure
+    assert delta_hat["policy"]["all"][-1] > delta_hat["firewall"]["all"][-1]
+    assert model.history.trust["policy"]["all"][-1] < model.history.trust["firewall"]["all"][-1]
     assert len(model.sample.nodes) > 0 and model.sample.edges.max(initial=0) < len(model.sample.nodes)
 
 
@@ -144,7 +145,7 @@ def test_page_components_render_without_a_browser() -> None:
     for steps in (0, 3):
         for _ in range(steps):
             model.step()
-        for view in (app.Summary, app.RiskTrust, app.NetworkView, app.Encounters):
+        for view in (app.Summary, app.Beliefs, app.ActivityTrust, app.NetworkView, app.Encounters):
             _, context = solara.render(view(model), handle_error=False)
             context.close()
     assert 'data-week="3"' in app.status_html(model)
@@ -203,7 +204,7 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def _status(page) -> dict[str, float]:
     """The numbers the page shows for the current week (also kept in the status line's data attributes)."""
     el = page.locator(".explorer-status")
-    keys = ("week", "uptake", "firewall-uptake", "risk", "firewall-risk", "encounters")
+    keys = ("week", "uptake", "firewall-uptake", "disclosure", "firewall-disclosure", "activity", "trust", "encounters")
     return {k: float(el.get_attribute(f"data-{k}")) for k in keys}
 
 
@@ -280,13 +281,14 @@ def test_explorer_end_to_end(chromium: str, server: str) -> None:
             page.wait_for_timeout(500)
             after = plots.first.screenshot()
 
-            assert plots.count() >= 4
+            assert plots.count() >= 5
             assert before != after, "the uptake plot did not change after stepping"
             for s in (first, second):
                 assert 0.0 <= s["uptake"] <= 1.0 and 0.0 <= s["firewall-uptake"] <= 1.0
-            # Routine sharing, disclosed on every request, spreads fear that the firewall run does not have.
-            assert second["risk"] > second["firewall-risk"]
-            assert second["risk"] != first["risk"]
+            # Routine sharing, disclosed on every request: deciders come to believe the agency tells ICE.
+            assert second["disclosure"] > second["firewall-disclosure"]
+            assert second["disclosure"] != first["disclosure"]
+            assert 0.0 <= second["activity"] <= 1.0 and 0.0 <= second["trust"] <= 1.0
             assert f"Step: {2 * STEP_WEEKS}" in page.inner_text(".v-navigation-drawer")
             _assert_no_error(page)
 
