@@ -289,12 +289,15 @@ def recovery(loss_pp: pd.Series, injunction_week: int) -> dict[str, Any]:
     out: dict[str, Any] = {"recovery_half_life_weeks": None, "recovered": None}
     if injunction_week < 0 or injunction_week > int(loss_pp.index.max()):
         return out
-    peak_week = int(loss_pp.loc[injunction_week:].idxmax())
+    after_court = loss_pp.loc[injunction_week:].dropna()
+    if after_court.empty:  # nobody eligible: there is no loss to recover from
+        return out
+    peak_week = int(after_court.idxmax())
     peak = float(loss_pp.loc[peak_week])
     out.update(peak_loss_pp=peak, peak_loss_week=peak_week)
     if peak <= 0:
         return out
-    after = loss_pp.loc[peak_week:]
+    after = after_court.loc[peak_week:]
     below = after[after <= peak / 2.0]
     out["recovered"] = bool(len(below))
     out["recovery_half_life_weeks"] = float(below.index[0] - peak_week) if len(below) else None

@@ -104,11 +104,16 @@ def _check_outputs(cfg: Config) -> None:
     assert np.isfinite(numeric).all(), "non-finite weekly outcome"
     if df["eligible"].sum() > 0:
         assert 0.0 <= m["uptake_final"] <= 1.0
-    assert (df["receiving"] <= df["eligible"]).all()
-    assert (df["attended"] + df["remote"] + df["missed"] == df["due"]).all()
-    assert (df["encounters"] <= df["disclosures"]).all() and (df["disclosures"] <= df["requests"]).all()
-    assert (df["requests"] <= df["attended"]).all()
-    assert df["risk_mean"].between(0, 1).all() and df["trust_mean"].between(0, 1).all()
+    eps = 1e-9 * max(1.0, float(df["people"].max()))  # weighted counts: sums of float weights
+    assert (df["receiving"] <= df["eligible"] + eps).all() and (df["eligible_agents"] <= df["agents"]).all()
+    assert np.allclose(df["attended"] + df["remote"] + df["missed"], df["due"], rtol=1e-12, atol=eps)
+    assert (df["benefit_due"] <= df["due"] + eps).all() and (
+        df["applications_made"] <= df["applications_due"] + eps
+    ).all()
+    assert (df["encounters"] <= df["disclosures"] + eps).all() and (df["disclosures"] <= df["requests"] + eps).all()
+    assert (df["requests"] <= df["attended"] + eps).all()
+    for col in ("perceived_disclosure_mean", "perceived_activity_mean", "trust_mean"):
+        assert df[col].between(0, 1).all(), col
 
 
 def _names_field(err: ConfigError, path: str) -> bool:
@@ -153,15 +158,22 @@ def valid_configs(draw: st.DrawFn) -> Config:
     net.within_block = draw(prob)
     net.within_community = draw(st.floats(0.0, 1.0 - net.within_block))
     e = cfg.enforcement
-    for name in ("base_presence", "presence_spread", "request_rate", "apprehension"):
+    for name in ("base_presence", "presence_spread", "request_rate", "apprehension", "arrest_rate"):
         setattr(e, name, draw(prob))
     e.growth_per_year = draw(st.floats(0.0, 10.0))
     b = cfg.behavior
-    b.prior_alpha, b.prior_beta = draw(st.floats(1e-6, 1e6)), draw(st.floats(1e-6, 1e6))
+    b.prior_strength = draw(st.floats(1e-6, 1e6))
     b.noise = draw(st.floats(1e-6, 1e6))
-    for name in ("memory", "rumour", "trust_mean", "trust_loss_news", "trust_loss_encounter", "kappa"):
+    b.theta = draw(st.floats(1e-6, 1e3))
+    for name in (
+        "fast_memory", "consolidation", "activity_rate", "prior_disclosure_trusting", "prior_disclosure_distrusting",
+        "trust_mean", "trust_loss_announcement", "trust_loss_violation", "ceiling_drop", "kin_weight", "kappa",
+    ):  # fmt: skip
         setattr(b, name, draw(prob))
-    for name in ("w_encounter", "w_neighbour_encounter", "w_news", "w_safe", "w_reassure", "tie_loss"):
+    for name in (
+        "w_announcement", "w_event_news", "w_own_event", "w_tie_event", "w_safe", "w_tie_safe", "w_reassure",
+        "rumour", "activity_sensitivity", "event_news_scale",
+    ):  # fmt: skip
         setattr(b, name, draw(big))
     b.loss["undocumented"] = draw(big)
     b.hassle["eligibility"] = draw(big)
@@ -170,10 +182,10 @@ def valid_configs(draw: st.DrawFn) -> Config:
     b.return_lag_weeks = draw(st.integers(1, 5200))
     b.eligibility_period_weeks = draw(st.integers(1, 5200))
     p = cfg.policy
-    for rules in (p.rules, p.baseline):
-        rules.disclosure_prob, rules.formal_request_share, rules.news_salience = draw(prob), draw(prob), draw(prob)
-        rules.records_kept, rules.routine = draw(st.booleans()), draw(st.booleans())
-        rules.formal_request_required = draw(st.booleans())
+    rules = p.rules
+    rules.disclosure_prob, rules.formal_request_share = draw(prob), draw(prob)
+    rules.records_kept, rules.routine = draw(st.booleans()), draw(st.booleans())
+    rules.formal_request_required = draw(st.booleans())
     p.start_week = draw(st.integers(0, weeks - 1))
     p.injunction_week = draw(st.one_of(st.just(-1), st.integers(p.start_week, weeks - 1)))
     p.outreach_week = draw(st.one_of(st.just(-1), st.integers(0, weeks - 1)))

@@ -1,4 +1,4 @@
-"""Properties of the pure kernels, on arrays and scalars alike."""
+"""Properties of the pure kernels (sim/behavior.py): probabilities stay probabilities, levers point the right way."""
 
 from __future__ import annotations
 
@@ -9,56 +9,105 @@ from hypothesis import strategies as st
 from sim import behavior as bh
 
 unit = st.floats(0, 1)
+counts = st.floats(0, 1e3)
 pos = st.floats(1e-3, 1e3)
 nonneg = st.floats(0, 100)
 
 
-@given(value=st.floats(-50, 50), hassle=nonneg, loss=nonneg, risk=unit, noise=st.floats(0.05, 10))
-def test_attend_probability_is_a_probability_and_falls_with_fear(value, hassle, loss, risk, noise) -> None:
-    p = bh.attend_probability(value, hassle, loss, risk, noise)
+@given(value=st.floats(-50, 50), hassle=nonneg, cost=nonneg, noise=st.floats(0.05, 10))
+def test_attend_probability_is_a_probability_and_falls_with_cost(value, hassle, cost, noise) -> None:
+    p = bh.attend_probability(value, hassle, cost, noise)
     assert 0.0 <= p <= 1.0
-    assert bh.attend_probability(value, hassle, loss, min(1.0, risk + 0.1), noise) <= p
-    assert bh.attend_probability(value, hassle, loss + 1.0, risk, noise) <= p
+    assert bh.attend_probability(value, hassle, cost + 1.0, noise) <= p
 
 
-def test_scalar_and_array_kernels_agree() -> None:
-    rng = np.random.default_rng(0)
-    v, h, L, r = rng.random(100) * 10, rng.random(100), rng.random(100) * 30, rng.random(100)
-    arr = bh.attend_probability(v, h, L, r, 1.3)
-    scal = [bh.attend_probability(v[i], h[i], L[i], r[i], 1.3) for i in range(100)]
-    np.testing.assert_array_equal(arr, np.array(scal))
+@given(activity=unit, exposure=unit, delta=unit, theta=st.floats(0, 20))
+def test_perceived_encounter_is_a_probability_rising_along_the_chain(activity, exposure, delta, theta) -> None:
+    pi = bh.perceived_encounter(activity, exposure, delta, theta)
+    assert 0.0 <= pi <= 1.0
+    for bigger in (
+        bh.perceived_encounter(min(1.0, activity + 0.1), exposure, delta, theta),
+        bh.perceived_encounter(activity, min(1.0, exposure + 0.1), delta, theta),
+        bh.perceived_encounter(activity, exposure, min(1.0, delta + 0.1), theta),
+    ):
+        assert bigger >= pi
+    assert bh.perceived_encounter(0.0, exposure, delta, theta) == 0.0  # no activity, no fear
+    assert bh.perceived_encounter(activity, exposure, 0.0, theta) == 0.0  # an agency that never tells, no fear
 
 
-@given(alpha=pos, beta=pos, target=unit, has=st.booleans(), eta=unit)
-def test_rumour_keeps_total_and_moves_toward_neighbours(alpha, beta, target, has, eta) -> None:
-    a, b = bh.spread_rumour(alpha, beta, target, has, eta)
-    assert np.isclose(a + b, alpha + beta)
-    before, after = alpha / (alpha + beta), a / (a + b)
-    assert abs(after - target) <= abs(before - target) + 1e-12
-    if not has:
-        assert np.isclose(after, before)
+def test_expected_cost_covers_everyone_exposed_and_nobody_unexposed() -> None:
+    loss = np.array([0.0, 30.0, 30.0, 30.0, 20.0, 20.0, 50.0])
+    x_hat = np.array([0.0, 0.05, 0.2, 0.25, 0.3, 0.3, 1.0])
+    us_born_only = np.array([[3.0, 0, 0, 0, 0, 0, 0]])
+    mixed = np.array([[2.0, 1, 0, 0, 0, 0, 1]])
+    mixed_with_kin = mixed + 0.3 * np.array([[0, 0, 0, 0, 0, 0, 2.0]])
+    cost = [bh.expected_cost(e, loss, x_hat, np.array([0.5]), np.array([0.6]), 3.0)[0] for e in (
+        us_born_only, mixed, mixed_with_kin)]  # fmt: skip
+    assert cost[0] == 0.0 and 0 < cost[1] < cost[2]
 
 
-@given(alpha=pos, beta=pos, a0=pos, b0=pos, m=unit)
-def test_memory_moves_toward_prior(alpha, beta, a0, b0, m) -> None:
-    a, b = bh.apply_memory(alpha, beta, a0, b0, m)
-    assert abs(a - a0) <= abs(alpha - a0) + 1e-9 and abs(b - b0) <= abs(beta - b0) + 1e-9
+@given(a=counts, b=counts, sa=counts, sb=counts, trust=unit, strength=pos, lo=st.floats(0, 0.5), hi=st.floats(0.5, 1))
+def test_perceived_disclosure_is_a_probability_and_falls_with_trust(a, b, sa, sb, trust, strength, lo, hi) -> None:
+    d = bh.perceived_disclosure(a, b, sa, sb, trust, strength, lo, hi)
+    assert 0.0 <= d <= 1.0
+    assert bh.perceived_disclosure(a, b, sa, sb, min(1.0, trust + 0.1), strength, lo, hi) <= d + 1e-12
 
 
-@given(trust=unit, base=unit, news=unit, seen=st.floats(0, 50), rec=st.booleans(), ln=unit, le=unit, r=unit)
-def test_trust_stays_in_unit_interval(trust, base, news, seen, rec, ln, le, r) -> None:
-    t = bh.update_trust(trust, base, news, seen, rec, ln, le, r)
+@given(slow=counts, fast=counts, rate=unit)
+def test_the_slow_part_forgets_nothing(slow, fast, rate) -> None:
+    assert bh.consolidate(slow, fast, rate) >= slow
+    assert bh.consolidate(slow, 0.0, rate) == slow  # no evidence: conviction stays where it is
+
+
+@given(fast=counts, memory=unit)
+def test_the_fast_part_fades_without_evidence(fast, memory) -> None:
+    assert bh.decay_and_add(fast, memory, 0.0) <= fast
+
+
+@given(own=nonneg, tie=nonneg, ann=unit, news=nonneg)
+def test_alarm_and_calm_evidence_are_nonnegative(own, tie, ann, news) -> None:
+    assert bh.alarm_evidence(ann, news, own, tie, 4, 1, 10, 2) >= 0
+    assert bh.calm_evidence(own, tie, ann, 0.5, 0.5, 0.1, 2) >= 0
+
+
+@given(mine=unit, ties=unit, has=st.booleans(), weight=st.floats(0, 5))
+def test_rumour_carries_only_alarm(mine, ties, has, weight) -> None:
+    r = bh.rumour_alarm(mine, ties, has, weight)
+    assert r >= 0
+    if ties <= mine or not has:
+        assert r == 0
+
+
+@given(activity=unit, seen=nonneg, rate=unit, sens=st.floats(0, 10))
+def test_perceived_activity_stays_in_unit_interval_and_follows_events(activity, seen, rate, sens) -> None:
+    e = bh.perceived_activity(activity, seen, rate, sens)
+    assert 0.0 <= e <= 1.0
+    assert bh.perceived_activity(activity, seen + 1.0, rate, sens) >= e
+
+
+@given(trust=unit, ceiling=unit, base=unit, ann=unit, viol=nonneg, rec=st.booleans(), la=unit, lv=unit, r=unit)
+def test_trust_stays_in_unit_interval_and_never_recovers_above_its_ceiling(
+    trust, ceiling, base, ann, viol, rec, la, lv, r
+) -> None:
+    t = bh.update_trust(trust, ceiling, base, ann, viol, rec, la, lv, r)
     assert 0.0 <= t <= 1.0
     if not rec:
         assert t <= trust + 1e-12
+    else:
+        assert t <= max(trust, min(base, ceiling)) + 1e-12
+    assert bh.lower_ceiling(ceiling, viol, 0.1) <= ceiling
 
 
-@given(alpha=pos, beta=pos, enc=st.integers(0, 5), news=unit, trust=unit)
-def test_evidence_of_encounters_raises_risk(alpha, beta, enc, news, trust) -> None:
-    a, b = bh.add_evidence(alpha, beta, enc, 0, news, 0, 0, 0, trust, 10, 1, 1, 1, 1, 1)
-    assert bh.perceived_risk(a, b) >= bh.perceived_risk(alpha, beta) - 1e-12
+@given(delta=unit, kappa=unit, rule=unit)
+def test_clinic_disclosure_is_a_probability(delta, kappa, rule) -> None:
+    assert 0.0 <= bh.clinic_disclosure(delta, kappa, rule) <= 1.0
 
 
-@given(risk=unit, kappa=unit, disc=unit)
-def test_clinic_risk_is_a_probability(risk, kappa, disc) -> None:
-    assert 0.0 <= bh.clinic_risk(risk, kappa, disc) <= 1.0
+def test_stated_disclosure_of_routine_sharing_is_full() -> None:
+    assert bh.stated_disclosure(0.1, True, 0.05, True) == 1.0
+    assert bh.stated_disclosure(0.8, False, 0.05, False) == 0.8
+    assert np.isclose(bh.stated_disclosure(1.0, True, 0.05, False), 0.05)
+
+
+def test_news_decays_by_half_each_halflife_and_is_silent_before() -> None:
+    np.testing.assert_allclose(bh.news_decay(np.array([-1, 0, 8, 16]), 8.0), [0.0, 1.0, 0.5, 0.25])

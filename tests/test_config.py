@@ -19,7 +19,7 @@ def test_default_config_is_valid() -> None:
         ("weeks", 0, "weeks"),
         ("population.n_people", 0, "population.n_people"),
         ("policy.rules.disclosure_prob", -0.1, "policy.rules.disclosure_prob"),
-        ("behavior.memory", 1.2, "behavior.memory"),
+        ("behavior.fast_memory", 1.2, "behavior.fast_memory"),
         ("policy.start_week", -2, "policy.start_week"),
         ("policy.injunction_week", 1.5, "policy.injunction_week"),
         ("network.kind", "ring", "network.kind"),

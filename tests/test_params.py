@@ -85,17 +85,17 @@ def test_numeric_plausible_ranges_lie_inside_allowed_ranges_and_hold_the_default
 def test_roles_are_the_documented_ones() -> None:
     assert declared("policy.rules.disclosure_prob").role is Role.LEVER
     assert declared("policy.remote_share.interpreter").role is Role.LEVER
-    assert declared("behavior.w_news").role is Role.UNCERTAINTY
+    assert declared("behavior.w_announcement").role is Role.UNCERTAINTY
     assert declared("behavior.loss_scale").role is Role.UNCERTAINTY
     assert declared("weeks").role is Role.SETTING and declared("engine").role is Role.SETTING
     assert declared("policy.description").role is Role.SETTING
-    assert "behavior.w_news" in parameters(Role.UNCERTAINTY) and "seed" not in parameters(Role.UNCERTAINTY)
+    assert "behavior.w_announcement" in parameters(Role.UNCERTAINTY) and "seed" not in parameters(Role.UNCERTAINTY)
 
 
 def test_priors_are_plausible_ranges_and_refuse_levers_when_asked() -> None:
-    assert priors(["behavior.memory", "behavior.loss.lpr"]) == {
-        "behavior.memory": (0.9, 0.995),
-        "behavior.loss.lpr": (2.0, 30.0),
+    assert priors(["behavior.fast_memory", "behavior.loss.lpr"]) == {
+        "behavior.fast_memory": (0.6, 0.95),
+        "behavior.loss.lpr": (5.0, 60.0),
     }
     with pytest.raises(ValueError, match="role"):
         priors(["policy.rules.disclosure_prob"], roles=[Role.UNCERTAINTY])
@@ -190,18 +190,17 @@ def test_schedule_and_presence_ignore_events_past_the_horizon() -> None:
     weeks, n_regions = cfg.weeks, cfg.population.n_regions
     office_region = np.repeat(np.arange(n_regions), 2)
     u = np.linspace(0.1, 0.9, len(office_region))
-    kwargs = {"news_halflife": 8.0, "news_floor": 0.2, "office_u": u}
+    kwargs = {"news_halflife": 8.0, "office_u": u}
     never = copy.deepcopy(cfg.policy)
     never.start_week, never.injunction_week, never.outreach_week = weeks, weeks + 5, 2**31 - 1
     with np.errstate(over="ignore"):
         sched = build_schedule(never, weeks, n_regions, office_region, **kwargs)
     base = copy.deepcopy(cfg.policy)
-    base.rules = copy.deepcopy(base.baseline)  # never active: the baseline throughout
+    base.start_week = weeks  # never active: the firewall's rules throughout
     base.injunction_week = base.outreach_week = NONE_WEEK
     ref = build_schedule(base, weeks, n_regions, office_region, **kwargs)
-    assert not sched.blocked.any() and not sched.outreach_reach.any() and not sched.court_salience.any()
+    assert not sched.outreach_reach.any() and not sched.court.any() and not sched.announcement.any()
     np.testing.assert_array_equal(sched.disclosure, ref.disclosure)
-    assert not sched.news_salience.any()
     e = copy.deepcopy(cfg.enforcement)
     ru = np.full(n_regions, 0.5)
     plain = build_presence(e, weeks, n_regions, ru)

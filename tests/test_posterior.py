@@ -10,17 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim import MODEL_VERSION
 from sim.config import ConfigError, validate
-from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, apply_parameters, apply_posterior, draw, load_posterior
+from sim.posterior import apply_parameters, apply_posterior, draw, load_posterior
 from sim.rng import STREAMS, Streams
 from sim.simulate import run_scenario
 from tests.conftest import run_cli, small_config
 
 
-def _write(tmp_path, rows: list[dict]) -> str:
+def _write(tmp_path, rows: list[dict], model_version: int | None = MODEL_VERSION) -> str:
+    """A posterior CSV, with the diagnostics.json a calibration writes beside it (its model version)."""
     path = tmp_path / "posterior.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
+    if model_version is not None:
+        (tmp_path / "diagnostics.json").write_text(json.dumps({"model_version": model_version}))
     return str(path)
 
 
@@ -37,17 +40,17 @@ def test_posterior_stream_is_last_and_shifts_no_other_stream() -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.integers(0, 4))
 def test_draw_never_picks_a_zero_weight_particle(seed: int, keep: int) -> None:
-    post = pd.DataFrame({"behavior.w_news": np.arange(5.0), "weight": np.eye(5)[keep]})
-    assert draw(post, seed) == {"behavior.w_news": float(keep)}
+    post = pd.DataFrame({"behavior.w_announcement": np.arange(5.0), "weight": np.eye(5)[keep]})
+    assert draw(post, seed) == {"behavior.w_announcement": float(keep)}
 
 
 def test_draws_follow_the_weights_and_repeat_per_seed(tmp_path) -> None:
     post = load_posterior(
-        _write(tmp_path, [{"behavior.memory": 0.95, "weight": 3}, {"behavior.memory": 0.99, "weight": 1}])
+        _write(tmp_path, [{"behavior.fast_memory": 0.8, "weight": 3}, {"behavior.fast_memory": 0.9, "weight": 1}])
     )
     assert post["weight"].sum() == pytest.approx(1.0)
-    picks = [draw(post, s)["behavior.memory"] for s in range(2000)]
-    assert np.mean(np.isclose(picks, 0.95)) == pytest.approx(0.75, abs=0.04)
+    picks = [draw(post, s)["behavior.fast_memory"] for s in range(2000)]
+    assert np.mean(np.isclose(picks, 0.8)) == pytest.approx(0.75, abs=0.04)
     assert draw(post, 7) == draw(post, 7)
 
 
@@ -55,13 +58,13 @@ def test_apply_parameters_sets_fields_and_scales_only_noncitizen_losses() -> Non
     cfg = small_config()
     before = dict(cfg.behavior.loss)
     out = apply_parameters(
-        cfg, {"behavior.loss_scale": 2.0, "behavior.w_news": 0.25, "behavior.misses_to_suspend": 2.2}
+        cfg, {"behavior.loss_scale": 2.0, "behavior.w_announcement": 0.25, "behavior.misses_to_suspend": 2.2}
     )
     assert out.behavior.loss["citizen"] == before["citizen"]
     assert out.behavior.loss["undocumented"] == 2.0 * before["undocumented"]
-    assert out.behavior.w_news == 0.25
+    assert out.behavior.w_announcement == 0.25
     assert out.behavior.misses_to_suspend == 2 and isinstance(out.behavior.misses_to_suspend, int)
-    assert cfg.behavior.loss == before and cfg.behavior.w_news != 0.25  # the input is left alone
+    assert cfg.behavior.loss == before and cfg.behavior.w_announcement != 0.25  # the input is left alone
     with pytest.raises(KeyError):
         apply_parameters(cfg, {"behavior.no_such_field": 1.0})
 
@@ -74,37 +77,54 @@ def test_missing_posterior_file_is_a_config_error() -> None:
 
 
 def test_run_scenario_applies_the_seed_s_draw_to_both_paired_runs(tmp_path) -> None:
-    path = _write(tmp_path, [{"behavior.w_news": 0.0, "behavior.loss_scale": 1.0, "weight": 1.0}])
+    path = _write(tmp_path, [{"behavior.w_announcement": 0.0, "behavior.loss_scale": 1.0, "weight": 1.0}])
     cfg = small_config(n_people=1200, weeks=30, paired=True)
     cfg.behavior.posterior_file = path
     applied, drawn = apply_posterior(cfg)
-    assert drawn == {"behavior.w_news": 0.0, "behavior.loss_scale": 1.0}
-    assert applied.behavior.w_news == 0.0 and applied.behavior.posterior_file == ""
+    assert drawn == {"behavior.w_announcement": 0.0, "behavior.loss_scale": 1.0}
+    assert applied.behavior.w_announcement == 0.0 and applied.behavior.posterior_file == ""
     res = run_scenario(cfg)
-    assert res.summary["posterior_draw"]["behavior.w_news"] == 0.0
-    plain = small_config(n_people=1200, weeks=30, paired=True, **{"behavior.w_news": 0.0})
+    assert res.summary["posterior_draw"]["behavior.w_announcement"] == 0.0
+    plain = small_config(n_people=1200, weeks=30, paired=True, **{"behavior.w_announcement": 0.0})
     assert res.summary["metrics"] == run_scenario(plain).summary["metrics"]
 
 
-@pytest.mark.skipif(not (ROOT / DEFAULT_POSTERIOR).exists(), reason="no committed posterior")
 def test_cli_behavior_posterior_records_the_draw(tmp_path) -> None:
-    proc = run_cli("behavior=posterior", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path}")
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    path = _write(folder, [{"behavior.w_announcement": 2.5, "weight": 1.0}])
+    run_dir = tmp_path / "run"
+    proc = run_cli(f"behavior.posterior_file={path}", "population.n_people=800", "weeks=12", f"hydra.run.dir={run_dir}")
     assert proc.returncode == 0, proc.stderr
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    drawn = summary["posterior_draw"]
-    post = load_posterior(DEFAULT_POSTERIOR)
-    assert drawn["file"] == DEFAULT_POSTERIOR
-    assert {k: v for k, v in drawn.items() if k != "file"} == draw(post, 0)
+    drawn = json.loads((run_dir / "summary.json").read_text())["posterior_draw"]
+    assert drawn == {"file": path, "behavior.w_announcement": 2.5}
+
+
+def test_a_posterior_of_another_model_is_refused_with_a_clear_message(tmp_path) -> None:
+    """The committed posterior was fitted to model version 1: `behavior=posterior` stops before any output."""
+    proc = run_cli("behavior=posterior", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path / 'run'}")
+    assert proc.returncode == 2
+    assert "behavior.posterior_file" in proc.stderr and "not to this model" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "run").exists()
+    cfg = small_config()
+    cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.w_announcement": 1.0, "weight": 1.0}], model_version=1)
+    with pytest.raises(ConfigError, match="model version 1"):
+        apply_posterior(cfg)
+    other = tmp_path / "other"
+    other.mkdir()
+    cfg.behavior.posterior_file = _write(other, [{"behavior.w_news": 1.0, "weight": 1.0}])
+    with pytest.raises(ConfigError, match="behavior.w_news"):
+        apply_posterior(cfg)
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"behavior.memory": 1.5}, "behavior.memory"),
+        ({"behavior.fast_memory": 1.5}, "behavior.fast_memory"),
         ({"behavior.noise": 0.0}, "behavior.noise"),
         ({"behavior.misses_to_suspend": 500.0}, "behavior.misses_to_suspend"),
         ({"behavior.loss_scale": -1.0}, "behavior.loss_scale"),
-        ({"behavior.w_news": float("nan")}, "behavior.w_news"),
+        ({"behavior.w_announcement": float("nan")}, "behavior.w_announcement"),
     ],
 )
 def test_a_posterior_cannot_set_a_field_out_of_range(params: dict, field: str) -> None:
@@ -115,6 +135,6 @@ def test_a_posterior_cannot_set_a_field_out_of_range(params: dict, field: str) -
 
 def test_an_out_of_range_posterior_file_fails_when_applied(tmp_path) -> None:
     cfg = small_config()
-    cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.rumour": 2.0, "weight": 1.0}])
-    with pytest.raises(ConfigError, match="behavior.rumour"):
+    cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.fast_memory": 2.0, "weight": 1.0}])
+    with pytest.raises(ConfigError, match="behavior.fast_memory"):
         apply_posterior(cfg)
