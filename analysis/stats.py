@@ -1,4 +1,11 @@
-"""Statistics over a sweep's tidy table: uptake series, paired losses, means with 95% intervals."""
+"""Statistics over a sweep's tidy table: uptake series, paired losses (pp), means with 95% intervals, agents behind.
+
+Segments are groups of people defined on the timeseries' keys (`status`, `household_type`, `interpreter`),
+with the model's household types (`sim.config.HOUSEHOLD_TYPES`) and its citizen statuses (US-born `citizen`
+and `naturalized`). Every count in the table is weighted (people represented); `eligible_agents` is the
+number of agents behind it. A segment with fewer than `sim.outcomes.MIN_AGENTS` eligible agents is flagged
+(`small`), never reported as a finding.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +15,53 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.config import CITIZEN_STATUSES
+from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
 from sim.paths import BASELINE
 
+__all__ = ["MIN_AGENTS", "SEGMENTS", "agents_behind", "mean_ci", "paired_loss", "segment_rows", "uptake"]
+
+
+def _citizen(df: pd.DataFrame) -> pd.Series:
+    return df["status"].isin(CITIZEN_STATUSES)
+
+
+def _household(kind: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: df["household_type"] == kind
+
+
 SEGMENTS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "All eligible people": lambda df: pd.Series(True, index=df.index),
-    "Citizen-only households": lambda df: df["household_type"] == "citizen_only",
-    "Citizens in mixed-status families": lambda df: (
-        (df["household_type"] == "mixed_status") & (df["status"] == "citizen")
-    ),
-    "Noncitizens in mixed-status families": lambda df: (
-        (df["household_type"] == "mixed_status") & (df["status"] != "citizen")
-    ),
-    "Lawful noncitizen families": lambda df: df["household_type"] == "lawful_noncitizen",
-    "Visa-holder families": lambda df: df["household_type"] == "visa_holder",
+    "US-born households": _household("us_born"),
+    "All-citizen immigrant households": _household("all_citizen_immigrant"),
+    "Green card and citizen households": _household("green_card_citizen"),
+    "Citizens in mixed-status households": lambda df: (df["household_type"] == "mixed_status") & _citizen(df),
+    "Noncitizens in mixed-status households": lambda df: (df["household_type"] == "mixed_status") & ~_citizen(df),
+    "Visa-holder households": _household("visa_holder"),
     "People needing an interpreter": lambda df: df["interpreter"].astype(bool),
-    "All noncitizens": lambda df: df["status"] != "citizen",
-    "Immigrant families": lambda df: df["household_type"] != "citizen_only",
+    "All noncitizens": lambda df: ~_citizen(df),
+    "Immigrant households": lambda df: df["household_type"] != "us_born",
+}
+# Names of the previous model's segments that still mean the same people.
+ALIASES = {
+    "Immigrant families": "Immigrant households",
+    "Citizens in mixed-status families": "Citizens in mixed-status households",
+    "Noncitizens in mixed-status families": "Noncitizens in mixed-status households",
+    "Visa-holder families": "Visa-holder households",
 }
 
 
+def segment_rows(table: pd.DataFrame, segment: str) -> pd.DataFrame:
+    """The rows of `table` in a segment of people (a key of `SEGMENTS`)."""
+    name = ALIASES.get(segment, segment)
+    if name not in SEGMENTS:
+        raise KeyError(f"unknown segment {segment!r}; segments: {', '.join(SEGMENTS)}")
+    return table[SEGMENTS[name](table)]
+
+
 def mean_ci(df: pd.DataFrame, by: Sequence[str], value: str, level: float = 0.95) -> pd.DataFrame:
-    """Mean of `value` across runs within `by`, with a t-interval (lo, hi) and n."""
+    """Mean of `value` across runs (seeds) within `by`, with the t-interval of the mean (lo, hi) and n."""
     grouped = df.groupby(list(by), dropna=False)[value]
     out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
     half = stats.t.ppf(0.5 + level / 2, np.maximum(out["n"] - 1, 1)) * out["sd"] / np.sqrt(out["n"])
@@ -39,20 +71,46 @@ def mean_ci(df: pd.DataFrame, by: Sequence[str], value: str, level: float = 0.95
 
 
 def uptake(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
-    """Uptake (receiving / eligible) per `keys` (e.g. run, arm, week) within a segment of people."""
-    rows = table[SEGMENTS[segment](table)]
+    """Uptake (weighted receiving / weighted eligible) per `keys` (e.g. run, arm, week) within a segment."""
+    rows = segment_rows(table, segment)
     sums = rows.groupby(list(keys), dropna=False)[["receiving", "eligible"]].sum().reset_index()
     sums["uptake"] = sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)
     return sums
 
 
 def paired_loss(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
-    """Uptake loss against the paired firewall arm (same run, same seed): firewall minus scenario."""
+    """Uptake loss against the paired firewall arm (same run, same seed), in percentage points.
+
+    `loss` = 100 x (uptake in the firewall arm - uptake in the scenario arm), per `keys`.
+    """
     if not (table["arm"] == BASELINE).any():
         raise ValueError(f"the table has no {BASELINE} arm: run the sweep with paired=true")
     keys = [k for k in keys if k != "arm"]
     up = uptake(table, [*keys, "arm"], segment)
     wide = up.pivot_table(index=keys, columns="arm", values="uptake", dropna=False).reset_index()
-    wide = wide.reindex(columns=[*keys, BASELINE, SCENARIO])
-    wide["loss"] = wide[BASELINE] - wide[SCENARIO]
+    wide = wide.reindex(columns=[*keys, BASELINE, SCENARIO]).dropna(subset=[BASELINE, SCENARIO], how="all")
+    wide["loss"] = 100.0 * (wide[BASELINE] - wide[SCENARIO])
     return wide
+
+
+def agents_behind(table: pd.DataFrame, by: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
+    """Eligible agents behind a segment in the last week, per `by`: the fewest over runs, and whether that is small.
+
+    Counted in the scenario arm (the paired arm has the same people). `small` is True when some run has fewer
+    than `MIN_AGENTS` eligible agents in the segment: its numbers are a flag, never a finding.
+    """
+    if "eligible_agents" not in table:
+        raise ValueError("the table has no eligible_agents column: it was written by an older model; rerun the sweep")
+    by = [k for k in by if k != "run"]
+    last = table[(table["week"] == table["week"].max()) & (table["arm"] == SCENARIO)]
+    rows = segment_rows(last, segment)
+    runs = last[[*by, "run"]].drop_duplicates()  # runs where the segment is absent have 0 agents
+    per_run = rows.groupby([*by, "run"], dropna=False)["eligible_agents"].sum().reset_index()
+    per_run = runs.merge(per_run, on=[*by, "run"], how="left").fillna({"eligible_agents": 0})
+    if by:
+        out = per_run.groupby(by, dropna=False)["eligible_agents"].min().reset_index()
+    else:
+        out = pd.DataFrame({"eligible_agents": [per_run["eligible_agents"].min()]})
+    out["eligible_agents"] = out["eligible_agents"].astype(int)
+    out["small"] = out["eligible_agents"] < MIN_AGENTS
+    return out

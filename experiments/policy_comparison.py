@@ -1,6 +1,10 @@
 """The policy comparison: regimes side by side on paired seeds, with the brief's headline table.
 
 python -m experiments.policy_comparison [--figures DIR] [hydra overrides...]
+
+Behaviour is at its assumed defaults (the posterior of the previous model is refused until a refit), so the
+intervals carry chance only. Losses are in percentage points against each run's paired firewall run; every
+group's loss comes with the eligible agents behind it, and groups with fewer than MIN_AGENTS are flagged.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ def main(argv: Sequence[str] | None = None) -> ExperimentResult:
     for p in paths[:2]:
         p.unlink()
     loss = figures.loss_by_group(result.sweep.table).plotted
-    print("\nUptake loss vs firewall, final week (percentage points; mean across seeds, intervals in the figure CSV):")
-    loss = loss.assign(**{c: 100 * loss[c] for c in ("mean", "lo", "hi")})
-    print(loss.pivot(index="segment", columns="policy", values="mean").round(2).to_string())
-    print("\nHeadline metrics by regime (mean [95% interval] across seeds):")
+    note = figures.uncertainty_note(result.sweep.table)
+    print(f"\nUptake loss vs firewall, final week (percentage points; mean over seeds; {note}):")
+    wide = loss.pivot(index="segment", columns="policy", values="mean").reindex(figures.LOSS_SEGMENTS).round(2)
+    agents = loss.groupby("segment")["eligible_agents"].min().reindex(wide.index)
+    wide.insert(0, "eligible agents", agents.astype("Int64"))
+    small = loss.groupby("segment")["small"].any().reindex(wide.index).fillna(True)
+    wide["flag"] = ["" if not s else f"{figures.SMALL_MARK}: not a finding" for s in small]
+    print(wide.to_string())
+    print(f"\nHeadline metrics by regime (mean [95% CI of the mean] over seeds, n runs; {note}):")
     for _, row in table.iterrows():
-        print(f"  {row['policy']:<24} {row['metric']:<62} {row['mean']:>12,.2f} [{row['lo']:,.2f}, {row['hi']:,.2f}]")
+        print(
+            f"  {row['policy']:<24} {row['metric']:<72} {row['mean']:>12,.2f} "
+            f"[{row['lo']:,.2f}, {row['hi']:,.2f}] n={row['n']}"
+        )
     print(f"\nHeadline table: {csv}")
     return result
 

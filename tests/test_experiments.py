@@ -6,10 +6,12 @@ import importlib
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from experiments.common import expected_runs
+from sim.outcomes import MIN_AGENTS
 from sim.paths import regimes
 
 TINY = {
@@ -56,6 +58,40 @@ def test_experiment_end_to_end(name: str, tmp_path: Path) -> None:
         entry = manifest[stem]
         assert entry["experiment"] == name and entry["runs"] == 4 and entry["config_hashes"] and entry["seeds"]
         assert entry["version"] and "git_commit" in entry and entry["runtime_s"] >= 0
+        if "segment" in data or "eligible_agents" in data:  # per-group numbers carry the agents behind them
+            assert {"eligible_agents", "small"} <= set(data.columns)
+            assert (data["small"] == (data["eligible_agents"] < MIN_AGENTS)).all()
+    CHECKS.get(name, lambda *_: None)(result, figures_dir)
+
+
+def _dose_response(result, figures_dir: Path) -> None:
+    """The heatmap's loss is each run's summary `uptake_loss_final_pp`, averaged over seeds; encounters per 100k."""
+    x, y = "policy.rules.disclosure_prob", "enforcement.base_presence"
+    data = pd.read_csv(figures_dir / "dose_response_main.csv")
+    assert set(data["metric"]) == {"uptake_loss_final_pp", "encounters_per_100k_people"}
+    loss = data[data["metric"] == "uptake_loss_final_pp"].set_index([x, y])["mean"].sort_index()
+    expected = result.sweep.runs.groupby([x, y])["m.uptake_loss_final_pp"].mean().sort_index()
+    np.testing.assert_allclose(loss.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=1e-9)
+    enc = data[data["metric"] == "encounters_per_100k_people"].set_index([x, y])["mean"]
+    assert (enc >= 0).all()
+
+
+def _reversal(result, figures_dir: Path) -> None:
+    """Every run is in the figure's data with the recovery of its summary: not-recovered runs are kept as such."""
+    data = pd.read_csv(figures_dir / "reversal_main.csv")
+    runs = data[data["kind"] == "run"].set_index("run")["status"]
+    assert len(runs) == len(result.sweep.runs)
+    for _, row in result.sweep.runs.iterrows():
+        recovered = row.get("m.recovered")
+        if recovered is None or pd.isna(recovered):
+            assert runs[row["run"]] not in ("recovered", "not recovered by the horizon")
+        elif bool(recovered):
+            assert runs[row["run"]] == "recovered"
+        else:
+            assert runs[row["run"]] == "not recovered by the horizon"
+
+
+CHECKS = {"dose_response": _dose_response, "reversal": _reversal}
 
 
 def test_expected_runs_follows_overrides() -> None:

@@ -147,16 +147,34 @@ def _check_consistent(run_dir: Path) -> bool:
 
 
 def _metrics(run_dir: Path) -> dict:
+    """Metrics and provenance, without wall time and commit (the checkout may gain a commit between two runs)."""
     summary = json.loads((run_dir / SUMMARY).read_text())
-    prov = {k: v for k, v in summary["provenance"].items() if k != "wall_s"}
+    prov = {k: v for k, v in summary["provenance"].items() if k not in ("wall_s", "git_commit")}
     return {"metrics": summary["metrics"], "provenance": prov, "baseline": summary.get("baseline_metrics")}
 
 
+def _commit(run_dir: Path) -> str | None:
+    return json.loads((run_dir / SUMMARY).read_text())["provenance"].get("git_commit")
+
+
 def _same_run(a: Path, b: Path) -> None:
+    """Identical outputs: byte for byte when both runs recorded the same commit; else identical but for the commit."""
+    import pyarrow.parquet as pq
+
+    same_commit = _commit(a) == _commit(b)
     for name in (TIMESERIES, BASELINE_TIMESERIES):
         assert (a / name).exists() == (b / name).exists(), name
-        if (a / name).exists():
+        if not (a / name).exists():
+            continue
+        if same_commit:
             assert (a / name).read_bytes() == (b / name).read_bytes(), f"{b / name} differs from {a / name}"
+        else:
+            ta, tb = pq.read_table(a / name), pq.read_table(b / name)
+            assert ta.equals(tb), f"{b / name} differs from {a / name}"
+            commit = b"uptake_sim.git_commit"
+            meta_a = {k: v for k, v in (ta.schema.metadata or {}).items() if k != commit}
+            meta_b = {k: v for k, v in (tb.schema.metadata or {}).items() if k != commit}
+            assert meta_a == meta_b, f"{b / name}: metadata differs from {a / name}"
     assert _metrics(a) == _metrics(b)
 
 
@@ -323,7 +341,7 @@ def _same_sweep(ref: Path, got: Path) -> None:
         a, b = load_sweep(ref, strict=True), load_sweep(got, strict=True)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert not b.runs.duplicated(["policy", "seed"]).any()
-    drop = ["p.wall_s"]
+    drop = ["p.wall_s", "p.git_commit"]  # the checkout may gain a commit between the two sweeps
     pd.testing.assert_frame_equal(a.runs.drop(columns=drop), b.runs.drop(columns=drop))
 
 

@@ -9,18 +9,19 @@ import pandas as pd
 import pytest
 
 from analysis import figures
-from analysis.stats import mean_ci
+from analysis.stats import MIN_AGENTS, agents_behind, mean_ci, paired_loss
 from analysis.style import save_figure
 
+# status, household type, interpreter, eligible agents behind the row
 GROUPS = [
-    ("citizen", "citizen_only", False),
-    ("citizen", "mixed_status", False),
-    ("undocumented", "mixed_status", False),
-    ("lpr", "lawful_noncitizen", True),
+    ("citizen", "us_born", False, 400),
+    ("citizen", "mixed_status", False, 200),
+    ("undocumented", "mixed_status", False, 200),
+    ("lpr", "green_card_citizen", True, 10),  # too few: flagged, never a finding
 ]
 
 
-def hand_table(params: dict[str, list], weeks: int = 4, seeds: int = 3) -> pd.DataFrame:
+def hand_table(params: dict[str, list], weeks: int = 4, seeds: int = 3, cut_fn=None) -> pd.DataFrame:
     """A synthetic sweep table: uptake falls with a run's index in a way we can compute by hand."""
     rows = []
     keys = list(params)
@@ -28,9 +29,12 @@ def hand_table(params: dict[str, list], weeks: int = 4, seeds: int = 3) -> pd.Da
     for run, combo in combos.iterrows():
         for arm in ("scenario", "firewall"):
             for week in range(weeks):
-                for g, (status, hh, interp) in enumerate(GROUPS):
+                for g, (status, hh, interp, agents) in enumerate(GROUPS):
                     eligible = 100
-                    cut = 0 if arm == "firewall" or hh == "citizen_only" else (run % 5) + g + week
+                    if arm == "firewall" or hh == "us_born":
+                        cut = 0
+                    else:
+                        cut = cut_fn(run, g, week) if cut_fn else (run % 5) + g + week
                     rows.append(
                         {
                             **combo.to_dict(),
@@ -42,12 +46,15 @@ def hand_table(params: dict[str, list], weeks: int = 4, seeds: int = 3) -> pd.Da
                             "household_type": hh,
                             "interpreter": interp,
                             "people": 200,
+                            "agents": agents,
+                            "eligible_agents": agents,
                             "eligible": eligible,
                             "receiving": eligible - cut,
                             "encounters": (run + week) % 3 if arm == "scenario" else 0,
+                            "arrests": 1,
                             "clinic_encounters": 0,
                             "clinic_visits": 50 - (cut if arm == "scenario" else 0),
-                            "risk_mean": 0.01 * (1 + cut),
+                            "perceived_disclosure_mean": 0.01 * (1 + cut) + (0.02 if arm == "scenario" else 0.0),
                         }
                     )
     table = pd.DataFrame(rows)
@@ -67,53 +74,157 @@ def test_uptake_over_time_plots_table_uptake(tmp_path: Path) -> None:
     data = _roundtrip(fig, tmp_path)
     s = table[(table["arm"] == "scenario") & (table["policy"] == "appointment_disclosure")]
     per_run = s.groupby(["run", "week"])[["receiving", "eligible"]].sum()
-    expected = (per_run["receiving"] / per_run["eligible"]).groupby("week").mean()
+    expected = 100 * (per_run["receiving"] / per_run["eligible"]).groupby("week").mean()  # percent
     got = data[(data["segment"] == "All eligible people") & (data["policy"] == "appointment_disclosure")]
     np.testing.assert_allclose(got.sort_values("week")["mean"], expected.to_numpy(), rtol=1e-9)
     line = fig.axes[0].get_lines()[1]
-    np.testing.assert_allclose(line.get_ydata(), 100 * expected.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(line.get_ydata(), expected.to_numpy(), rtol=1e-9)
+    # The agents behind each panel travel with the numbers, and the panel title says them.
+    assert (got["eligible_agents"] == 400 + 200 + 200 + 10).all() and not got["small"].any()
+    assert "n=810" in fig.axes[0].get_title()
+    assert "%" in fig.axes[0].get_ylabel()
 
 
-def test_loss_by_group_is_paired_firewall_minus_scenario(tmp_path: Path) -> None:
+def test_loss_by_group_is_paired_firewall_minus_scenario_in_pp(tmp_path: Path) -> None:
     table = hand_table({"policy": ["appointment_disclosure"]})
-    data = _roundtrip(figures.loss_by_group(table), tmp_path)
+    fig = figures.loss_by_group(table)
+    data = _roundtrip(fig, tmp_path)
     last = table[(table["week"] == 3) & (table["status"] == "undocumented")]
     per_run = last.pivot_table(index="run", columns="arm", values="receiving") / 100
-    loss = per_run["firewall"] - per_run["scenario"]
-    row = data[data["segment"] == "Noncitizens in mixed-status families"].iloc[0]
+    loss = 100 * (per_run["firewall"] - per_run["scenario"])  # percentage points
+    row = data[data["segment"] == "Noncitizens in mixed-status households"].iloc[0]
     assert row["mean"] == pytest.approx(loss.mean())
     assert row["lo"] < row["mean"] < row["hi"]
-    citizen_only = data[data["segment"] == "Citizen-only households"].iloc[0]
-    assert citizen_only["mean"] == 0
+    assert row["eligible_agents"] == 200 and not row["small"]
+    us_born = data[data["segment"] == "US-born households"].iloc[0]
+    assert us_born["mean"] == 0 and us_born["eligible_agents"] == 400
+    assert "percentage points" in fig.axes[0].get_xlabel()
+
+
+def test_small_groups_are_flagged_never_plotted_as_findings(tmp_path: Path) -> None:
+    """Fewer than MIN_AGENTS eligible agents: flagged in the CSV, hatched grey and marked n<50 in the figure."""
+    table = hand_table({"policy": ["appointment_disclosure"]})
+    fig = figures.loss_by_group(table)
+    data = _roundtrip(fig, tmp_path)
+    small = data[data["small"]]
+    absent = {"All-citizen immigrant households", "Visa-holder households"}  # no such people in the table
+    assert set(small["segment"]) == {"Green card and citizen households", "People needing an interpreter", *absent}
+    assert (small["eligible_agents"] < MIN_AGENTS).all()
+    assert small[small["segment"].isin(absent)]["mean"].isna().all()
+    assert (small[small["segment"].isin(absent)]["eligible_agents"] == 0).all()
+    assert not data[~data["small"]]["eligible_agents"].lt(MIN_AGENTS).any()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("Green card" in t and f"n<{MIN_AGENTS}" in t and "not a finding" in t for t in labels)
+    assert any(f"n<{MIN_AGENTS}" == t.get_text().strip() for t in ax.texts)
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2  # the two small groups' bars, and only those
+    assert all(p.get_facecolor()[:3] == pytest.approx((0.741, 0.741, 0.741), abs=0.01) for p in hatched)
+    # The agents behind a segment are the fewest over runs (a run without the segment has none).
+    agents = agents_behind(table, ["policy"], "Green card and citizen households")
+    assert agents["eligible_agents"].tolist() == [10] and agents["small"].all()
+
+
+def test_intervals_say_what_they_carry(tmp_path: Path) -> None:
+    table = hand_table({"policy": ["appointment_disclosure"]})
+    note = figures.uncertainty_note(table)
+    assert "95% CI over seeds" in note and "chance only" in note and "not calibrated" in note
+    fig = figures.loss_by_group(table)
+    assert note in fig.axes[0].get_title()
+    with_draws = table.assign(**{"behavior.posterior_file": "data/posterior/posterior.csv"})
+    assert "parameter uncertainty and chance" in figures.uncertainty_note(with_draws)
 
 
 def test_dose_response_heatmap_cells(tmp_path: Path) -> None:
     table = hand_table({"policy.rules.disclosure_prob": [0.0, 1.0], "enforcement.base_presence": [0.2, 0.8]})
     fig = figures.dose_response(table)
     data = _roundtrip(fig, tmp_path)
-    loss = data[data["metric"] == "uptake_loss_pp"]
+    assert set(data["metric"]) == {"uptake_loss_final_pp", "encounters_per_100k_people"}
+    loss = data[data["metric"] == "uptake_loss_final_pp"]
     assert len(loss) == 4 and (loss["mean"] > 0).all()
+    x, y = "policy.rules.disclosure_prob", "enforcement.base_presence"
+    # the final-week paired loss of all eligible people, in pp, computed by hand
+    last = table[table["week"] == 3]
+    by_hand = paired_loss(last, [x, y, "run"])
+    np.testing.assert_allclose(
+        loss.sort_values([x, y])["mean"], mean_ci(by_hand, [x, y], "loss").sort_values([x, y])["mean"]
+    )
     grid = fig.axes[0].images[0].get_array()
-    expected = loss.pivot(index="enforcement.base_presence", columns="policy.rules.disclosure_prob", values="mean")
+    expected = loss.pivot(index=y, columns=x, values="mean")
     np.testing.assert_allclose(np.asarray(grid), expected.to_numpy())
+    # every cell's number is written in it
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {f"{v:.2f}" for v in expected.to_numpy().ravel()} <= texts
+    # encounters at the agency per 100,000 people represented, summed over the run
+    s = table[table["arm"] == "scenario"]
+    per_run = 1e5 * s.groupby("run")["encounters"].sum() / s[s["week"] == 3].groupby("run")["people"].sum()
+    enc = data[data["metric"] == "encounters_per_100k_people"]
+    assert enc["mean"].mean() == pytest.approx(per_run.mean())
+    enc_texts = {t.get_text() for t in fig.axes[1].texts}  # the colour bars come after both panels
+    assert {f"{v:.0f}" for v in enc["mean"]} <= enc_texts
+    assert "percentage points" in fig.axes[0].get_title() and "100,000" in fig.axes[1].get_title()
 
 
-def test_reversal_spillover_network_and_headline(tmp_path: Path) -> None:
-    rev = _roundtrip(figures.reversal(hand_table({"policy.injunction_week": [1, 2]})), tmp_path / "r")
-    assert set(rev["kind"]) == {"loss_curve", "half_life"} or set(rev["kind"]) == {"loss_curve"}
+def test_reversal_plots_not_recovered_runs(tmp_path: Path) -> None:
+    """Half-lives are from the peak loss; a run that does not recover by the horizon is plotted as such."""
+
+    def cut(run: int, g: int, week: int) -> int:
+        # runs 0-2 (injunction at week 1): loss peaks at week 2, then halves by week 4; runs 3-5 never fall
+        peak = {0: 0, 1: 4, 2: 8, 3: 6, 4: 3, 5: 2}
+        return peak[week] if run < 3 else 4 + week
+
+    table = hand_table({"policy.injunction_week": [1, 2]}, weeks=6, cut_fn=cut)
+    fig = figures.reversal(table)
+    rev = _roundtrip(fig, tmp_path)
+    assert set(rev["kind"]) == {"loss_curve", "half_life_recovered_runs", "run"}
+    runs = rev[rev["kind"] == "run"]
+    assert len(runs) == 6, "every run is in the CSV, recovered or not"
+    recovered = runs[runs["policy.injunction_week"] == 1]
+    assert (recovered["status"] == "recovered").all() and (recovered["mean"] == 2).all()
+    assert (recovered["peak_loss_week"] == 2).all()
+    stuck = runs[runs["policy.injunction_week"] == 2]
+    assert (stuck["status"] == figures.NOT_RECOVERED).all() and stuck["mean"].isna().all()
+    assert (stuck["weeks_observed_after_peak"] == 0).all()  # the loss rises to the last week
+    summary = rev[rev["kind"] == "half_life_recovered_runs"].set_index("policy.injunction_week")
+    assert summary.loc[1, "runs_recovered"] == 3 and summary.loc[2, "runs_not_recovered"] == 3
+    markers = fig.axes[1].collections
+    assert any("not recovered by the horizon" in (c.get_label() or "") for c in markers)
+    assert "percentage points" in fig.axes[0].get_ylabel()
+
+
+def test_spillover_network_and_headline(tmp_path: Path) -> None:
     spill = _roundtrip(
         figures.spillover(hand_table({"policy.clinic_disclosure_prob": [0.0], "behavior.kappa": [0.0, 1.0]})),
         tmp_path / "s",
     )
-    assert ((spill["mean"] >= 0) & (spill["mean"] <= 1)).all()
-    net = _roundtrip(
-        figures.network(hand_table({"network.mean_degree": [0, 4], "network.within_block": [0.5]})), tmp_path / "n"
+    assert ((spill["mean"] >= 0) & (spill["mean"] <= 100)).all() and (spill["eligible_agents"] == 410).all()
+    table = hand_table({"network.mean_degree": [0, 4], "network.within_block": [0.5]})
+    net = _roundtrip(figures.network(table), tmp_path / "n")
+    assert set(net["metric"]) == {
+        "perceived_disclosure_us_born_scenario",
+        "perceived_disclosure_us_born_firewall",
+        "uptake_loss_mean_pp",
+    }
+    # US-born households: the perceived disclosure of people who are not exposed, weighted, in percent
+    fear = net[net["metric"] == "perceived_disclosure_us_born_scenario"]
+    assert fear["mean"].to_numpy() == pytest.approx(100 * 0.03) and (fear["eligible_agents"] == 400).all()
+    calm = net[net["metric"] == "perceived_disclosure_us_born_firewall"]
+    assert calm["mean"].to_numpy() == pytest.approx(100 * 0.01)
+    runs = pd.DataFrame(
+        {
+            "policy": ["a"] * 3 + ["b"] * 3,
+            "m.uptake_loss_final_pp": [10.0, 20.0, 30.0, 0, 0, 0],
+            "m.recovered": [True, False, None, None, None, None],
+            "m.chilling_ratio": [2.0, None, 4.0, None, None, None],
+        }
     )
-    assert set(net["metric"]) == {"risk_citizen_only", "uptake_loss"}
-    runs = pd.DataFrame({"policy": ["a"] * 3 + ["b"] * 3, "m.uptake_loss_final": [0.1, 0.2, 0.3, 0, 0, 0]})
     head = figures.headline_table(runs)
-    a = head[head["policy"] == "a"].iloc[0]
+    a = head[(head["policy"] == "a") & (head["metric"] == "Uptake loss, final week (pp)")].iloc[0]
     assert a["mean"] == pytest.approx(20.0) and a["n"] == 3
+    rec = head[head["metric"] == "Runs recovered by the horizon (share)"].iloc[0]
+    assert rec["mean"] == pytest.approx(0.5) and rec["n"] == 2  # a run not recovered counts against it
+    chill = head[head["metric"].str.startswith("Chilling ratio")].iloc[0]
+    assert chill["mean"] == pytest.approx(3.0) and chill["n"] == 2 and "encounter at the agency" in chill["metric"]
 
 
 def test_mean_ci_matches_t_interval() -> None:

@@ -37,7 +37,6 @@ rules:
   formal_request_share: 1.0
   records_kept: false
   routine: false
-  news_salience: 0.5
 """
 TINY = ("population.n_people=1500", "weeks=20", "progress=false")
 
@@ -74,7 +73,7 @@ def _synthetic_table(policies: list[str]) -> pd.DataFrame:
             run = 2 * p + seed
             for arm in ("scenario", BASELINE):
                 for week in range(3):
-                    for hh, status in (("citizen_only", "citizen"), ("mixed_status", "undocumented")):
+                    for hh, status in (("us_born", "citizen"), ("mixed_status", "undocumented")):
                         cut = 0 if arm == BASELINE else p + seed + week
                         rows.append(
                             {
@@ -86,6 +85,7 @@ def _synthetic_table(policies: list[str]) -> pd.DataFrame:
                                 "status": status,
                                 "interpreter": False,
                                 "eligible": 100,
+                                "eligible_agents": 100,
                                 "receiving": 100 - cut,
                             }
                         )
@@ -189,7 +189,7 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
 
     edited = yaml.safe_load((policy_dir / f"{BASELINE}.yaml").read_text())
     edited["rules"].update(formal_request_required=False, formal_request_share=1.0, records_kept=False)
-    edited["rules"].update(routine=True, news_salience=1.0)
+    edited["rules"].update(routine=True)
     (policy_dir / f"{BASELINE}.yaml").write_text(yaml.safe_dump(edited))
     base = firewall_counterpart(cfg, policy_dir)
     assert base.policy.rules.routine is True and base.policy.rules.records_kept is False
