@@ -65,10 +65,16 @@ TARGETS: dict[str, Target] = {
     "avoid_2018_no_children": Target(
         0.089, 0.025, "immigrant_without_children", WINDOW_2018, "Bernstein et al. (2019), families without children"
     ),
-    "avoid_2020_proof": Target(
-        0.113, 0.03, "immigrant", WINDOW_2020, "Urban Institute (2021), avoided when asked for an SSN or other proof"
+    "avoid_2020_children": Target(
+        0.200, 0.025, "immigrant_with_children", WINDOW_2020,
+        "Haley, Kenney, Bernstein, Gonzalez (2021), WBNS Dec 2020: adults in immigrant families with children, "
+        "noncash benefits avoided for green-card or other immigration concerns",
     ),
-}
+    "avoid_2020_no_children": Target(
+        0.150, 0.025, "immigrant_without_children", WINDOW_2020,
+        "Haley, Kenney, Bernstein, Gonzalez (2021), WBNS Dec 2020: adults in immigrant families without children",
+    ),
+}  # fmt: skip
 
 # Fitted parameters, by config path; each prior is uniform over the parameter's plausible range, declared
 # once in sim/config.py (sim/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md 9.

@@ -1116,7 +1116,13 @@ def validate(cfg: Config) -> Config:
             _check_regions(name, value, cfg.population.n_regions)
     if cfg.behavior.posterior_file:
         found = resolve_path(cfg.behavior.posterior_file).is_file()
-        _check(found, "behavior.posterior_file", cfg.behavior.posterior_file, "file not found")
+        _check(
+            found,
+            "behavior.posterior_file",
+            cfg.behavior.posterior_file,
+            "file not found (a posterior is written by `python -m experiments.calibrate`; none is committed for "
+            "this model version yet: run with behavior=default)",
+        )
     return cfg
 
 

@@ -101,11 +101,18 @@ def test_cli_behavior_posterior_records_the_draw(tmp_path) -> None:
 
 
 def test_a_posterior_of_another_model_is_refused_with_a_clear_message(tmp_path) -> None:
-    """The committed posterior was fitted to model version 1: `behavior=posterior` stops before any output."""
-    proc = run_cli("behavior=posterior", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path / 'run'}")
+    """A posterior fitted to another model version, or to parameters this model lacks, stops before any output."""
+    old = tmp_path / "old"
+    old.mkdir()
+    path = _write(old, [{"behavior.w_announcement": 1.0, "weight": 1.0}], model_version=1)
+    proc = run_cli(
+        f"behavior.posterior_file={path}", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path / 'run'}"
+    )
     assert proc.returncode == 2
     assert "behavior.posterior_file" in proc.stderr and "not to this model" in proc.stderr
     assert "Traceback" not in proc.stderr and not (tmp_path / "run").exists()
+    no_fit = run_cli("behavior=posterior", "population.n_people=800", "weeks=12", f"hydra.run.dir={tmp_path / 'r2'}")
+    assert no_fit.returncode == 2 and "behavior.posterior_file" in no_fit.stderr and "calibrate" in no_fit.stderr
     cfg = small_config()
     cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.w_announcement": 1.0, "weight": 1.0}], model_version=1)
     with pytest.raises(ConfigError, match="model version 1"):

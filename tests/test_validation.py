@@ -13,6 +13,7 @@ import pytest
 
 from experiments import validation as val
 from experiments.survey import Record
+from sim import MODEL_VERSION
 from sim.paths import ROOT
 
 
@@ -62,9 +63,10 @@ def test_jurisdiction_gap_in_percentage_points() -> None:
 
 def test_tiny_cli_writes_every_key_with_an_interval_and_prints_where(tmp_path) -> None:
     post = tmp_path / "posterior.csv"
-    pd.DataFrame({"behavior.w_news": [1.0, 3.0], "behavior.loss_scale": [1.0, 1.5], "weight": [0.5, 0.5]}).to_csv(
-        post, index=False
-    )
+    pd.DataFrame(
+        {"behavior.w_announcement": [1.0, 3.0], "behavior.loss_scale": [1.0, 1.5], "weight": [0.5, 0.5]}
+    ).to_csv(post, index=False)
+    (tmp_path / "diagnostics.json").write_text(json.dumps({"model_version": MODEL_VERSION}))
     out = tmp_path / "run"
     proc = subprocess.run(
         [sys.executable, "-m", "experiments.validation", "--posterior", str(post), "--out", str(out)],
