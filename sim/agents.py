@@ -12,9 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
-from sim.beliefs import perceived_disclosure
 from sim.config import HOUSEHOLD_TYPES, NEEDS, PROGRAMS, STATUSES
 from sim.state import HOUSEHOLD, NONE, OFFICE, PERSON
 
@@ -83,7 +81,7 @@ class Household(mesa.Agent):
     @property
     def perceived_disclosure(self) -> float:
         """delta_hat: how likely the decider thinks the agency tells ICE when asked."""
-        return float(perceived_disclosure(self.world, np.array([self.index]))[0])
+        return float(self.world.households.disclosure[self.index])
 
     @property
     def perceived_activity(self) -> float:

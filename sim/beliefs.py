@@ -134,8 +134,8 @@ def _heard(w: World, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which of `ids` heard local news (any kind their region has this week), and which outreach reached."""
     t, d, s, r = w.week, w.draws, w.schedule, w.regions
     region = w.pop.region[ids]
-    news = (s.announcement[t, region] > 0) | (s.court[t, region] > 0) | (r.event_news[region] > 0)
-    local = news & (d.news[ids] < w.households.reach[ids])
+    news = (s.announcement[t] > 0) | (s.court[t] > 0) | (r.event_news > 0)  # [regions]
+    local = news[region] & (d.news[ids] < w.households.reach[ids])
     outreach = np.zeros(len(ids), dtype=bool)
     if d.outreach is not None:
         outreach = d.outreach[ids] < s.outreach_reach[t, region]
@@ -170,9 +170,8 @@ def listen_to_rumour(w: World, ids: np.ndarray) -> None:
     """Alarm from ties more fearful than oneself (all deciders' beliefs read before any is written)."""
     h = w.households
     k = _sel(w, ids)
-    delta_hat = perceived_disclosure(w, slice(None))
-    ties_mean = (w.network @ delta_hat)[k] / np.maximum(w.degree[k], 1.0)
-    h.rumour[k] = bh.rumour_alarm(delta_hat[k], ties_mean, w.degree[k] > 0, w.cfg.behavior.rumour)
+    ties_mean = (w.network @ h.disclosure)[k] / np.maximum(w.degree[k], 1.0)
+    h.rumour[k] = bh.rumour_alarm(h.disclosure[k], ties_mean, w.degree[k] > 0, w.cfg.behavior.rumour)
 
 
 def update_disclosure_belief(w: World, ids: np.ndarray) -> None:
@@ -209,6 +208,15 @@ def update_activity(w: World, ids: np.ndarray) -> None:
     h.activity[k] = bh.perceived_activity(h.activity[k], seen, b.activity_rate, b.activity_sensitivity)
 
 
+def households_whose_trust_can_move(w: World) -> np.ndarray:
+    """Households that saw or heard something this week, and those below the level trust recovers to."""
+    h, t = w.households, w.week
+    below = h.trust < np.minimum(h.trust0, h.trust_ceiling)
+    recovering = w.schedule.recovering[t][w.pop.region] & below
+    k = w.work
+    return _union(w.pop.n_households, k.tallied, k.neighbours, k.heard, np.flatnonzero(recovering))
+
+
 def update_trust(w: World, ids: np.ndarray) -> None:
     """Trust falls with announcements and violations seen, each lowering its ceiling; recovers where allowed."""
     b, h = w.cfg.behavior, w.households
@@ -226,3 +234,12 @@ def update_trust(w: World, ids: np.ndarray) -> None:
         b.trust_loss_violation,
         b.trust_recovery,
     )
+
+
+# ------------------------------------------------------------------ phase: the belief decisions read
+
+
+def take_stock(w: World, ids: np.ndarray) -> None:
+    """delta_hat from this week's counts and trust: what next week's decisions and rumour read."""
+    k = _sel(w, ids)
+    w.households.disclosure[k] = perceived_disclosure(w, k)

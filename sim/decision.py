@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import behavior as bh
-from sim.beliefs import perceived_disclosure
 from sim.state import NONE, OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE, SSN
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ def decide(w: World, ids: np.ndarray) -> None:
     remote = d.remote[ci] < w.schedule.remote_share[need]
     hh = pop.household[ids]
     value = np.where(need == SSN, b.ssn_value, w.value[ids])
-    cost = visit_cost(w, hh, perceived_disclosure(w, hh))
+    cost = visit_cost(w, hh, w.households.disclosure[hh])
     prob = bh.attend_probability(value, w.hassle[need], cost, b.noise)
     attended = d.decisions[ci] < prob
     p.outcome[ids] = np.where(remote, OUTCOME_REMOTE, np.where(attended, OUTCOME_ATTENDED, OUTCOME_MISSED))
@@ -68,7 +67,7 @@ def visit_clinic(w: World, ids: np.ndarray) -> None:
     w.work.clinic = ids
     draw = np.searchsorted(d.clinic, ids)  # each household's own draws, whatever the order of ids
     h.clinic_need[ids] = True
-    delta_clinic = bh.clinic_disclosure(perceived_disclosure(w, ids), b.kappa, rule)
+    delta_clinic = bh.clinic_disclosure(h.disclosure[ids], b.kappa, rule)
     prob = bh.attend_probability(b.clinic_value, b.clinic_hassle, visit_cost(w, ids, delta_clinic), b.noise)
     visit = d.clinic_decision[draw] < prob
     h.clinic_visit[ids] = visit

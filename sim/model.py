@@ -48,7 +48,8 @@ WEEK: tuple[Phase, ...] = (
     Phase(HOUSEHOLD, beliefs.listen_to_rumour, beliefs.all_households),
     Phase(HOUSEHOLD, beliefs.update_disclosure_belief, beliefs.all_households),
     Phase(HOUSEHOLD, beliefs.update_activity, beliefs.all_households),
-    Phase(HOUSEHOLD, beliefs.update_trust, beliefs.all_households),
+    Phase(HOUSEHOLD, beliefs.update_trust, beliefs.households_whose_trust_can_move),
+    Phase(HOUSEHOLD, beliefs.take_stock, beliefs.all_households),
 )
 
 
@@ -153,6 +154,7 @@ def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
     arrests = cfg.enforcement.arrest_rate * w.presence[0] * weighted_exposure
     news = b.event_news_scale * 1000.0 * b.event_news_encounter_weight * arrests / np.maximum(w.residents, 1e-12)
     h.activity[:] = h.reach * -np.expm1(-b.activity_sensitivity * news[pop.region])
+    beliefs.take_stock(w, beliefs.all_households(w))
 
 
 class UptakeModel(mesa.Model):
@@ -221,7 +223,5 @@ class UptakeModel(mesa.Model):
 
     @property
     def perceived_disclosure(self) -> np.ndarray:
-        """delta_hat of each household's decider."""
-        from sim.beliefs import perceived_disclosure
-
-        return perceived_disclosure(self.world, slice(None))
+        """delta_hat of each household's decider, as of the last belief update."""
+        return self.world.households.disclosure

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from sim.beliefs import perceived_disclosure
 from sim.config import HOUSEHOLD_TYPES, NEEDS, STATUSES
 from sim.population import CITIZEN, MIXED_STATUS, Population
 from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
@@ -105,9 +104,9 @@ class GroupIndex:
         self.members = sp.csc_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
 
-    def member_mean(self, household_values: np.ndarray) -> np.ndarray:
-        """Weighted mean over each group's people of their household's value."""
-        return (self.members @ household_values) / self.people
+    def member_means(self, *household_values: np.ndarray) -> np.ndarray:
+        """Weighted means over each group's people of their household's values: [groups, values], one pass."""
+        return (self.members @ np.column_stack(household_values)) / self.people[:, None]
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
@@ -139,7 +138,7 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     def clinic_by_group(mask: np.ndarray) -> np.ndarray:
         return np.bincount(clinic_group[mask], weights=clinic_weight[mask], minlength=g.n)
 
-    delta_hat = perceived_disclosure(m, slice(None))
+    means = g.member_means(h.disclosure, h.activity, h.trust)
     attended, missed, remote = outcome == OUTCOME_ATTENDED, outcome == OUTCOME_MISSED, outcome == OUTCOME_REMOTE
     met = attended | remote
     suspended = c[p.suspended[c]]
@@ -170,9 +169,9 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         "eligible_agents": agents[:, 2] + agents[:, 3],
         "paid_usd": usd[:, 1] + usd[:, 3],
         "forgone_usd": usd[:, 2],
-        "perceived_disclosure_mean": g.member_mean(delta_hat),
-        "perceived_activity_mean": g.member_mean(h.activity),
-        "trust_mean": g.member_mean(h.trust),
+        "perceived_disclosure_mean": means[:, 0],
+        "perceived_activity_mean": means[:, 1],
+        "trust_mean": means[:, 2],
     }
 
 

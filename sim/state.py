@@ -96,6 +96,7 @@ class Households(StructOfArrays):
     b_fast: np.ndarray = column(np.float64, 0.0, "fast pseudo-counts: the agency does not tell")
     a_slow: np.ndarray = column(np.float64, 0.0, "slow pseudo-counts: the agency tells")
     b_slow: np.ndarray = column(np.float64, 0.0, "slow pseudo-counts: the agency does not tell")
+    disclosure: np.ndarray = column(np.float64, 0.0, "delta_hat as of the last belief update (what decisions read)")
     activity: np.ndarray = column(np.float64, 0.0, "E_hat: perceived ICE activity nearby, in [0, 1]")
     trust: np.ndarray = column(np.float64, 0.0, "trust in the agency, in [0, 1]")
     trust0: np.ndarray = column(np.float64, 0.0, "trust before the policy: where recovery leads")
