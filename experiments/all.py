@@ -13,7 +13,8 @@ from pathlib import Path
 
 from experiments.common import FIGURES_DIR
 
-EXPERIMENTS = ("policy_comparison", "dose_response", "reversal", "network", "spillover")
+EXPERIMENTS = ("policy_comparison", "dose_response", "reversal", "network", "spillover", "levers")
+NOT_SWEEPS = ("levers",)  # driven by their own options, not Hydra overrides
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -24,7 +25,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = time.perf_counter()
     for name in args.only:
         module = importlib.import_module(f"experiments.{name}")
-        module.main([*overrides, f"--figures={args.figures}"])
+        own = [] if name in NOT_SWEEPS else overrides
+        module.main([*own, f"--figures={args.figures}"])
     print(
         f"\nAll figures in {args.figures} (manifest: {args.figures / 'MANIFEST.json'}); "
         f"{time.perf_counter() - start:.0f} s"
