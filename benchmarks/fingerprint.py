@@ -39,7 +39,9 @@ def fingerprints(n_people: int, weeks: int, seeds: list[int]) -> dict[str, str]:
     for regime in regimes:
         for engine in ("vectorized", "agents"):
             for seed in seeds:
-                cfg = default_config(regime, **{"population.n_people": n_people, "weeks": weeks, "engine": engine, "seed": seed})
+                cfg = default_config(
+                    regime, **{"population.n_people": n_people, "weeks": weeks, "engine": engine, "seed": seed}
+                )
                 model = UptakeModel(cfg)
                 model.run()
                 out[f"{regime}/{engine}/seed{seed}"] = column_digest(timeseries_frame(model))

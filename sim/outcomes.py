@@ -105,8 +105,12 @@ class GroupIndex:
         self.members.sum_duplicates()
 
     def member_means(self, *household_values: np.ndarray) -> np.ndarray:
-        """Weighted means over each group's people of their household's values: [groups, values], one pass."""
-        return (self.members @ np.column_stack(household_values)) / self.people[:, None]
+        """Weighted means over each group's people of their household's values in [0, 1]: [groups, values].
+
+        One pass over the members; clipped, since a weighted mean of ones can exceed 1 by a rounding error.
+        """
+        means = (self.members @ np.column_stack(household_values)) / self.people[:, None]
+        return np.clip(means, 0.0, 1.0)
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import numpy as np
@@ -13,9 +12,11 @@ from hypothesis import strategies as st
 
 from experiments import calibrate as cal
 from experiments.survey import family_types, net_avoidance, track
+from sim import MODEL_VERSION
 from sim.config import HOUSEHOLD_TYPES
 from sim.model import UptakeModel
 from sim.paths import ROOT
+from sim.posterior import load_posterior
 from tests.conftest import small_config
 
 POSTERIOR_DIR = ROOT / "data" / "posterior"
@@ -32,14 +33,14 @@ def test_family_types_partition_the_households() -> None:
 
 
 def test_avoidance_is_zero_against_itself_and_positive_under_the_directive() -> None:
-    cfg = small_config(n_people=3000, weeks=40, **{"behavior.w_announcement": 10.0})
+    cfg = small_config(n_people=6000, weeks=60, **{"behavior.w_announcement": 10.0})
     rec = track(cfg)
-    assert net_avoidance(rec, rec, "immigrant", 8, 40) == 0.0
+    assert net_avoidance(rec, rec, "immigrant", 8, 60) == 0.0
     from sim.simulate import firewall_counterpart
 
     base = track(firewall_counterpart(cfg))
-    assert net_avoidance(rec, base, "immigrant", 8, 40) > 0.0
-    assert net_avoidance(rec, base, "us_born", 8, 40) < net_avoidance(rec, base, "immigrant", 8, 40)
+    assert net_avoidance(rec, base, "immigrant", 8, 60) > 0.0
+    assert net_avoidance(rec, base, "us_born", 8, 60) < net_avoidance(rec, base, "immigrant", 8, 60)
 
 
 def test_targets_are_the_published_figures() -> None:
@@ -75,27 +76,14 @@ def test_weighted_quantiles_respect_weights() -> None:
     assert cal.weighted_quantiles(v, np.array([0.9, 0.05, 0.05]), (0.5,)) == [1.0]
 
 
-@pytest.mark.skipif(not (POSTERIOR_DIR / "posterior.csv").exists(), reason="no committed posterior")
-def test_committed_posterior_is_inside_the_priors_with_diagnostics() -> None:
-    post = pd.read_csv(POSTERIOR_DIR / "posterior.csv")
-    assert list(post.columns) == [*cal.PRIORS, "weight"]
-    assert post["weight"].sum() == pytest.approx(1.0) and (post["weight"] >= 0).all()
-    for name, (lo, hi) in cal.PRIORS.items():
-        assert post[name].between(lo, hi).all(), name
-    diag = json.loads((POSTERIOR_DIR / "diagnostics.json").read_text())
-    final = diag["final"]
-    assert 0 < final["acceptance_rate"] <= 1
-    assert 1 <= final["ess"] <= len(post) + 1e-9
-    eps = [g["epsilon"] for g in diag["generations"]]
-    assert eps == sorted(eps, reverse=True)  # ABC-SMC tightens the tolerance each generation
-    assert {r["target"] for r in diag["predictive_check"]} == set(cal.TARGETS)
-
-
 def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> None:
     size = replace(cal.TINY, n_people=800, population_size=4, max_populations=1, max_simulations=12, predictive_draws=2)
     diag = cal.calibrate(size, tmp_path, None)
     post = pd.read_csv(tmp_path / "posterior.csv")
     assert len(post) == 4 and post["weight"].sum() == pytest.approx(1.0)
+    assert list(post.columns) == [*cal.PRIORS, "weight"]
+    assert diag["model_version"] == MODEL_VERSION  # so behavior.posterior_file accepts it (sim/posterior.py)
+    load_posterior(tmp_path / "posterior.csv")
     assert (tmp_path / "abc.db").exists()
     for stem in ("posterior_marginals", "predictive_check"):
         for ext in ("png", "pdf", "csv"):

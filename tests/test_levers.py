@@ -97,8 +97,8 @@ def _missed_per_eligible(df, status: str, household_type: str) -> float:
 
 def test_citizens_in_all_citizen_immigrant_families_avoid_a_little_and_us_born_without_immigrant_kin_not_at_all():
     """Naturalized citizens fear a little (mistakes, kin): more missed benefit visits than under the firewall,
-    fewer than the US-born children of mixed-status families, whose parent risks the most. US-born households with no immigrant kin have
-    nobody a visit could expose: their decisions do not change at all."""
+    fewer than the US-born children of mixed-status families, whose parent risks the most. US-born households
+    with no immigrant kin have nobody a visit could expose: their decisions do not change at all."""
     extra = {"naturalized": [], "citizen": []}
     for seed in range(3):
         r = run_scenario(small_config(n_people=8000, weeks=WEEKS, seed=seed, paired=True))

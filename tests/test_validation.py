@@ -25,6 +25,7 @@ def _record(weeks: int, households: int = 4, regions: int = 2) -> Record:
         receiving=np.zeros((weeks, regions, 2), dtype=np.int64),
         eligible=np.ones((weeks, regions, 2), dtype=np.int64),
         families={"immigrant": np.ones(households, dtype=bool)},
+        weight=np.ones(households),
     )
 
 
