@@ -6,10 +6,10 @@ module. An executor only schedules; it holds no rule:
 
 - `ArrayExecutor` (`engine=vectorized`) calls `act` on the ids with work.
 - `AgentExecutor` (`engine=agents`) creates one Mesa agent per person,
-  household and field office; for each phase the agents with work are
-  gathered into an `AgentSet`, shuffled with the model's random generator,
-  and act as one batch: the phase's rule runs on their ids in that random
-  order.
+  household and field office; for each phase the agents with work form an
+  `AgentSet` (the model's own set of that kind when all of them act) and act
+  as one batch: the phase's rule runs on their ids in a random order drawn
+  from the model's generator.
 
 Phases are staged (every agent finishes a phase before the next starts, and
 a phase reads only what earlier phases wrote), so the order in which agents
@@ -69,7 +69,7 @@ class ArrayExecutor:
 
 
 class AgentExecutor:
-    """Each phase through Mesa: an AgentSet of the agents with work, shuffled, acts as one batch."""
+    """Each phase through Mesa: the AgentSet of the agents with work acts as one batch, in random order."""
 
     def prepare(self, model: mesa.Model) -> None:
         self.model = model
@@ -84,10 +84,14 @@ class AgentExecutor:
         if phase.unit == WORLD:
             phase.act(world)
             return
+        ids = phase.work(world)
         agents = self.by_index[phase.unit]
-        acting = AgentSet([agents[i] for i in phase.work(world).tolist()], random=self.model.random)
-        acting.shuffle(inplace=True)
-        phase.act(world, np.fromiter((agent.index for agent in acting), dtype=np.int64, count=len(acting)))
+        if len(ids) == len(agents):  # every agent of the kind: the model's own AgentSet of them
+            acting = self.model.agents_by_type[AGENT_TYPES[phase.unit]]
+        else:
+            acting = AgentSet([agents[i] for i in ids.tolist()], random=self.model.random)
+        order = self.model.rng.permutation(len(acting))  # the agents act in a random order
+        phase.act(world, np.asarray(acting.get("index"), dtype=np.int64)[order])
 
 
 EXECUTORS = {"vectorized": ArrayExecutor, "agents": AgentExecutor}
