@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim.config import Config, ConfigError
 
-PERSON_BYTES = 150  # population, state, calendar, outcome index, build temporaries (vectorized)
+PERSON_BYTES = 300  # population, state, calendar, outcome index, exposure by status, build temporaries (vectorized)
 TIE_BYTES = 24  # per directed tie between households: CSR entry plus build temporaries
 AGENT_BYTES = 4_000  # per Mesa agent (engine=agents)
 MARGIN = 1.2
@@ -38,7 +38,8 @@ def estimate_bytes(cfg: Config) -> int:
     """Peak memory (bytes) that building and running `cfg` needs beyond the loaded program, with a margin."""
     n = cfg.population.n_people
     households = n / cfg.population.mean_household_size
-    degree = 0.0 if cfg.network.kind == "none" else cfg.network.mean_degree
+    kin = max(cfg.network.kin_degree.values())  # kin ties come on top of community ties (not under `none`)
+    degree = 0.0 if cfg.network.kind == "none" else cfg.network.mean_degree + kin
     per_model = n * PERSON_BYTES + households * degree * TIE_BYTES
     if cfg.engine == "agents":
         per_model += (n + cfg.population.n_regions * cfg.population.offices_per_region) * AGENT_BYTES
