@@ -59,11 +59,6 @@ class StructOfArrays:
             arrays[f.name] = np.full(n, f.metadata["fill"], dtype) if given is None else np.asarray(given, dtype)
         return cls(**arrays)
 
-    @classmethod
-    def describe(cls) -> list[tuple[str, str, str]]:
-        """(name, dtype, meaning) of every declared array, for docs and inspection."""
-        return [(f.name, str(f.metadata["dtype"]), f.metadata["doc"]) for f in fields(cls)]  # type: ignore[arg-type]
-
 
 @dataclass
 class People(StructOfArrays):

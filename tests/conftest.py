@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, weeks: int = 60, **kw) -> Config:
     """A default config at test size; extra keyword overrides use Hydra's dotted names."""
     return default_config(policy, **{"population.n_people": n_people, "weeks": weeks, **kw})
+
+
+def set_path(cfg: Any, path: str, value: Any) -> None:
+    """Set a dotted config path (`behavior.loss.lpr`) on a config object, through dataclasses and mappings."""
+    *parents, leaf = path.split(".")
+    node = cfg
+    for part in parents:
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, dict):
+        node[leaf] = value
+    else:
+        setattr(node, leaf, value)
 
 
 def run_cli(*overrides: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from sim.config import NETWORK_KINDS, Config, ConfigError, default_config, validate
 from sim.simulate import run_scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, set_path
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20, "policy.start_week": 2})
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": True}
@@ -84,17 +84,6 @@ VALUES = st.one_of(
 )
 
 
-def _set(cfg: Config, path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node: Any = cfg
-    for part in parents:
-        node = node[part] if isinstance(node, dict) else getattr(node, part)
-    if isinstance(node, dict):
-        node[last] = value
-    else:
-        setattr(node, last, value)
-
-
 def _check_outputs(cfg: Config) -> None:
     """A valid config runs; its outcomes are finite, uptake a share, counts consistent."""
     result = run_scenario(cfg)
@@ -126,7 +115,7 @@ def _names_field(err: ConfigError, path: str) -> bool:
 @given(path=st.sampled_from(LEAVES), value=VALUES)
 def test_one_field_set_to_anything(path: str, value: Any) -> None:
     cfg = copy.deepcopy(BASE)
-    _set(cfg, path, value)
+    set_path(cfg, path, value)
     try:
         validate(cfg)
     except ConfigError as err:

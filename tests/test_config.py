@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.config import ConfigError, validate
-from tests.conftest import small_config
+from tests.conftest import set_path, small_config
 
 
 def test_default_config_is_valid() -> None:
@@ -28,14 +28,7 @@ def test_default_config_is_valid() -> None:
 )
 def test_out_of_range_values_raise(path: str, value, field: str) -> None:
     cfg = small_config(weeks=60)
-    *parents, leaf = path.split(".")
-    node = cfg
-    for p in parents:
-        node = getattr(node, p)
-    if isinstance(node, dict):
-        node[leaf] = value
-    else:
-        setattr(node, leaf, value)
+    set_path(cfg, path, value)
     with pytest.raises(ConfigError) as err:
         validate(cfg)
     assert err.value.field_name == field and str(value) in str(err.value)

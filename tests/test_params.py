@@ -22,7 +22,7 @@ from sim.config import (
 from sim.params import BEGIN, END, ODD, allowed, declared, markdown, odd_with_tables, parameters, plausible, priors
 from sim.paths import ROOT
 from sim.policy import build_schedule, unreached_events
-from tests.conftest import small_config
+from tests.conftest import set_path, small_config
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20})
 EVENT_WEEKS = ["policy.start_week", "policy.injunction_week", "policy.outreach_week", "enforcement.openings[0].week"]
@@ -117,14 +117,7 @@ def test_a_value_just_outside_the_allowed_range_is_a_config_error_naming_the_fie
         if p.none is not None and value == p.none:
             continue
         cfg = copy.deepcopy(BASE)
-        *parents, leaf = path.split(".")
-        node = cfg
-        for part in parents:
-            node = node[part] if isinstance(node, dict) else getattr(node, part)
-        if isinstance(node, dict):
-            node[leaf] = value
-        else:
-            setattr(node, leaf, value)
+        set_path(cfg, path, value)
         with pytest.raises(ConfigError) as err:
             validate(cfg)
         assert path in str(err.value) and repr(value) in str(err.value)
