@@ -96,6 +96,8 @@ class Param:
 
     role: Role
     allowed: Bounds | tuple[str, ...] | None = None
+    meaningful: Bounds | None = None
+    understates: str = ""
     plausible: Any = None
     unit: str = "-"
     doc: str = ""
@@ -108,6 +110,11 @@ class Param:
     role_note: str = ""
     default_note: str = ""
     collapse: bool = False
+
+    def __post_init__(self) -> None:
+        # a softer bound is useless without the words the warning prints
+        if self.meaningful is not None and not self.understates:
+            raise ValueError("a field with a meaningful range must say what a value outside it understates")
 
     @property
     def choices(self) -> tuple[str, ...] | None:
@@ -143,6 +150,8 @@ def param(
     role: Role,
     *,
     allowed: Bounds | tuple[str, ...] | None = None,
+    meaningful: Bounds | None = None,
+    understates: str = "",
     plausible: Any = None,
     unit: str = "-",
     doc: str = "",
@@ -160,7 +169,13 @@ def param(
 
     role: lever, uncertainty or setting. allowed: the closed interval (lo, hi)
     the model accepts (None for an open end; `strict` makes lo exclusive), or
-    the tuple of allowed names. plausible: the range worth exploring, (lo, hi)
+    the tuple of allowed names; validation refuses anything else.
+    meaningful: a softer interval (lo, hi), inside `allowed`, outside which
+    results mean less than they seem to (a horizon too short to hold a year
+    of reviews, a population too small for any group): a run goes ahead with
+    a one-line warning naming the field, the value, the bound and what the
+    value understates (`understates`, required with `meaningful`; scalar
+    fields only). plausible: the range worth exploring, (lo, hi)
     or a text, or for a mapping field {key: range} ("*" for the keys not
     listed; a range given for a level applies to every key below it);
     calibration and sensitivity sample it.
@@ -171,11 +186,14 @@ def param(
     source: where the default comes from (a text, or {key: text}).
     role_note / default_note: qualifiers printed beside the role / default.
     collapse: document a nested config in one row.
+    doc: what the field means, in one line (`--help` and the ODD tables print it).
     """
     return {
         PARAM: Param(
             role,
             allowed,
+            meaningful,
+            understates,
             plausible,
             unit,
             doc,
@@ -224,11 +242,23 @@ class PopulationConfig:
         metadata=param(
             SETTING, allowed=(1, MAX_PEOPLE), plausible=(1_000, 2_000_000), unit="people",
             source="assumption (scale; not a census count)",
+            meaningful=(1_000, None),
+            understates="groups too small (about one person in ten is an eligible agent: under 1,000 people "
+            "fewer than 100 stand behind the headline uptake and every household type has fewer than 50; at the "
+            "default shares all reach 50 from about 7,500 people)",
+            doc="people in the synthetic population (each an agent, weighted back to the true shares)",
         ),
     )  # fmt: skip
     n_regions: int = field(
         default=10,
-        metadata=param(SETTING, allowed=(1, MAX_REGIONS), plausible=(1, 50), unit="regions", source=ASSUMPTION),
+        metadata=param(
+            SETTING,
+            allowed=(1, MAX_REGIONS),
+            plausible=(1, 50),
+            unit="regions",
+            source=ASSUMPTION,
+            doc="regions: ICE presence, local news and a regime's or a court's reach are per region",
+        ),
     )
     offices_per_region: int = field(
         default=4,
@@ -236,17 +266,30 @@ class PopulationConfig:
             SETTING, allowed=(1, MAX_OFFICES_PER_REGION), plausible=(1, 20), unit="offices",
             source="assumption; a scaled slice of SSA's 1,231 field offices in 2024 "
             "(SSA Annual Statistical Supplement, Table 2.F1)",
+            doc="field offices per region; each draws its staff compliance once",
         ),
     )  # fmt: skip
     n_communities: int = field(
         default=40,
         metadata=param(
-            SETTING, allowed=(1, MAX_COMMUNITIES), plausible=(5, 200), unit="communities", source=ASSUMPTION
+            SETTING,
+            allowed=(1, MAX_COMMUNITIES),
+            plausible=(5, 200),
+            unit="communities",
+            source=ASSUMPTION,
+            doc="communities: ties cluster in them, and each has its own news reach",
         ),
     )
     immigrant_community_share: float = field(
         default=0.3,
-        metadata=param(UNCERTAINTY, allowed=PROB, plausible=(0.1, 0.6), unit="share of communities", source=ASSUMPTION),
+        metadata=param(
+            UNCERTAINTY,
+            allowed=PROB,
+            plausible=(0.1, 0.6),
+            unit="share of communities",
+            source=ASSUMPTION,
+            doc="share of communities that immigrant households live in (they cluster there)",
+        ),
     )
     mean_household_size: float = field(
         default=2.5,
@@ -254,6 +297,7 @@ class PopulationConfig:
             SETTING, allowed=(1.0, 20.0), plausible=(2.0, 3.5), unit="people",
             source="assumption (the same for every household type, so a type's share of households is also its "
             "share of people)",
+            doc="mean people per household (sizes are 1 + Poisson(mean - 1))",
         ),
     )  # fmt: skip
     household_type_shares: dict[str, float] = field(
@@ -427,6 +471,7 @@ class PopulationConfig:
                 "naturalized": "assumption: as US-born citizens (citizens are eligible alike)",
                 "*": ASSUMPTION,
             },
+            doc="probability an adult of each status receives SSI",
         ),
     )  # fmt: skip
     adult_rsdi_share: dict[str, float] = field(
@@ -442,6 +487,7 @@ class PopulationConfig:
                 "survivor benefits (SSI plus RSDI shares of a status must not exceed 1)",
                 "*": "assumption (SSI plus RSDI shares of a status must not exceed 1; naturalized as US-born)",
             },
+            doc="probability an adult of each status without SSI receives RSDI (retirement, survivors, disability)",
         ),
     )  # fmt: skip
     child_benefit_share: dict[str, float] = field(
@@ -450,6 +496,7 @@ class PopulationConfig:
             SETTING, allowed=PROB, keys=(STATUSES,), unit="share of children",
             plausible={"citizen": (0.0, 0.1), "naturalized": (0.0, 0.1), "lpr": (0.0, 0.1), "refugee": (0.0, 0.1)},
             source="assumption (naturalized children as US-born ones)",
+            doc="probability a child of each status receives a child benefit",
         ),
     )  # fmt: skip
     monthly_amount: dict[str, float] = field(
@@ -457,22 +504,40 @@ class PopulationConfig:
         metadata=param(
             SETTING, allowed=NONNEG, keys=(PROGRAMS[1:],), unit="USD/month",
             plausible={"ssi": (500, 950), "rsdi": (1_200, 2_200), "child": (500, 1_200)}, source=ASSUMPTION,
+            doc="mean monthly benefit by program; each person's amount varies around it (`amount_sd`)",
         ),
     )  # fmt: skip
     amount_sd: float = field(
         default=0.25,
-        metadata=param(SETTING, allowed=(0.0, 3.0), plausible=(0.0, 0.5), unit="log-sd", source=ASSUMPTION),
+        metadata=param(
+            SETTING,
+            allowed=(0.0, 3.0),
+            plausible=(0.0, 0.5),
+            unit="log-sd",
+            source=ASSUMPTION,
+            doc="log-sd of the lognormal factor (mean 1) on each person's monthly amount",
+        ),
     )
     hearing_need_share: float = field(
         default=0.02,
         metadata=param(
-            SETTING, allowed=PROB, plausible=(0.005, 0.05), unit="share of eligible people", source=ASSUMPTION
+            SETTING,
+            allowed=PROB,
+            plausible=(0.005, 0.05),
+            unit="share of eligible people",
+            source=ASSUMPTION,
+            doc="share of eligible people who need a sign-language interpreter",
         ),
     )
     new_applicant_share: float = field(
         default=0.05,
         metadata=param(
-            SETTING, allowed=PROB, plausible=(0.0, 0.15), unit="share of eligible people", source=ASSUMPTION
+            SETTING,
+            allowed=PROB,
+            plausible=(0.0, 0.15),
+            unit="share of eligible people",
+            source=ASSUMPTION,
+            doc="share of eligible people whose eligibility begins during the run, so they must apply",
         ),
     )
 
@@ -498,13 +563,21 @@ class NetworkConfig:
     )  # fmt: skip
     within_block: float = field(
         default=0.75,
-        metadata=param(UNCERTAINTY, allowed=PROB, plausible=(0.2, 0.95), unit="share of ties", source=ASSUMPTION),
+        metadata=param(
+            UNCERTAINTY,
+            allowed=PROB,
+            plausible=(0.2, 0.95),
+            unit="share of ties",
+            source=ASSUMPTION,
+            doc="share of community ties within the household's own block (community and region)",
+        ),
     )
     within_community: float = field(
         default=0.15,
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.0, 0.3), unit="share of ties",
             source="assumption (`within_block + within_community` <= 1)",
+            doc="share of community ties elsewhere in the household's community (the rest go anywhere)",
         ),
     )  # fmt: skip
     kin_degree: dict[str, float] = field(
@@ -548,6 +621,7 @@ class OfficeOpening:
         metadata=param(
             UNCERTAINTY, allowed=(0, MAX_EVENT_WEEK), event=True, plausible="0 to weeks-1", unit="week",
             role_note="scenario", source="assumption; a week at or past the horizon is not reached",
+            doc="week the ICE office opens",
         ),
     )  # fmt: skip
     region: int = field(
@@ -555,10 +629,19 @@ class OfficeOpening:
         metadata=param(
             UNCERTAINTY, region=True, plausible="0 to n_regions-1", unit="region", role_note="scenario",
             source=ASSUMPTION,
+            doc="region it opens in",
         ),
     )  # fmt: skip
     increment: float = field(
-        default=0.1, metadata=param(UNCERTAINTY, allowed=PROB, plausible=(0.0, 0.5), unit="index", source=ASSUMPTION)
+        default=0.1,
+        metadata=param(
+            UNCERTAINTY,
+            allowed=PROB,
+            plausible=(0.0, 0.5),
+            unit="index",
+            source=ASSUMPTION,
+            doc="rise in that region's ICE presence from the opening on",
+        ),
     )
 
 
@@ -569,11 +652,19 @@ class EnforcementConfig:
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.0, 1.0), unit="index [0, 1]", role_note="scenario",
             source=ASSUMPTION,
+            doc="mean ICE presence across regions at week 0 (an index in [0, 1])",
         ),
     )  # fmt: skip
     presence_spread: float = field(
         default=0.15,
-        metadata=param(UNCERTAINTY, allowed=PROB, plausible=(0.0, 0.3), unit="index", source=ASSUMPTION),
+        metadata=param(
+            UNCERTAINTY,
+            allowed=PROB,
+            plausible=(0.0, 0.3),
+            unit="index",
+            source=ASSUMPTION,
+            doc="half-width of the uniform spread of ICE presence across regions at week 0",
+        ),
     )
     growth_per_year: float = field(
         default=0.15,
@@ -581,12 +672,17 @@ class EnforcementConfig:
             UNCERTAINTY, allowed=NONNEG, plausible=(0.0, 0.3), unit="index per year", role_note="scenario",
             source="assumption; direction from the reported expansion (\"more than 150 leases\", about 300 sites "
             "for more than 10,000 new staff, about 22,000 officers; WIRED, Washington Post as reported)",
+            doc="rise in every region's ICE presence per year (presence is capped at 1)",
         ),
     )  # fmt: skip
     openings: list[OfficeOpening] = field(
         default_factory=list,
         metadata=param(
-            UNCERTAINTY, plausible="list of {week, region, increment}", role_note="scenario", source=ASSUMPTION
+            UNCERTAINTY,
+            plausible="list of {week, region, increment}",
+            role_note="scenario",
+            source=ASSUMPTION,
+            doc="ICE office openings, each raising one region's presence from its week on",
         ),
     )
     request_rate: float = field(
@@ -594,6 +690,7 @@ class EnforcementConfig:
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.05, 1.0),
             unit="P(request) per attended visit at presence 1 and exposure 1", source=ASSUMPTION,
+            doc="probability ICE asks about an attended visit, scaled by presence and the visitor's exposure",
         ),
     )  # fmt: skip
     exposure: dict[str, float] = field(
@@ -609,12 +706,18 @@ class EnforcementConfig:
                 "naturalized": "assumption (rare mistakes)",
                 "*": ASSUMPTION,
             },
+            doc="real exposure to ICE by status: scales requests, community arrests and clinic encounters",
         ),
     )  # fmt: skip
     apprehension: float = field(
         default=0.3,
         metadata=param(
-            UNCERTAINTY, allowed=PROB, plausible=(0.05, 0.8), unit="P(encounter / disclosure)", source=ASSUMPTION
+            UNCERTAINTY,
+            allowed=PROB,
+            plausible=(0.05, 0.8),
+            unit="P(encounter / disclosure)",
+            source=ASSUMPTION,
+            doc="probability a disclosure to ICE leads to an encounter",
         ),
     )
     arrest_rate: float = field(
@@ -624,6 +727,7 @@ class EnforcementConfig:
             unit="community arrests per exposed resident per week at presence 1",
             source="assumption (order of magnitude: interior arrests of a few hundred thousand a year among about "
             "11 million undocumented residents is about 0.0005 a week at today's presence; not from EVIDENCE.md)",
+            doc="community arrests (apart from the agency) per exposed resident per week at presence 1",
         ),
     )  # fmt: skip
 
@@ -650,39 +754,75 @@ def _weeks(default: int, lo: int, hi: int, role: Role, source: str = ASSUMPTION,
 @dataclass
 class BehaviorConfig:
     # Beliefs about disclosure (delta_hat): a Beta mean of prior, fast and slow pseudo-counts
-    prior_strength: float = _positive(10.0, 4, 40, "pseudo-counts", "assumption (weight of the prior)")
+    prior_strength: float = _positive(
+        10.0, 4, 40, "pseudo-counts", "assumption (weight of the prior)",
+        doc="weight of the prior belief about disclosure, in pseudo-counts (n0)",
+    )  # fmt: skip
     prior_disclosure_trusting: float = _probability(
-        0.05, 0.01, 0.2, "delta_hat prior under full trust", "assumption (trust enters the decision here)"
-    )
+        0.05, 0.01, 0.2, "delta_hat prior under full trust", "assumption (trust enters the decision here)",
+        doc="prior belief that the agency tells ICE when asked, under full trust",
+    )  # fmt: skip
     prior_disclosure_distrusting: float = _probability(
-        0.6, 0.3, 0.9, "delta_hat prior under no trust", "assumption (low trust raises the prior that the agency tells)"
-    )
-    fast_memory: float = _probability(0.85, 0.6, 0.95, "per week", "assumption (alarm fades in weeks: half-life 4)")
+        0.6, 0.3, 0.9, "delta_hat prior under no trust",
+        "assumption (low trust raises the prior that the agency tells)",
+        doc="prior belief that the agency tells ICE when asked, under no trust",
+    )  # fmt: skip
+    fast_memory: float = _probability(
+        0.85, 0.6, 0.95, "per week", "assumption (alarm fades in weeks: half-life 4)",
+        doc="share of the fast (alarm) evidence kept from one week to the next",
+    )  # fmt: skip
     consolidation: float = _probability(
         0.05, 0.01, 0.2, "share of the fast part per week",
         "assumption (conviction builds over months; the slow part forgets nothing without evidence: "
         "Denrell & March 2001, the hot-stove effect)",
+        doc="share of the fast evidence added each week to the slow part, which forgets nothing",
     )  # fmt: skip
-    w_announcement: float = _behaviour(4.0, 0.5, 12, "pseudo-counts per unit of announcement news heard")
-    w_event_news: float = _behaviour(1.0, 0, 5, "pseudo-counts per unit of event news heard")
-    w_own_event: float = _behaviour(10.0, 2, 30, "pseudo-counts per own disclosure, encounter or arrest")
+    w_announcement: float = _behaviour(
+        4.0, 0.5, 12, "pseudo-counts per unit of announcement news heard",
+        doc="alarm per unit of a regime's announcement news heard",
+    )  # fmt: skip
+    w_event_news: float = _behaviour(
+        1.0, 0, 5, "pseudo-counts per unit of event news heard",
+        doc="alarm per unit of local news of disclosures, encounters and arrests heard",
+    )  # fmt: skip
+    w_own_event: float = _behaviour(
+        10.0, 2, 30, "pseudo-counts per own disclosure, encounter or arrest",
+        doc="alarm per own disclosure, encounter or arrest",
+    )  # fmt: skip
     w_tie_event: float = _behaviour(
         2.0, 0.5, 8, "pseudo-counts per tie's disclosure, encounter or arrest",
         "assumption; Alsan & Yang (network effects) for the mechanism",
+        doc="alarm per disclosure, encounter or arrest in a tied household",
     )  # fmt: skip
-    w_safe: float = _behaviour(0.5, 0.1, 2, "pseudo-counts per own safe visit")
+    w_safe: float = _behaviour(
+        0.5, 0.1, 2, "pseudo-counts per own safe visit", doc="calm per own visit that was not disclosed",
+    )  # fmt: skip
     w_tie_safe: float = _behaviour(
-        0.1, 0, 0.5, "pseudo-counts per tie's safe visit", "assumption; Devillanova (2008) for the direction"
-    )
-    w_reassure: float = _behaviour(2.0, 0, 8, "pseudo-counts per unit of reassurance x trust")
-    rumour: float = _behaviour(0.5, 0, 3, "pseudo-counts per unit by which ties are more fearful")
+        0.1, 0, 0.5, "pseudo-counts per tie's safe visit", "assumption; Devillanova (2008) for the direction",
+        doc="calm per tied household's visit that was not disclosed",
+    )  # fmt: skip
+    w_reassure: float = _behaviour(
+        2.0, 0, 8, "pseudo-counts per unit of reassurance x trust",
+        doc="calm per court order heard or outreach reached, times trust",
+    )  # fmt: skip
+    rumour: float = _behaviour(
+        0.5, 0, 3, "pseudo-counts per unit by which ties are more fearful",
+        doc="alarm per unit by which ties' mean belief exceeds one's own",
+    )  # fmt: skip
     # Perceived ICE activity nearby (E_hat)
-    activity_rate: float = _probability(0.2, 0.05, 0.5, "per week", "assumption (E_hat follows events in weeks)")
+    activity_rate: float = _probability(
+        0.2, 0.05, 0.5, "per week", "assumption (E_hat follows events in weeks)",
+        doc="weekly rate at which perceived ICE activity (E_hat) moves toward what was seen and heard",
+    )  # fmt: skip
     activity_sensitivity: float = _behaviour(
-        1.0, 0.2, 5, "per event seen or unit of event news heard", "assumption (E_hat = 1 - exp(-this x seen))"
-    )
+        1.0, 0.2, 5, "per event seen or unit of event news heard", "assumption (E_hat = 1 - exp(-this x seen))",
+        doc="how fast perceived activity's target saturates with events seen and news heard",
+    )  # fmt: skip
     # The perceived chain and the cost of a visit
-    theta: float = _positive(3.0, 0.5, 10, "scale of the perceived chain", "assumption")
+    theta: float = _positive(
+        3.0, 0.5, 10, "scale of the perceived chain", "assumption",
+        doc="scale of the perceived chain: P(encounter) = 1 - exp(-theta x E_hat x x_hat x delta_hat)",
+    )  # fmt: skip
     perceived_exposure: dict[str, float] = field(
         default_factory=lambda: _statuses(
             naturalized=0.05, lpr=0.2, refugee=0.25, student=0.3, worker=0.3, undocumented=1.0
@@ -693,22 +833,37 @@ class BehaviorConfig:
                 "citizen": (0.0, 0.0), "naturalized": (0.0, 0.15), "lpr": (0.05, 0.4), "refugee": (0.05, 0.5),
                 "student": (0.1, 0.6), "worker": (0.1, 0.6), "undocumented": (0.7, 1.0),
             },
+            doc="how exposed the decider thinks a member of each status is (x_hat)",
         ),
     )  # fmt: skip
     kin_weight: float = _probability(
         0.3, 0.0, 1.0, "lambda_kin: weight of a noncitizen relative in another household",
         "assumption; Alsan & Yang (declines among Hispanic citizens, mixed-status households) for the mechanism",
+        doc="weight of a noncitizen relative in another household in the expected cost of a visit",
     )  # fmt: skip
     # Trust in the agency
-    trust_mean: float = _probability(0.6, 0.3, 0.8, "[0, 1]")
-    trust_sd: float = _behaviour(0.15, 0, 0.3, "[0, 1]")
-    trust_loss_announcement: float = _probability(0.1, 0, 0.3, "share lost per unit of announcement news")
-    trust_loss_violation: float = _probability(0.1, 0, 0.3, "share lost per week with a violation seen")
+    trust_mean: float = _probability(
+        0.6, 0.3, 0.8, "[0, 1]", doc="mean starting trust in the agency (drawn per household, clipped to [0, 1])",
+    )  # fmt: skip
+    trust_sd: float = _behaviour(0.15, 0, 0.3, "[0, 1]", doc="sd of starting trust across households")
+    trust_loss_announcement: float = _probability(
+        0.1, 0, 0.3, "share lost per unit of announcement news",
+        doc="share of trust lost per unit of announcement news heard",
+    )  # fmt: skip
+    trust_loss_violation: float = _probability(
+        0.1, 0, 0.3, "share lost per week with a violation seen",
+        doc="share of trust lost in a week with a violation seen (own, ties' or in the news)",
+    )  # fmt: skip
     ceiling_drop: float = _probability(
         0.05, 0, 0.2, "share of the ceiling lost per week with a violation seen",
         "assumption; Poortinga & Pidgeon (2004): negative events move trust more than positive ones",
+        doc="share of trust's ceiling (the most it can recover to) lost per week with a violation seen",
     )  # fmt: skip
-    trust_recovery: float = _probability(0.05, 0.005, 0.2, "per week, where records are kept or a court acted")
+    trust_recovery: float = _probability(
+        0.05, 0.005, 0.2, "per week, where records are kept or a court acted",
+        doc="weekly share of the gap to starting trust (capped by its ceiling) regained where records are kept or a "
+        "court has acted",
+    )  # fmt: skip
     loss: dict[str, float] = field(
         default_factory=lambda: _statuses(
             naturalized=30.0, lpr=30.0, refugee=30.0, student=20.0, worker=20.0, undocumented=50.0
@@ -719,6 +874,7 @@ class BehaviorConfig:
                 "citizen": (0, 5), "naturalized": (5, 60), "lpr": (5, 60), "refugee": (5, 60),
                 "student": (5, 40), "worker": (5, 40), "undocumented": (20, 150),
             },
+            doc="what an encounter with ICE costs a member of each status (L_s)",
         ),
     )  # fmt: skip
     hassle: dict[str, float] = field(
@@ -734,49 +890,92 @@ class BehaviorConfig:
         metadata=param(
             UNCERTAINTY, allowed=NONNEG, keys=(NEEDS,), unit="reference benefits", source=ASSUMPTION,
             plausible={"interpreter": (0.5, 4), "reinstatement": (0.5, 4), "application": (0.5, 4), "*": (0.25, 3)},
+            doc="the hassle of an in-person visit by need (h_k)",
         ),
     )  # fmt: skip
-    months_at_risk: float = _positive(6.0, 3, 12, "months")
+    months_at_risk: float = _positive(
+        6.0, 3, 12, "months", doc="months of benefit at stake in a benefit visit (value = months x amount / reference)",
+    )  # fmt: skip
     reference_monthly: float = field(
         default=1000.0,
         metadata=param(
             SETTING, allowed=NONNEG, strict=True, plausible="fixed", unit="USD/month", role_note="unit",
             source="scale of V, h, L",
+            doc="the monthly benefit that values, hassles and losses are measured in",
         ),
     )  # fmt: skip
-    ssn_value: float = _behaviour(5.0, 1, 15, "reference benefits")
-    noise: float = _positive(1.0, 0.3, 3, "reference benefits")
+    ssn_value: float = _behaviour(
+        5.0, 1, 15, "reference benefits", doc="value of an SSN-card visit to a student or worker",
+    )  # fmt: skip
+    noise: float = _positive(
+        1.0, 0.3, 3, "reference benefits", doc="scale of the randomness of the logit decision to attend (s)",
+    )  # fmt: skip
     misses_to_suspend: int = _weeks(
-        3, 1, 5, SETTING, allowed=(1, MAX_MISSES), unit="appointments", role_note="agency rule; a possible lever"
-    )
-    reschedule_weeks: int = _weeks(2, 1, 6, SETTING, unit="weeks", role_note="agency rule")
-    return_lag_weeks: int = _weeks(8, 4, 26, UNCERTAINTY, unit="weeks")
+        3, 1, 5, SETTING, allowed=(1, MAX_MISSES), unit="appointments", role_note="agency rule; a possible lever",
+        doc="consecutive misses that suspend the benefit (or give up an SSN service)",
+    )  # fmt: skip
+    reschedule_weeks: int = _weeks(
+        2, 1, 6, SETTING, unit="weeks", role_note="agency rule", doc="weeks until a missed appointment falls due again",
+    )  # fmt: skip
+    return_lag_weeks: int = _weeks(
+        8, 4, 26, UNCERTAINTY, unit="weeks",
+        doc="weeks before a suspended person, or a new applicant who stayed away, tries again",
+    )  # fmt: skip
     eligibility_period_weeks: int = _weeks(
         52, 26, 156, SETTING, unit="weeks", role_note="agency rule",
         source="assumption; that noncitizen SSI recipients' status is re-verified through SAVE during SSI "
         "redeterminations is from an SSA emergency message (late 2025); the frequency is not",
+        doc="weeks between in-person eligibility reviews of noncitizen adults with a program",
     )  # fmt: skip
-    child_review_period_weeks: int = _weeks(52, 26, 156, SETTING, unit="weeks", role_note="agency rule")
-    direct_deposit_rate: float = _probability(0.004, 0.001, 0.01, "per receiving person per week")
-    interpreter_rate: float = _probability(0.02, 0.005, 0.05, "per receiving person with hearing need per week")
-    ssn_rate: float = _probability(0.01, 0.002, 0.03, "per student/worker per week")
-    news_reach_mean: float = _probability(0.3, 0.05, 0.7, "P(hear news) per week")
-    news_reach_sd: float = _behaviour(0.1, 0, 0.2, "across communities")
-    news_halflife_weeks: float = _positive(8.0, 2, 26, "weeks")
+    child_review_period_weeks: int = _weeks(
+        52, 26, 156, SETTING, unit="weeks", role_note="agency rule", doc="weeks between reviews of a child's benefit",
+    )  # fmt: skip
+    direct_deposit_rate: float = _probability(
+        0.004, 0.001, 0.01, "per receiving person per week",
+        doc="weekly probability a receiving person must change direct-deposit details in person",
+    )  # fmt: skip
+    interpreter_rate: float = _probability(
+        0.02, 0.005, 0.05, "per receiving person with hearing need per week",
+        doc="weekly probability a receiving person with a hearing need has a visit needing an interpreter",
+    )  # fmt: skip
+    ssn_rate: float = _probability(
+        0.01, 0.002, 0.03, "per student/worker per week",
+        doc="weekly probability a student or worker needs an SSN-card service",
+    )  # fmt: skip
+    news_reach_mean: float = _probability(
+        0.3, 0.05, 0.7, "P(hear news) per week",
+        doc="mean weekly probability a household follows local news (drawn per community)",
+    )  # fmt: skip
+    news_reach_sd: float = _behaviour(0.1, 0, 0.2, "across communities", doc="sd of news reach across communities")
+    news_halflife_weeks: float = _positive(
+        8.0, 2, 26, "weeks", doc="half-life of the news of an announcement or a court's order",
+    )  # fmt: skip
     event_news_scale: float = _behaviour(
         20.0, 2, 100, "units of event news per (weighted event per 1,000 residents)",
         "assumption (how loud local news of disclosures, encounters and arrests is)",
+        doc="loudness of local news: units of news per weighted event per 1,000 residents",
     )  # fmt: skip
     event_news_encounter_weight: float = _behaviour(
-        3.0, 1, 10, "zeta: an encounter or arrest counts this many disclosures in the news", "assumption"
-    )
+        3.0, 1, 10, "zeta: an encounter or arrest counts this many disclosures in the news", "assumption",
+        doc="an encounter or arrest counts as this many disclosures in the news (zeta)",
+    )  # fmt: skip
     clinic_rate: float = field(
         default=0.05,
-        metadata=param(SETTING, allowed=PROB, plausible=(0.01, 0.2), unit="per household per week", source=ASSUMPTION),
+        metadata=param(
+            SETTING,
+            allowed=PROB,
+            plausible=(0.01, 0.2),
+            unit="per household per week",
+            source=ASSUMPTION,
+            doc="weekly probability a household needs the community clinic",
+        ),
     )
-    clinic_value: float = _behaviour(3.0, 1, 6, "reference benefits")
-    clinic_hassle: float = _behaviour(0.5, 0.1, 2, "reference benefits")
-    kappa: float = _probability(0.5, 0, 1, "share of SSA fear carried to the clinic")
+    clinic_value: float = _behaviour(3.0, 1, 6, "reference benefits", doc="value of a clinic visit")
+    clinic_hassle: float = _behaviour(0.5, 0.1, 2, "reference benefits", doc="hassle of a clinic visit")
+    kappa: float = _probability(
+        0.5, 0, 1, "share of SSA fear carried to the clinic",
+        doc="share of the fear of the agency carried to the clinic",
+    )  # fmt: skip
     posterior_file: str = field(
         default="",
         metadata=param(
@@ -785,6 +984,7 @@ class BehaviorConfig:
             source="when set, each seed draws one particle of the calibrated parameters from a weighted-particle "
             "CSV with the `posterior` stream and applies it before the run (`sim/posterior.py`); see "
             "[Calibration](#calibration)",
+            doc="a calibrated posterior to draw behaviour from (empty: the declared defaults)",
         ),
     )  # fmt: skip
 
@@ -796,35 +996,75 @@ class RegimeRules:
         metadata=param(
             LEVER, allowed=PROB, plausible=(0.0, 1.0), unit="P(grant / request meets formality)",
             source="assumption per regime (9.7)",
+            doc="probability an office grants an ICE request (one meeting the formality, where required)",
         ),
     )  # fmt: skip
-    formal_request_required: bool = field(default=True, metadata=param(LEVER, source="regime definition"))
+    formal_request_required: bool = field(
+        default=True,
+        metadata=param(
+            LEVER, source="regime definition", doc="whether only requests meeting a formality can be granted"
+        ),
+    )
     formal_request_share: float = field(
         default=0.05,
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.0, 1.0), unit="share of requests meeting the formality",
             source=ASSUMPTION,
+            doc="share of ICE requests that meet the formality, where one is required",
         ),
     )  # fmt: skip
-    records_kept: bool = field(default=True, metadata=param(LEVER, source="regime definition (lets trust recover)"))
-    routine: bool = field(default=False, metadata=param(LEVER, source="regime definition (no request needed)"))
+    records_kept: bool = field(
+        default=True,
+        metadata=param(
+            LEVER,
+            source="regime definition (lets trust recover)",
+            doc="whether the regime keeps records: trust recovers only where it does or a court has acted",
+        ),
+    )
+    routine: bool = field(
+        default=False,
+        metadata=param(
+            LEVER,
+            source="regime definition (no request needed)",
+            doc="routine sharing: no request needed and stated disclosure 1 (staff compliance still applies)",
+        ),
+    )
 
 
 @dataclass
 class PolicyConfig:
-    name: str = field(default=MISSING, metadata=param(SETTING, plausible="a label", default_note="the regime file's"))
+    name: str = field(
+        default=MISSING,
+        metadata=param(
+            SETTING,
+            plausible="a label",
+            default_note="the regime file's",
+            doc="the regime's name (its file in conf/policy/); labels the outputs",
+        ),
+    )
     description: str = field(
         default="",
-        metadata=param(SETTING, plausible="a sentence", source="what the regime is, shown by the explorer"),
+        metadata=param(
+            SETTING,
+            plausible="a sentence",
+            source="what the regime is, shown by the explorer",
+            doc="what the regime is, in a sentence",
+        ),
     )
     rules: RegimeRules = field(
-        default_factory=RegimeRules, metadata=param(LEVER, default_note="per regime; this is the default regime's")
+        default_factory=RegimeRules,
+        metadata=param(
+            LEVER,
+            default_note="per regime; this is the default regime's",
+            doc="the regime's rules (the fields below), in force from `start_week` in `regions`",
+        ),
     )
     start_week: int = field(
         default=8,
         metadata=param(
             LEVER, allowed=(0, MAX_EVENT_WEEK), event=True, plausible="0 to weeks-1", unit="week",
             role_note="timing", source="assumption; a week at or past the horizon is not reached",
+            doc="week the regime's rules take effect (the firewall's rules before)",
         ),
     )  # fmt: skip
     regions: list[int] = field(
@@ -832,6 +1072,7 @@ class PolicyConfig:
         metadata=param(
             LEVER, region=True, plausible="subset of regions", role_note="jurisdiction", default_note="all",
             source="Alsan & Yang (muted in sanctuary cities) for the mechanism",
+            doc="regions the regime covers (empty: all); elsewhere the firewall's rules",
         ),
     )  # fmt: skip
     compliance_mean: float = field(
@@ -839,6 +1080,7 @@ class PolicyConfig:
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.3, 1.0), unit="share of staff complying",
             role_note="oversight is a lever", source=ASSUMPTION,
+            doc="mean share of staff who follow the regime's rule when ICE asks (drawn per office)",
         ),
     )  # fmt: skip
     compliance_sd: float = field(
@@ -846,6 +1088,7 @@ class PolicyConfig:
         metadata=param(
             UNCERTAINTY, allowed=(0.0, 0.5), plausible=(0.0, 0.25), unit="across offices",
             source="assumption; 0 or at least 1e-6 (a smaller sd would divide by zero when drawing compliance)",
+            doc="sd of staff compliance across offices",
         ),
     )  # fmt: skip
     remote_share: dict[str, float] = field(
@@ -867,6 +1110,7 @@ class PolicyConfig:
                 "interpreter": "assumption (video interpreting)",
                 "*": ASSUMPTION,
             },
+            doc="share of each need met remotely: no visit, no enforcement risk",
         ),
     )  # fmt: skip
     injunction_week: int = field(
@@ -876,6 +1120,7 @@ class PolicyConfig:
             unit="week", role_note="scenario", default_note="none; `injunction`: 60",
             source="assumption; CEDC v. Bessent (D. Mass., 5 Feb 2026) barred use of IRS return information by "
             "ICE, as the kind of event; not before `start_week`; at or past the horizon it is not reached",
+            doc="week a court blocks the sharing (disclosure 0 from then on; -1: no injunction)",
         ),
     )  # fmt: skip
     injunction_regions: list[int] = field(
@@ -883,6 +1128,7 @@ class PolicyConfig:
         metadata=param(
             LEVER, region=True, plausible="subset of regions", role_note="jurisdiction", default_note="all",
             source=ASSUMPTION,
+            doc="regions the court's order covers (empty: all)",
         ),
     )  # fmt: skip
     outreach_week: int = field(
@@ -890,45 +1136,91 @@ class PolicyConfig:
         metadata=param(
             LEVER, allowed=(0, MAX_EVENT_WEEK), none=NONE_WEEK, event=True, plausible="0 to weeks-1", unit="week",
             default_note="none", source="assumption; at or past the horizon it is not reached",
+            doc="week an outreach (reassurance) campaign starts (-1: none)",
         ),
     )  # fmt: skip
-    outreach_weeks: int = _weeks(12, 4, 52, LEVER, unit="weeks")
+    outreach_weeks: int = _weeks(12, 4, 52, LEVER, unit="weeks", doc="weeks the outreach campaign runs")
     outreach_reach: float = field(
         default=0.1,
         metadata=param(
             LEVER, allowed=PROB, plausible=(0.0, 0.5), unit="P(reached) per week", role_note="also uncertain",
             source=ASSUMPTION,
+            doc="weekly probability a household is reached by outreach while it runs",
         ),
     )  # fmt: skip
     outreach_regions: list[int] = field(
         default_factory=list,
-        metadata=param(LEVER, region=True, plausible="subset of regions", default_note="all", source=ASSUMPTION),
+        metadata=param(
+            LEVER,
+            region=True,
+            plausible="subset of regions",
+            default_note="all",
+            source=ASSUMPTION,
+            doc="regions outreach runs in (empty: all)",
+        ),
     )
     clinic_disclosure_prob: float = field(
         default=0.0,
         metadata=param(
-            LEVER, allowed=PROB, plausible=(0.0, 0.3), unit="P(disclose / request) at the clinic", source=ASSUMPTION
+            LEVER,
+            allowed=PROB,
+            plausible=(0.0, 0.3),
+            unit="P(disclose / request) at the clinic",
+            source=ASSUMPTION,
+            doc="probability the community clinic tells ICE (its own rule, not lifted by a court)",
         ),
     )
 
 
 @dataclass
 class Config:
-    seed: int = field(default=0, metadata=param(SETTING, allowed=(0, None), plausible="any"))
+    seed: int = field(
+        default=0,
+        metadata=param(
+            SETTING,
+            allowed=(0, None),
+            plausible="any",
+            doc="the random seed: the same seed and config give the same output (the paired firewall run uses it too)",
+        ),
+    )
     engine: str = field(
-        default="vectorized", metadata=param(SETTING, allowed=ENGINES, source="- (both give the same results)")
+        default="vectorized",
+        metadata=param(
+            SETTING,
+            allowed=ENGINES,
+            source="- (both give the same results)",
+            doc="how the rules run: `vectorized` (arrays over everyone) or `agents` (Mesa agents); same results",
+        ),
     )
     weeks: int = field(
         default=156,
         metadata=param(
-            SETTING, allowed=(1, MAX_WEEKS), plausible=(52, 520), unit="weeks", source="assumption (three years)"
+            SETTING,
+            allowed=(1, MAX_WEEKS),
+            meaningful=(52, None),
+            understates="a horizon under a year understates losses (the yearly eligibility and child reviews, "
+            "where visits are missed and benefits suspended, fall only partly inside it, and conviction builds "
+            "over months)",
+            plausible=(52, 520),
+            unit="weeks",
+            source="assumption (three years)",
+            doc="the horizon: the number of weekly steps simulated",
         ),
     )
-    paired: bool = field(default=False, metadata=param(SETTING, source="also run the firewall counterpart"))
+    paired: bool = field(
+        default=False,
+        metadata=param(
+            SETTING,
+            source="also run the firewall counterpart",
+            doc="also run the firewall counterpart on the same seed, so losses are measured against it",
+        ),
+    )
     progress: bool = field(
         default=False,
         metadata=param(
-            SETTING, source="progress bar, shown only for an interactive single run; not part of the config hash"
+            SETTING,
+            source="progress bar, shown only for an interactive single run; not part of the config hash",
+            doc="show a progress bar (interactive single runs only)",
         ),
     )
     population: PopulationConfig = MISSING
@@ -1124,6 +1416,30 @@ def validate(cfg: Config) -> Config:
             "this model version yet: run with behavior=default)",
         )
     return cfg
+
+
+def bound_text(x: float) -> str:
+    """A bound as the ODD, `--help` and the warnings print it (1,000; 0.5)."""
+    return f"{x:,}" if _is_int(x) else f"{x:,g}"
+
+
+def meaningful_warnings(cfg: Config) -> list[str]:
+    """One line per field outside its meaningful range, saying what the value understates.
+
+    Validation has accepted the config, so the run goes ahead: small horizons and
+    populations are what tests and quick looks use. But an analyst reading the
+    results must not take them at face value, so the entry point prints these.
+    """
+    lines = []
+    for name, value, p in walk(cfg):
+        if p.meaningful is None or not _finite(value):
+            continue
+        lo, hi = p.meaningful
+        if lo is not None and value < lo:
+            lines.append(f"{name}={_num(value)} is under {bound_text(lo)}: {p.understates}")
+        elif hi is not None and value > hi:
+            lines.append(f"{name}={_num(value)} is over {bound_text(hi)}: {p.understates}")
+    return lines
 
 
 # ------------------------------------------------------ cross-field rules

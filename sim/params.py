@@ -25,13 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from sim.config import (
+    HOUSEHOLD_TYPES,
+    NEEDS,
     NONNEG,
     PARAM,
+    PROGRAMS,
     STATUSES,
     UNCERTAINTY,
     Config,
     Param,
     Role,
+    bound_text,
     declaration,
     field_types,
     param,
@@ -51,6 +55,7 @@ DERIVED: dict[str, Param] = {
         allowed=NONNEG,
         plausible=(0.4, 2.5),
         unit="x every noncitizen `behavior.loss`",
+        doc="scales the expected loss of every status but US-born citizens at once",
         source="not a config field: multiplies the expected loss of every status but "
         f"`{STATUSES[0]}`; set by the calibration and the posterior (`sim/posterior.py`); its range keeps each "
         "status's loss inside its plausible range",
@@ -84,7 +89,8 @@ SECTIONS: tuple[tuple[str | None, str, str, str], ...] = (
     ),
     ("policy", "9.6 Policy (`policy=<regime>`, `policy.*`, `PolicyConfig` and `RegimeRules`)", "", ""),
 )
-COLUMNS = ("name", "default", "allowed", "plausible", "unit", "role", "source / notes")
+COLUMNS = ("name", "meaning", "default", "allowed", "meaningful", "plausible", "unit", "role", "source / notes")
+AS_ABOVE = "as above"  # the meaning cell of a mapping's rows after its first
 
 
 # ------------------------------------------------------------ look-ups
@@ -99,14 +105,20 @@ def declared(path: str) -> Param:
 
 
 def _resolve(path: str) -> tuple[Param, tuple[str, ...]]:
-    """(declaration, mapping keys below the field) for a dotted path."""
+    """(declaration, mapping keys below the field) for a dotted path (`enforcement.openings[i].week`: an item's)."""
     cls: Any = Config
     parts = path.split(".")
     for i, part in enumerate(parts):
+        item = part.endswith("[i]")
+        part = part.removesuffix("[i]")
         fields = {f.name: f for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
         if part not in fields:
             raise KeyError(f"{path}: not a config field")
         typ = field_types(cls)[part]
+        if item and typing.get_origin(typ) is list:
+            typ = typing.get_args(typ)[0]
+        elif item:
+            raise KeyError(f"{path}: {part} is not a list")
         if dataclasses.is_dataclass(typ) and i < len(parts) - 1:
             cls = typ
             continue
@@ -231,12 +243,48 @@ def _allowed(p: Param, typ: Any) -> str:
     return text + (f", or {p.none} for none" if p.none is not None else "")
 
 
+def _meaningful(p: Param) -> str:
+    """The softer bound of a field, or "-" when every allowed value is meaningful."""
+    if p.meaningful is None:
+        return "-"
+    lo, hi = p.meaningful
+    parts = ([f">= {bound_text(lo)}"] if lo is not None else []) + ([f"<= {bound_text(hi)}"] if hi is not None else [])
+    return " and ".join(parts)
+
+
+def _warns(p: Param) -> str:
+    """Where a field's warning fires and what it says (the same words as `sim.config.meaningful_warnings`)."""
+    lo, hi = p.meaningful or (None, None)
+    if lo is not None and hi is not None:
+        where = f"outside [{bound_text(lo)}, {bound_text(hi)}]"
+    else:
+        where = f"under {bound_text(lo)}" if lo is not None else f"over {bound_text(hi)}"
+    return f"{where} a run goes ahead with a warning: {p.understates}"
+
+
+def _meaningful_cell(p: Param) -> str:
+    return "-" if p.meaningful is None else f"{_meaningful(p)}; {_warns(p)}"
+
+
 def _role(p: Param) -> str:
     return f"{p.role} ({p.role_note})" if p.role_note else str(p.role)
 
 
-def _row(name: str, default: str, allowed_: str, plausible_: str, p: Param, source: str) -> str:
-    cells = (f"`{name}`", default, allowed_, plausible_, p.unit or "-", _role(p), source or "-")
+def _row(
+    name: str, default: str, allowed_: str, plausible_: str, p: Param, source: str, meaning: str | None = None
+) -> str:
+    meaning = p.doc if meaning is None else meaning
+    cells = (
+        f"`{name}`",
+        meaning or "-",
+        default,
+        allowed_,
+        _meaningful_cell(p),
+        plausible_,
+        p.unit or "-",
+        _role(p),
+        source or "-",
+    )
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
@@ -267,13 +315,19 @@ def _mapping_rows(name: str, value: dict, p: Param, typ: Any, note: str) -> list
                 v = v[k]
             if v != 0 or _explicit(p.plausible, keys) or _explicit(p.source, keys):
                 path, default = f"{name}.{'.'.join(keys)}", _with_note(_value(v), note)
-                rows.append(_row(path, default, _allowed(p, typ), _range(p.plausible_for(keys)), p, p.source_for(keys)))
+                meaning = AS_ABOVE if rows else None
+                rows.append(
+                    _row(path, default, _allowed(p, typ), _range(p.plausible_for(keys)), p, p.source_for(keys), meaning)
+                )
             else:
                 rest.append(keys)
         if rest:
             path = ".".join([name, *parent, "{" + ", ".join(k[-1] for k in rest) + "}"])
             default, first = _with_note("0", note), rest[0]
-            rows.append(_row(path, default, _allowed(p, typ), _range(p.plausible_for(first)), p, p.source_for(first)))
+            meaning = AS_ABOVE if rows else None
+            rows.append(
+                _row(path, default, _allowed(p, typ), _range(p.plausible_for(first)), p, p.source_for(first), meaning)
+            )
     return rows
 
 
@@ -348,6 +402,147 @@ def markdown(cfg: Config | None = None) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# ------------------------------------------------------------ --help
+
+
+HELP_WIDTH = 110
+KEY_NAMES = {HOUSEHOLD_TYPES: "household type", STATUSES: "status", NEEDS: "need", PROGRAMS[1:]: "program"}
+GROUPS = ("population", "network", "policy", "enforcement", "behavior")
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "")
+
+
+def _wrap(text: str, indent: int) -> list[str]:
+    import textwrap
+
+    pad = " " * indent
+    return textwrap.wrap(_plain(text), HELP_WIDTH, initial_indent=pad, subsequent_indent=pad) or [pad.rstrip()]
+
+
+def _mapping_default(value: dict) -> str:
+    """`key=value, ...`; for a nested mapping `key: k=v, ...; ...` with zero entries left out."""
+    if all(not isinstance(v, dict) for v in value.values()):
+        return ", ".join(f"{k}={_plain(_value(v))}" for k, v in value.items())
+    inner = (f"{k}: {', '.join(f'{j}={_plain(_value(x))}' for j, x in v.items() if x != 0)}" for k, v in value.items())
+    return "; ".join(inner) + " (others 0)"
+
+
+def _help_ranges(p: Param, typ: Any) -> list[str]:
+    """The unit and ranges line, and for a field with a softer bound the warning it gives outside it."""
+    parts = ([f"unit: {p.unit}"] if p.unit and p.unit != "-" else []) + [f"allowed: {_plain(_allowed(p, typ))}"]
+    if p.meaningful is not None:
+        parts.append(f"meaningful: {_meaningful(p)}")
+    spec = p.plausible
+    if isinstance(spec, dict):
+        parts.append("plausible: by key (docs/ODD.md section 9)")
+    elif spec is not None:
+        parts.append(f"plausible: {_plain(_range(spec))}")
+    lines = _wrap("; ".join(parts), 6)
+    return lines + (_wrap(_warns(p), 6) if p.meaningful is not None else [])
+
+
+def _help_field(name: str, value: Any, typ: Any, p: Param, note: str) -> list[str]:
+    """A field's entry: path and default (role), meaning, unit and ranges."""
+    default_note = p.default_note or note
+    role = f"  [{_role(p)}]"
+    if typing.get_origin(typ) is dict:
+        keys = "".join(f".<{KEY_NAMES.get(level, 'key')}>" for level in p.keys)
+        head = [f"  {name}{keys}{role}", *_wrap(f"default: {_with_note(_mapping_default(value), default_note)}", 6)]
+        typ = _innermost(typ)
+    else:
+        head = [f"  {name} = {_plain(_with_note(_value(value), default_note))}{role}"]
+    return head + _wrap(p.doc, 6) + _help_ranges(p, typ)
+
+
+def _help_fields(node: Any, prefix: str, note: str = "") -> list[str]:
+    lines = []
+    for f in dataclasses.fields(node):
+        name, value, typ, p = (
+            f"{prefix}{f.name}",
+            getattr(node, f.name),
+            field_types(type(node))[f.name],
+            declaration(f),
+        )
+        if p is None:
+            continue
+        if dataclasses.is_dataclass(typ):
+            lines += _help_fields(value, f"{name}.", p.default_note or note)
+            continue
+        lines += _help_field(name, value, typ, p, note)
+        item = typing.get_args(typ)[0] if typing.get_origin(typ) is list else None
+        if item is not None and dataclasses.is_dataclass(item):
+            lines += _help_fields(item(), f"{name}[i].")
+    return lines
+
+
+def _groups() -> list[str]:
+    """Each config group of conf/ with its options, the default's first."""
+    from omegaconf import OmegaConf
+
+    from sim.paths import CONF_DIR
+
+    defaults = {}
+    for entry in OmegaConf.load(CONF_DIR / "config.yaml").defaults:
+        if isinstance(entry, dict) or OmegaConf.is_dict(entry):
+            defaults.update(dict(entry))
+    lines = []
+    for group in (*GROUPS, "experiment"):
+        options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml") if not p.name.startswith((".", "_")))
+        first = defaults.get(group)
+        listed = [f"{first} (default)"] + [o for o in options if o != first] if first in options else options
+        how = "  (a sweep: -m +experiment=<name>)" if group == "experiment" else ""
+        lines.append(f"  {group}: {', '.join(listed)}{how}")
+    return lines
+
+
+def help_text(cfg: Config | None = None) -> str:
+    """`python -m sim.run --help`: every field's path, default, unit, ranges and meaning, from the declarations.
+
+    Hydra's own help dumps the config without saying what a field means or what
+    it may be; this is generated from the same declarations as validation and
+    the ODD tables, so the three cannot disagree.
+    """
+    if cfg is None:
+        from sim.config import default_config
+
+        cfg = default_config()
+    lines = [
+        "usage: python -m sim.run [group=option ...] [field=value ...] [-m] [--show-week] [--help]",
+        "",
+        *_wrap(
+            "One run of one scenario, or a sweep with -m; arguments are Hydra overrides. `--cfg job` prints the "
+            "composed config without running it; `--hydra-help` lists Hydra's own options; docs/guide.md is the "
+            "analyst's guide.",
+            0,
+        ),
+        "",
+        "Config groups (group=option; each option is a file in conf/<group>/):",
+        *_groups(),
+        "",
+        *_wrap(
+            "Fields (field=value), with the default config's values (policy=appointment_disclosure; a regime file "
+            "sets its own policy fields). allowed: validation refuses a value outside it, naming the field, and "
+            "the run exits with status 2. meaningful: a value outside it runs, with a one-line warning saying what "
+            "it understates. plausible: the range worth exploring. Sources: docs/ODD.md section 9.",
+            0,
+        ),
+    ]
+    for attr, heading, *_ in SECTIONS:
+        lines += ["", heading.split(" ", 1)[1].replace("`", "")]
+        if attr is None:
+            lines += [
+                line
+                for f in dataclasses.fields(cfg)
+                if declaration(f) is not None and not dataclasses.is_dataclass(field_types(Config)[f.name])
+                for line in _help_field(f.name, getattr(cfg, f.name), field_types(Config)[f.name], declaration(f), "")
+            ]
+        else:
+            lines += _help_fields(getattr(cfg, attr), f"{attr}.")
+    return "\n".join(lines)
+
+
 def odd_with_tables(text: str, tables: str) -> str:
     """docs/ODD.md's text with the block between the markers replaced by `tables`."""
     if text.count(BEGIN) != 1 or text.count(END) != 1 or text.index(BEGIN) > text.index(END):
@@ -372,7 +567,11 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--markdown", action="store_true", help="print the tables")
     group.add_argument("--write-odd", action="store_true", help="rewrite the tables in docs/ODD.md")
     group.add_argument("--check", action="store_true", help="exit 1 if docs/ODD.md's tables are out of date")
+    group.add_argument("--fields", action="store_true", help="print every field as `python -m sim.run --help` does")
     args = parser.parse_args(argv)
+    if args.fields:
+        print(help_text())
+        return 0
     if args.markdown:
         sys.stdout.write(markdown())
         return 0

@@ -4,7 +4,11 @@ Composes conf/config.yaml, validates it, runs the scenario and writes its
 outputs (`sim.outputs`: `timeseries.parquet`, `summary.json`, and with
 `paired=true` the firewall counterpart's timeseries) into Hydra's run folder.
 A dated event past the horizon is not an error: one line says it is not
-reached, and the run goes ahead. Invalid input exits with status 2 and one
+reached, and the run goes ahead. So does a value outside a field's meaningful
+range (a horizon under a year, a population under 1,000), with a one-line
+warning on stderr saying what it understates. `--help` prints every field's
+meaning, unit and ranges from the declarations in sim/config.py (`--hydra-help`
+is Hydra's own). Invalid input exits with status 2 and one
 message naming the field, the value and what is allowed, and leaves no
 output folder behind.
 """
@@ -22,7 +26,7 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.callbacks import exit_unwritable
-from sim.config import ConfigError, register_configs, to_config, validate
+from sim.config import ConfigError, meaningful_warnings, register_configs, to_config, validate
 from sim.outputs import SUMMARY, completed_summary, save
 from sim.paths import CONF_DIR
 from sim.policy import unreached_events
@@ -66,6 +70,8 @@ def main(cfg: DictConfig) -> float:
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
     for line in unreached_events(config):
         print(line, flush=True)
+    for line in meaningful_warnings(config):  # accepted, but the results would mislead if read at face value
+        print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
     done = completed_summary(out_dir, config_hash(drawn))  # summaries hash the drawn config
     if done is not None:
         log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
@@ -95,4 +101,12 @@ if __name__ == "__main__":
     if "--show-week" in sys.argv[1:]:
         show_week()
         sys.exit(0)
+    if {"--help", "-h"} & set(sys.argv[1:]):  # every field's meaning, unit and ranges, not Hydra's config dump
+        from sim.params import help_text
+
+        print(help_text())
+        sys.exit(0)
+    from sim.sweeps import hydra_words
+
+    sys.argv[1:] = hydra_words(sys.argv[1:])  # --force-new and <regime>:<key>=<value> as Hydra overrides
     main()
