@@ -22,7 +22,7 @@ from sim.config import (
 from sim.params import BEGIN, END, ODD, allowed, declared, markdown, odd_with_tables, parameters, plausible, priors
 from sim.paths import ROOT
 from sim.policy import build_schedule, unreached_events
-from tests.conftest import set_path, small_config
+from tests.conftest import small_config
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20})
 EVENT_WEEKS = ["policy.start_week", "policy.injunction_week", "policy.outreach_week", "enforcement.openings[0].week"]
@@ -105,22 +105,12 @@ def test_priors_are_plausible_ranges_and_refuse_levers_when_asked() -> None:
         declared("behavior.loss.alien")
 
 
-@pytest.mark.parametrize("path", [p for p in parameters() if p != "behavior.loss_scale"])
-def test_a_value_just_outside_the_allowed_range_is_a_config_error_naming_the_field(path: str) -> None:
-    p = declared(path)
-    if p.bounds is None or p.region:
-        return
-    lo, hi = p.bounds
-    for value in ([lo - 1 if isinstance(lo, int) else lo - 0.5] if lo is not None else []) + (
-        [hi + 1] if hi is not None else []
-    ):
-        if p.none is not None and value == p.none:
-            continue
-        cfg = copy.deepcopy(BASE)
-        set_path(cfg, path, value)
-        with pytest.raises(ConfigError) as err:
-            validate(cfg)
-        assert path in str(err.value) and repr(value) in str(err.value)
+def test_a_list_items_fields_are_declared_by_their_item_path() -> None:
+    assert declared("enforcement.openings[i].week").event and declared("enforcement.openings[i].week").unit == "week"
+    assert declared("enforcement.openings[i].increment").bounds == (0.0, 1.0)
+    for wrong in ("enforcement.openings.week", "weeks[i]", "enforcement.openings[i].alien"):
+        with pytest.raises(KeyError):
+            declared(wrong)
 
 
 def test_config_imports_neither_params_nor_posterior() -> None:
