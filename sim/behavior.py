@@ -9,12 +9,21 @@ Notation (docs/ODD.md, "Submodels"): delta_hat is the perceived probability
 that the agency tells ICE when asked; E_hat the perceived ICE activity
 nearby; x_hat a status's perceived exposure; L a status's loss from an
 encounter, in reference monthly benefits.
+
+Each kernel is written once, in numpy, and works on arrays and on scalars.
+Those the weekly passes over every household need are also `jitable`: the
+compiled loops of those passes call the same function on one household at a
+time, so a rule has one text and the loops do no arithmetic of their own.
+The kernels avoid `np.where` (not defined on scalars in compiled code) by
+multiplying with a boolean, which gives the same bits: x * 1 is x, and the
+factor is 0 where the rule adds nothing.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from scipy.special import expit
+from numba.extending import register_jitable as jitable
 
 ArrayLike = np.ndarray | float
 
@@ -43,11 +52,13 @@ def stated_disclosure(disclosure_prob: float, formal_request_required: bool, for
 # ------------------------------------------------------------------ beliefs
 
 
+@jitable
 def prior_disclosure(trust: ArrayLike, low: float, high: float) -> ArrayLike:
     """Prior mean of delta_hat: `low` under full trust, rising linearly to `high` under none."""
     return low + (high - low) * (1.0 - trust)
 
 
+@jitable
 def perceived_disclosure(
     a_fast: ArrayLike,
     b_fast: ArrayLike,
@@ -64,16 +75,19 @@ def perceived_disclosure(
     return alarm / (strength + a_fast + a_slow + b_fast + b_slow)
 
 
+@jitable
 def decay_and_add(fast: ArrayLike, memory: float, evidence: ArrayLike) -> ArrayLike:
     """The fast part forgets at `memory` per week and takes the week's evidence."""
     return memory * fast + evidence
 
 
+@jitable
 def consolidate(slow: ArrayLike, fast: ArrayLike, rate: float) -> ArrayLike:
     """The slow part takes `rate` of the fast part each week and forgets nothing: conviction needs evidence."""
     return slow + rate * fast
 
 
+@jitable
 def alarm_evidence(
     announcement: ArrayLike,
     event_news: ArrayLike,
@@ -88,6 +102,7 @@ def alarm_evidence(
     return w_announcement * announcement + w_event_news * event_news + w_own * own_events + w_ties * tie_events
 
 
+@jitable
 def calm_evidence(
     own_safe: ArrayLike,
     tie_safe: ArrayLike,
@@ -101,17 +116,20 @@ def calm_evidence(
     return w_safe * own_safe + w_tie_safe * tie_safe + w_reassure * trust * reassurance
 
 
+@jitable
 def rumour_alarm(delta_hat: ArrayLike, ties_delta_hat: ArrayLike, has_ties: ArrayLike, weight: float) -> ArrayLike:
     """Alarm carried by ties more fearful than oneself (calm travels only as their safe visits)."""
-    return np.where(has_ties, weight * np.maximum(ties_delta_hat - delta_hat, 0.0), 0.0)
+    return weight * np.maximum(ties_delta_hat - delta_hat, 0.0) * has_ties
 
 
+@jitable
 def perceived_activity(activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float) -> ArrayLike:
     """E_hat moves at `rate` toward 1 - exp(-sensitivity * what was seen and heard this week)."""
     target = -np.expm1(-sensitivity * seen)
     return activity + rate * (target - activity)
 
 
+@jitable
 def update_trust(
     trust: ArrayLike,
     ceiling: ArrayLike,
@@ -131,10 +149,11 @@ def update_trust(
     seen = np.minimum(violations, 1.0)
     trust = trust * (1.0 - loss_announcement * np.minimum(announcement, 1.0)) * (1.0 - loss_violation * seen)
     target = np.minimum(baseline, ceiling)
-    trust = trust + np.where(recovering & (trust < target), recovery, 0.0) * (target - trust)
-    return np.clip(trust, 0.0, 1.0)
+    trust = trust + recovery * (recovering & (trust < target)) * (target - trust)
+    return np.minimum(np.maximum(trust, 0.0), 1.0)
 
 
+@jitable
 def lower_ceiling(ceiling: ArrayLike, violations: ArrayLike, drop: float) -> ArrayLike:
     """Each week with a violation seen lowers the ceiling trust can recover to."""
     return ceiling * (1.0 - drop * np.minimum(violations, 1.0))
@@ -143,33 +162,45 @@ def lower_ceiling(ceiling: ArrayLike, violations: ArrayLike, drop: float) -> Arr
 # ------------------------------------------------------------------ decision
 
 
+@jitable
 def perceived_encounter(activity: ArrayLike, exposure_hat: ArrayLike, delta_hat: ArrayLike, theta: float) -> ArrayLike:
     """pi = 1 - exp(-theta * E_hat * x_hat * delta_hat): the real chain with beliefs for facts."""
     return -np.expm1(-theta * activity * exposure_hat * delta_hat)
 
 
+@numba.njit(cache=True)
 def expected_cost(
     exposed: np.ndarray,
+    rows: np.ndarray,
     loss: np.ndarray,
     exposure_hat: np.ndarray,
-    activity: ArrayLike,
-    delta_hat: ArrayLike,
+    activity: np.ndarray,
+    delta_hat: np.ndarray,
     theta: float,
-) -> ArrayLike:
+) -> np.ndarray:
     """C = sum over statuses s of exposed[s] * L_s * pi_s: everyone the visit could expose, kin included.
 
-    `exposed` is [n, statuses]: household members of each status plus
-    lambda_kin times noncitizen kin of each status.
+    `exposed` is [households, statuses]: members of each status plus
+    lambda_kin times noncitizen kin of each status; the cost is that of the
+    households `rows`, whose deciders hold `activity` and `delta_hat`.
+    Compiled: a decision reads every status of every deciding household. A
+    status nobody in the household has adds exactly nothing, so it is
+    skipped.
     """
-    pi = perceived_encounter(
-        np.asarray(activity)[:, None], exposure_hat[None, :], np.asarray(delta_hat)[:, None], theta
-    )
-    return (exposed * (loss[None, :] * pi)).sum(axis=1)
+    cost = np.empty(len(rows))
+    for i in range(len(rows)):
+        total = 0.0
+        for s in range(exposed.shape[1]):
+            if exposed[rows[i], s] != 0.0:
+                pi = perceived_encounter(activity[i], exposure_hat[s], delta_hat[i], theta)
+                total += exposed[rows[i], s] * (loss[s] * pi)
+        cost[i] = total
+    return cost
 
 
 def attend_probability(value: ArrayLike, hassle: ArrayLike, cost: ArrayLike, noise: float) -> ArrayLike:
     """logistic((V - h - C) / s): attend when the stake outweighs hassle and the expected cost of an encounter."""
-    return expit((value - hassle - cost) / noise)
+    return 1.0 / (1.0 + np.exp(-((value - hassle - cost) / noise)))
 
 
 def clinic_disclosure(delta_hat: ArrayLike, kappa: float, clinic_rule: float) -> ArrayLike:

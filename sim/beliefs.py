@@ -20,12 +20,20 @@ by trust, a fast part and a slow part), a perceived ICE activity nearby
 
 Each phase reads only what earlier phases wrote, so the order in which
 households act within a phase cannot matter.
+
+The five passes over every household each week (rumour, the disclosure
+belief, perceived activity, trust, taking stock) run as compiled loops over
+the acting households' ids (`_each_*`), which read and write the state arrays
+in place and call the kernels of `sim.behavior` on one household at a time:
+a million households a week without a numpy temporary per operator. The
+loops only move numbers between the state and the kernels.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim import behavior as bh
@@ -52,28 +60,8 @@ def _ties_of(net: sp.csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.repeat(np.arange(len(sources)), degree), net.indices[np.repeat(start, degree) + offsets]
 
 
-def _sel(w: World, ids: np.ndarray) -> np.ndarray | slice:
-    """Whole arrays when `ids` is every household, else the ids."""
-    return slice(None) if w.everyone(ids) else ids
-
-
 def all_households(w: World) -> np.ndarray:
     return np.arange(w.pop.n_households)
-
-
-def perceived_disclosure(w: World, hh: np.ndarray | slice) -> np.ndarray:
-    """delta_hat of the deciders of `hh`."""
-    b, h = w.cfg.behavior, w.households
-    return bh.perceived_disclosure(
-        h.a_fast[hh],
-        h.b_fast[hh],
-        h.a_slow[hh],
-        h.b_slow[hh],
-        h.trust[hh],
-        b.prior_strength,
-        b.prior_disclosure_trusting,
-        b.prior_disclosure_distrusting,
-    )
 
 
 # ------------------------------------------------------------------ phase: tally
@@ -130,16 +118,24 @@ def hear_from_ties(w: World, ids: np.ndarray) -> None:
 # ------------------------------------------------------------------ phase: hear news
 
 
+@numba.njit(cache=True)
+def _hears(ids, region, local_news, u_news, reach, u_outreach, outreach_reach):  # noqa: ANN001, ANN202
+    local = np.empty(len(ids), dtype=np.bool_)
+    outreach = np.zeros(len(ids), dtype=np.bool_)
+    for k in range(len(ids)):
+        i = ids[k]
+        local[k] = local_news[region[i]] and u_news[i] < reach[i]
+        if len(u_outreach):
+            outreach[k] = u_outreach[i] < outreach_reach[region[i]]
+    return local, outreach
+
+
 def _heard(w: World, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which of `ids` heard local news (any kind their region has this week), and which outreach reached."""
     t, d, s, r = w.week, w.draws, w.schedule, w.regions
-    region = w.pop.region[ids]
-    news = (s.announcement[t] > 0) | (s.court[t] > 0) | (r.event_news > 0)  # [regions]
-    local = news[region] & (d.news[ids] < w.households.reach[ids])
-    outreach = np.zeros(len(ids), dtype=bool)
-    if d.outreach is not None:
-        outreach = d.outreach[ids] < s.outreach_reach[t, region]
-    return local, outreach
+    local_news = (s.announcement[t] > 0) | (s.court[t] > 0) | (r.event_news > 0)  # [regions]
+    u_outreach = d.outreach if d.outreach is not None else np.empty(0, dtype=np.float32)
+    return _hears(ids, w.pop.region, local_news, d.news, w.households.reach, u_outreach, s.outreach_reach[t])
 
 
 def households_hearing_news(w: World) -> np.ndarray:
@@ -149,97 +145,149 @@ def households_hearing_news(w: World) -> np.ndarray:
     return ids[local | outreach]
 
 
+@numba.njit(cache=True)
+def _each_news(ids, local, outreach, region, news, heard):  # noqa: ANN001, ANN202
+    announcement, court, event_news, violation_news = news
+    for k in range(len(ids)):
+        i, r = ids[k], region[ids[k]]
+        heard[0][i] = announcement[r] if local[k] else 0.0
+        heard[1][i] = event_news[r] if local[k] else 0.0
+        heard[2][i] = violation_news[r] if local[k] else 0.0
+        heard[3][i] = (court[r] if local[k] else 0.0) + (1.0 if outreach[k] else 0.0)
+
+
 def hear_news(w: World, ids: np.ndarray) -> None:
     """The regime's announcement, a court's order, local events and outreach reach the households that hear."""
     t, h, s, r = w.week, w.households, w.schedule, w.regions
-    for heard in (h.announcement, h.event_news, h.violation_news, h.reassurance):
-        heard[w.work.heard] = 0.0
+    heard = (h.announcement, h.event_news, h.violation_news, h.reassurance)
+    for values in heard:
+        values[w.work.heard] = 0.0
     w.work.heard = ids
     local, outreach = _heard(w, ids)
-    region = w.pop.region[ids]
-    h.announcement[ids] = np.where(local, s.announcement[t, region], 0.0)
-    h.event_news[ids] = np.where(local, r.event_news[region], 0.0)
-    h.violation_news[ids] = np.where(local, r.violation_news[region], 0.0)
-    h.reassurance[ids] = np.where(local, s.court[t, region], 0.0) + np.where(outreach, 1.0, 0.0)
+    news = (s.announcement[t], s.court[t], r.event_news, r.violation_news)
+    _each_news(ids, local, outreach, w.pop.region, news, heard)
 
 
 # ------------------------------------------------------------------ phases: rumour, disclosure belief
 
 
+@numba.njit(cache=True)
+def _each_rumour(ids, indptr, indices, disclosure, weight, rumour):  # noqa: ANN001, ANN202
+    for i in ids:
+        start, stop = indptr[i], indptr[i + 1]
+        ties_total = 0.0
+        for j in range(start, stop):  # the ties in stored order, as the sparse product sums them
+            ties_total += disclosure[indices[j]]
+        degree = float(stop - start)
+        rumour[i] = bh.rumour_alarm(disclosure[i], ties_total / max(degree, 1.0), degree > 0, weight)
+
+
 def listen_to_rumour(w: World, ids: np.ndarray) -> None:
     """Alarm from ties more fearful than oneself (all deciders' beliefs read before any is written)."""
-    h = w.households
-    k = _sel(w, ids)
-    ties_mean = (w.network @ h.disclosure)[k] / np.maximum(w.degree[k], 1.0)
-    h.rumour[k] = bh.rumour_alarm(h.disclosure[k], ties_mean, w.degree[k] > 0, w.cfg.behavior.rumour)
+    h, net = w.households, w.network
+    _each_rumour(ids, net.indptr, net.indices, h.disclosure, w.cfg.behavior.rumour, h.rumour)
+
+
+@numba.njit(cache=True)
+def _each_disclosure_belief(ids, h, weights, memory, consolidation):  # noqa: ANN001, ANN202
+    a_fast, b_fast, a_slow, b_slow, announcement, event_news, own_events, tie_events, rumour = h[:9]
+    own_safe, tie_safe, reassurance, trust = h[9:]
+    w_announcement, w_event_news, w_own, w_ties, w_safe, w_tie_safe, w_reassure = weights
+    for i in ids:
+        alarm = bh.alarm_evidence(
+            announcement[i], event_news[i], own_events[i], tie_events[i], w_announcement, w_event_news, w_own, w_ties
+        )
+        calm = bh.calm_evidence(own_safe[i], tie_safe[i], reassurance[i], trust[i], w_safe, w_tie_safe, w_reassure)
+        a_fast[i] = bh.decay_and_add(a_fast[i], memory, alarm + rumour[i])
+        b_fast[i] = bh.decay_and_add(b_fast[i], memory, calm)
+        a_slow[i] = bh.consolidate(a_slow[i], a_fast[i], consolidation)
+        b_slow[i] = bh.consolidate(b_slow[i], b_fast[i], consolidation)
 
 
 def update_disclosure_belief(w: World, ids: np.ndarray) -> None:
     """The fast part fades and takes the week's alarm and calm; the slow part takes a share and forgets nothing."""
     b, h = w.cfg.behavior, w.households
-    k = _sel(w, ids)
-    alarm = bh.alarm_evidence(
-        h.announcement[k],
-        h.event_news[k],
-        h.own_events[k],
-        h.tie_events[k],
-        b.w_announcement,
-        b.w_event_news,
-        b.w_own_event,
-        b.w_tie_event,
-    )
-    calm = bh.calm_evidence(
-        h.own_safe[k], h.tie_safe[k], h.reassurance[k], h.trust[k], b.w_safe, b.w_tie_safe, b.w_reassure
-    )
-    h.a_fast[k] = bh.decay_and_add(h.a_fast[k], b.fast_memory, alarm + h.rumour[k])
-    h.b_fast[k] = bh.decay_and_add(h.b_fast[k], b.fast_memory, calm)
-    h.a_slow[k] = bh.consolidate(h.a_slow[k], h.a_fast[k], b.consolidation)
-    h.b_slow[k] = bh.consolidate(h.b_slow[k], h.b_fast[k], b.consolidation)
+    state = (h.a_fast, h.b_fast, h.a_slow, h.b_slow, h.announcement, h.event_news, h.own_events, h.tie_events)
+    state += (h.rumour, h.own_safe, h.tie_safe, h.reassurance, h.trust)
+    weights = (b.w_announcement, b.w_event_news, b.w_own_event, b.w_tie_event, b.w_safe, b.w_tie_safe, b.w_reassure)
+    _each_disclosure_belief(ids, state, tuple(float(x) for x in weights), b.fast_memory, b.consolidation)
 
 
 # ------------------------------------------------------------------ phases: activity, trust
 
 
+@numba.njit(cache=True)
+def _each_activity(ids, activity, own_events, tie_events, event_news, rate, sensitivity):  # noqa: ANN001, ANN202
+    for i in ids:
+        seen = own_events[i] + tie_events[i] + event_news[i]
+        activity[i] = bh.perceived_activity(activity[i], seen, rate, sensitivity)
+
+
 def update_activity(w: World, ids: np.ndarray) -> None:
     """E_hat follows the events seen (own, ties') and the event news heard."""
     b, h = w.cfg.behavior, w.households
-    k = _sel(w, ids)
-    seen = h.own_events[k] + h.tie_events[k] + h.event_news[k]
-    h.activity[k] = bh.perceived_activity(h.activity[k], seen, b.activity_rate, b.activity_sensitivity)
+    _each_activity(ids, h.activity, h.own_events, h.tie_events, h.event_news, b.activity_rate, b.activity_sensitivity)
+
+
+@numba.njit(cache=True)
+def _mark_recovering(recovering, region, trust, trust0, ceiling, mark):  # noqa: ANN001, ANN202
+    for i in range(len(trust)):
+        if recovering[region[i]] and trust[i] < min(trust0[i], ceiling[i]):
+            mark[i] = True
 
 
 def households_whose_trust_can_move(w: World) -> np.ndarray:
     """Households that saw or heard something this week, and those below the level trust recovers to."""
-    h, t = w.households, w.week
-    below = h.trust < np.minimum(h.trust0, h.trust_ceiling)
-    recovering = w.schedule.recovering[t][w.pop.region] & below
-    k = w.work
-    return _union(w.pop.n_households, k.tallied, k.neighbours, k.heard, np.flatnonzero(recovering))
+    h, k, recovering = w.households, w.work, w.schedule.recovering[w.week]
+    mark = np.zeros(w.pop.n_households, dtype=bool)
+    if recovering.any():
+        _mark_recovering(recovering, w.pop.region, h.trust, h.trust0, h.trust_ceiling, mark)
+    for part in (k.tallied, k.neighbours, k.heard):
+        mark[part] = True
+    return np.flatnonzero(mark)
+
+
+@numba.njit(cache=True)
+def _each_trust(ids, h, recovering, region, rates):  # noqa: ANN001, ANN202
+    trust, ceiling, trust0, announcement, own_violations, tie_violations, violation_news = h
+    drop, loss_announcement, loss_violation, recovery = rates
+    for i in ids:
+        violations = own_violations[i] + tie_violations[i] + violation_news[i]
+        ceiling[i] = bh.lower_ceiling(ceiling[i], violations, drop)
+        trust[i] = bh.update_trust(
+            trust[i],
+            ceiling[i],
+            trust0[i],
+            announcement[i],
+            violations,
+            recovering[region[i]],
+            loss_announcement,
+            loss_violation,
+            recovery,
+        )
 
 
 def update_trust(w: World, ids: np.ndarray) -> None:
     """Trust falls with announcements and violations seen, each lowering its ceiling; recovers where allowed."""
     b, h = w.cfg.behavior, w.households
-    k = _sel(w, ids)
-    violations = h.own_violations[k] + h.tie_violations[k] + h.violation_news[k]
-    h.trust_ceiling[k] = bh.lower_ceiling(h.trust_ceiling[k], violations, b.ceiling_drop)
-    h.trust[k] = bh.update_trust(
-        h.trust[k],
-        h.trust_ceiling[k],
-        h.trust0[k],
-        h.announcement[k],
-        violations,
-        w.schedule.recovering[w.week, w.pop.region[k]],
-        b.trust_loss_announcement,
-        b.trust_loss_violation,
-        b.trust_recovery,
-    )
+    state = (h.trust, h.trust_ceiling, h.trust0, h.announcement, h.own_violations, h.tie_violations, h.violation_news)
+    rates = (b.ceiling_drop, b.trust_loss_announcement, b.trust_loss_violation, b.trust_recovery)
+    _each_trust(ids, state, w.schedule.recovering[w.week], w.pop.region, tuple(float(x) for x in rates))
 
 
 # ------------------------------------------------------------------ phase: the belief decisions read
 
 
+@numba.njit(cache=True)
+def _each_disclosure(ids, a_fast, b_fast, a_slow, b_slow, trust, prior, disclosure):  # noqa: ANN001, ANN202
+    strength, low, high = prior
+    for i in ids:
+        belief = bh.perceived_disclosure(a_fast[i], b_fast[i], a_slow[i], b_slow[i], trust[i], strength, low, high)
+        disclosure[i] = belief
+
+
 def take_stock(w: World, ids: np.ndarray) -> None:
     """delta_hat from this week's counts and trust: what next week's decisions and rumour read."""
-    k = _sel(w, ids)
-    w.households.disclosure[k] = perceived_disclosure(w, k)
+    b, h = w.cfg.behavior, w.households
+    prior = (float(b.prior_strength), float(b.prior_disclosure_trusting), float(b.prior_disclosure_distrusting))
+    _each_disclosure(ids, h.a_fast, h.b_fast, h.a_slow, h.b_slow, h.trust, prior, h.disclosure)

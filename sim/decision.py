@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def visit_cost(w: World, hh: np.ndarray, delta_hat: np.ndarray) -> np.ndarray:
     """C: the expected cost of an encounter, over everyone a visit by `hh`'s decider could expose."""
     return bh.expected_cost(
-        w.exposed[hh], w.loss, w.exposure_hat, w.households.activity[hh], delta_hat, w.cfg.behavior.theta
+        w.exposed, hh, w.loss, w.exposure_hat, w.households.activity[hh], delta_hat, w.cfg.behavior.theta
     )
 
 

@@ -6,8 +6,9 @@ sign-language interpreter. The population oversamples immigrant households,
 so every count is weighted by the household's sampling weight (people
 represented) and every row also carries the agents behind it; a group with
 fewer than `MIN_AGENTS` eligible agents is flagged, never reported as a
-finding. Weekly outcomes are computed in one vectorized pass (bincount over
-group codes), never by scanning agents in Python.
+finding. Weekly outcomes are sums over group codes in compiled passes over
+the clients and the households (the same sums, in the same order, as numpy's
+`bincount` and scipy's sparse product), never by scanning agents in Python.
 
 Names say what they measure. "Uptake" is the share of eligible people
 receiving: retention of a benefit already held. The take-up of new
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -100,8 +102,9 @@ class GroupIndex:
         self.client_eligible = pop.eligible_ever[clients]
         self.client_eligible_week = pop.eligible_week[clients]
         self.client_weekly_amount = pop.monthly_amount[clients] / WEEKS_PER_MONTH
-        # weighted members of each group in each household (CSC), so a mean over people reads household values once
-        self.members = sp.csc_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
+        # weighted members of each group in each household (by group, households in order), so a mean over people
+        # reads household values once
+        self.members = sp.csr_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
 
     def member_means(self, *household_values: np.ndarray) -> np.ndarray:
@@ -109,21 +112,56 @@ class GroupIndex:
 
         One pass over the members; clipped, since a weighted mean of ones can exceed 1 by a rounding error.
         """
-        means = (self.members @ np.column_stack(household_values)) / self.people[:, None]
-        return np.clip(means, 0.0, 1.0)
+        m = self.members
+        totals = np.column_stack([_members_sum(m.indptr, m.indices, m.data, v, self.n) for v in household_values])
+        return np.clip(totals / self.people[:, None], 0.0, 1.0)
+
+
+@numba.njit(cache=True)
+def _members_sum(indptr, indices, data, values, n_groups):  # noqa: ANN001, ANN202
+    """Sum over each group's weighted members of their household's value, households in order.
+
+    `indptr`, `indices`, `data`: the members matrix by group (CSR, households sorted within a group).
+    """
+    totals = np.zeros(n_groups)
+    for group in range(n_groups):
+        total = 0.0
+        for j in range(indptr[group], indptr[group + 1]):
+            total += data[j] * values[indices[j]]
+        totals[group] = total
+    return totals
+
+
+@numba.njit(cache=True)
+def _client_cells(clients, receiving, eligible_ever, eligible_week, week, group, weight, weekly_amount, n_groups):  # noqa: ANN001, ANN202
+    """Weighted people, agents and weekly dollars per group x (receiving, eligible now), one pass over clients."""
+    people = np.zeros(4 * n_groups)
+    agents = np.zeros(4 * n_groups, dtype=np.int64)
+    usd = np.zeros(4 * n_groups)
+    for k in range(len(clients)):
+        cell = group[k] * 4 + receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
+        people[cell] += weight[k]
+        agents[cell] += 1
+        usd[cell] += weekly_amount[k] * weight[k]
+    return people.reshape(n_groups, 4), agents.reshape(n_groups, 4), usd.reshape(n_groups, 4)
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     """This week's outcomes, one array over groups per outcome."""
     g, p, h = m.groups, m.people, m.households
     c = g.clients
-    # one cell per group x (receiving, eligible): weighted people, agents and dollars in passes over the clients
-    receiving = p.receiving[c]
-    eligible = g.client_eligible & (g.client_eligible_week <= m.week)
-    cell = g.of_client * 4 + receiving + 2 * eligible
-    people = np.bincount(cell, weights=g.client_weight, minlength=4 * g.n).reshape(g.n, 4)
-    agents = np.bincount(cell, minlength=4 * g.n).reshape(g.n, 4)
-    usd = np.bincount(cell, weights=g.client_weekly_amount * g.client_weight, minlength=4 * g.n).reshape(g.n, 4)
+    # one cell per group x (receiving, eligible): weighted people, agents and dollars in one pass over the clients
+    people, agents, usd = _client_cells(
+        c,
+        p.receiving,
+        g.client_eligible,
+        g.client_eligible_week,
+        m.week,
+        g.of_client,
+        g.client_weight,
+        g.client_weekly_amount,
+        g.n,
+    )
     due = m.work.due
     outcome, need = p.outcome[due], p.need[due]
     group, weight = g.of_person[due], g.weight[due]

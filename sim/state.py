@@ -174,7 +174,3 @@ class World:
     week: int = 0
     draws: WeekDraws | None = None
     work: WorkSets = field(default_factory=WorkSets)
-
-    def everyone(self, ids: np.ndarray) -> bool:
-        """Whether `ids` lists every household (in any order): then a phase may work on whole arrays."""
-        return len(ids) == self.pop.n_households

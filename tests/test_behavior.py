@@ -41,7 +41,7 @@ def test_expected_cost_covers_everyone_exposed_and_nobody_unexposed() -> None:
     us_born_only = np.array([[3.0, 0, 0, 0, 0, 0, 0]])
     mixed = np.array([[2.0, 1, 0, 0, 0, 0, 1]])
     mixed_with_kin = mixed + 0.3 * np.array([[0, 0, 0, 0, 0, 0, 2.0]])
-    cost = [bh.expected_cost(e, loss, x_hat, np.array([0.5]), np.array([0.6]), 3.0)[0] for e in (
+    cost = [bh.expected_cost(e, np.array([0]), loss, x_hat, np.array([0.5]), np.array([0.6]), 3.0)[0] for e in (
         us_born_only, mixed, mixed_with_kin)]  # fmt: skip
     assert cost[0] == 0.0 and 0 < cost[1] < cost[2]
 
