@@ -479,14 +479,14 @@ def _help_fields(node: Any, prefix: str, note: str = "") -> list[str]:
 
 def _groups() -> list[str]:
     """Each config group of conf/ with its options, the default's first."""
-    from omegaconf import OmegaConf
+    import yaml
 
     from sim.paths import CONF_DIR
 
-    defaults = {}
-    for entry in OmegaConf.load(CONF_DIR / "config.yaml").defaults:
-        if isinstance(entry, dict) or OmegaConf.is_dict(entry):
-            defaults.update(dict(entry))
+    defaults = {}  # read as plain YAML: a defaults entry may interpolate (`optional arm: ${policy}`)
+    for entry in yaml.safe_load((CONF_DIR / "config.yaml").read_text()).get("defaults", []):
+        if isinstance(entry, dict):
+            defaults.update({str(k): v for k, v in entry.items()})
     lines = []
     for group in (*GROUPS, "experiment"):
         options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml") if not p.name.startswith((".", "_")))
