@@ -23,9 +23,25 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from numba.extending import overload
 from numba.extending import register_jitable as jitable
 
 ArrayLike = np.ndarray | float
+
+
+def saturation(x: ArrayLike) -> ArrayLike:
+    """1 - exp(-x) for x >= 0: how a rate of evidence (or of risk) saturates into a share in [0, 1)."""
+    return -np.expm1(-x)
+
+
+@overload(saturation)
+def _saturation_one(x):  # noqa: ANN001, ANN202
+    """In compiled loops, on one number: most households see nothing in a week, and 1 - exp(-0) is exactly 0."""
+
+    def one(x):  # noqa: ANN001, ANN202
+        return 0.0 if x == 0.0 else -np.expm1(-x)
+
+    return one
 
 
 # ------------------------------------------------------------------ the real chain
@@ -125,7 +141,7 @@ def rumour_alarm(delta_hat: ArrayLike, ties_delta_hat: ArrayLike, has_ties: Arra
 @jitable
 def perceived_activity(activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float) -> ArrayLike:
     """E_hat moves at `rate` toward 1 - exp(-sensitivity * what was seen and heard this week)."""
-    target = -np.expm1(-sensitivity * seen)
+    target = saturation(sensitivity * seen)
     return activity + rate * (target - activity)
 
 
@@ -165,7 +181,7 @@ def lower_ceiling(ceiling: ArrayLike, violations: ArrayLike, drop: float) -> Arr
 @jitable
 def perceived_encounter(activity: ArrayLike, exposure_hat: ArrayLike, delta_hat: ArrayLike, theta: float) -> ArrayLike:
     """pi = 1 - exp(-theta * E_hat * x_hat * delta_hat): the real chain with beliefs for facts."""
-    return -np.expm1(-theta * activity * exposure_hat * delta_hat)
+    return saturation(theta * activity * exposure_hat * delta_hat)
 
 
 @numba.njit(cache=True)

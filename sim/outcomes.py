@@ -107,28 +107,31 @@ class GroupIndex:
         self.members = sp.csr_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
 
-    def member_means(self, *household_values: np.ndarray) -> np.ndarray:
-        """Weighted means over each group's people of their household's values in [0, 1]: [groups, values].
+    def member_means(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Weighted means over each group's people of their household's values `a`, `b`, `c` in [0, 1]: [groups, 3].
 
         One pass over the members; clipped, since a weighted mean of ones can exceed 1 by a rounding error.
         """
         m = self.members
-        totals = np.column_stack([_members_sum(m.indptr, m.indices, m.data, v, self.n) for v in household_values])
+        totals = _members_sums(m.indptr, m.indices, m.data, a, b, c)
         return np.clip(totals / self.people[:, None], 0.0, 1.0)
 
 
 @numba.njit(cache=True)
-def _members_sum(indptr, indices, data, values, n_groups):  # noqa: ANN001, ANN202
-    """Sum over each group's weighted members of their household's value, households in order.
+def _members_sums(indptr, indices, data, a, b, c):  # noqa: ANN001, ANN202
+    """[groups, 3]: sums over each group's weighted members of their household's a, b, c, households in order.
 
     `indptr`, `indices`, `data`: the members matrix by group (CSR, households sorted within a group).
     """
-    totals = np.zeros(n_groups)
-    for group in range(n_groups):
-        total = 0.0
+    totals = np.zeros((len(indptr) - 1, 3))
+    for group in range(len(indptr) - 1):
+        total_a = total_b = total_c = 0.0
         for j in range(indptr[group], indptr[group + 1]):
-            total += data[j] * values[indices[j]]
-        totals[group] = total
+            household, weight = indices[j], data[j]
+            total_a += weight * a[household]
+            total_b += weight * b[household]
+            total_c += weight * c[household]
+        totals[group, 0], totals[group, 1], totals[group, 2] = total_a, total_b, total_c
     return totals
 
 
