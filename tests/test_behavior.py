@@ -111,3 +111,46 @@ def test_stated_disclosure_of_routine_sharing_is_full() -> None:
 
 def test_news_decays_by_half_each_halflife_and_is_silent_before() -> None:
     np.testing.assert_allclose(bh.news_decay(np.array([-1, 0, 8, 16]), 8.0), [0.0, 1.0, 0.5, 0.25])
+
+
+def test_compiled_household_passes_give_the_numpy_kernels_bits() -> None:
+    """The compiled loops of sim.beliefs call the kernels one household at a time: same bits as numpy on arrays."""
+    import scipy.sparse as sp
+
+    from sim import beliefs
+
+    rng = np.random.default_rng(7)
+    n = 2000
+    ids = rng.permutation(n)  # any order, as the agents engine acts
+    seen = np.where(rng.random(n) < 0.6, 0.0, rng.exponential(1.0, n))  # most households see nothing
+    activity = rng.random(n)
+    expected = bh.perceived_activity(activity, seen, 0.3, 2.0)
+    beliefs._each_activity(ids, activity, seen, np.zeros(n), np.zeros(n), 0.3, 2.0)
+    assert np.array_equal(activity, expected)
+
+    trust, ceiling, trust0 = rng.random(n), rng.random(n), rng.random(n)
+    announcement, violations = rng.random(n) * (rng.random(n) < 0.3), rng.poisson(0.2, n).astype(float)
+    region = rng.integers(0, 3, n)
+    recovering = np.array([True, False, True])
+    ceiling_after = bh.lower_ceiling(ceiling, violations, 0.1)
+    trust_after = bh.update_trust(
+        trust, ceiling_after, trust0, announcement, violations, recovering[region], 0.2, 0.3, 0.05
+    )
+    state = (trust, ceiling, trust0, announcement, violations, np.zeros(n), np.zeros(n))
+    beliefs._each_trust(ids, state, recovering, region, (0.1, 0.2, 0.3, 0.05))
+    assert np.array_equal(ceiling, ceiling_after) and np.array_equal(trust, trust_after)
+
+    ties = sp.random(n, n, density=0.002, random_state=1, format="csr")
+    ties = ((ties + ties.T) > 0).astype(np.float64)
+    ties.sort_indices()
+    disclosure, rumour = rng.random(n), np.zeros(n)
+    degree = np.diff(ties.indptr).astype(np.float64)
+    expected = bh.rumour_alarm(disclosure, (ties @ disclosure) / np.maximum(degree, 1.0), degree > 0, 0.4)
+    beliefs._each_rumour(ids, ties.indptr, ties.indices, disclosure, 0.4, rumour)
+    assert np.array_equal(rumour, expected)
+
+
+def test_saturation_is_one_minus_exp_and_exactly_zero_at_zero() -> None:
+    x = np.concatenate([[0.0], np.random.default_rng(3).exponential(2.0, 1000)])
+    assert np.array_equal(bh.saturation(x), -np.expm1(-x))
+    assert bh.saturation(0.0) == 0.0 and np.all((bh.saturation(x) >= 0) & (bh.saturation(x) < 1))
