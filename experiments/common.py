@@ -6,14 +6,23 @@ loads the sweep into a tidy table, writes each figure as PNG, PDF and CSV,
 and records it in the figures' MANIFEST.json (experiment, config hashes,
 seeds, package version, git commit, runtime). Rerunning resumes: completed
 runs are skipped by `sim.run`.
+
+Before any run, the sweep guard (`sim.sweeps`, in the `sim.run` process)
+checks every job's config, refuses a folder that holds another sweep (or, with
+`--force-new`, writes beside it) and prints which overrides reach which
+regime; `<regime>:<key>=<value>` gives an override to one regime only. A
+failure the guard stops (invalid input, another sweep in the folder) gets no
+advice to rerun: only a sweep that started and was interrupted resumes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +36,7 @@ from analysis.style import save_figure
 from sim import __version__
 from sim.paths import CONF_DIR, ROOT
 from sim.provenance import git_commit, write_json
+from sim.sweeps import EXIT_INVALID, EXIT_OTHER_SWEEP, FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
 
 FIGURES_DIR = ROOT / "figures"
 MANIFEST = "MANIFEST.json"
@@ -43,14 +53,22 @@ class ExperimentResult:
 
 
 def parse_args(name: str, argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
-    """Driver options (--figures, --sweep-dir); everything else is a Hydra override."""
+    """Driver options (--figures, --sweep-dir, --force-new); everything else is a Hydra override."""
     parser = argparse.ArgumentParser(
         prog=f"python -m experiments.{name}",
         description=f"Run the {name} sweep and write its figures. Other arguments are Hydra overrides, "
-        "e.g. population.n_people=5000 'seed=range(0,3)' hydra/launcher=ray.",
+        "e.g. population.n_people=5000 'seed=range(0,3)' hydra/launcher=ray; an override for one regime of a "
+        "comparison only is written <regime>:<key>=<value> (injunction:policy.injunction_week=20). Before any "
+        "run, every job is checked and the overrides each regime gets are printed.",
     )
     parser.add_argument("--figures", type=Path, default=FIGURES_DIR, help="folder for figures (default: figures/)")
     parser.add_argument("--sweep-dir", type=Path, default=None, help="sweep folder (default: multirun/<name>)")
+    parser.add_argument(
+        FORCE_NEW_FLAG,
+        action="store_true",
+        help="if the sweep folder holds another sweep, write this one beside it (<folder>-2, -3, ...: the first "
+        "free or already holding this sweep) instead of refusing",
+    )
     return parser.parse_known_args(argv)
 
 
@@ -73,6 +91,8 @@ def expected_runs(name: str, overrides: Sequence[str]) -> int:
     params = yaml.safe_load((CONF_DIR / "experiment" / f"{name}.yaml").read_text())["hydra"]["sweeper"]["params"]
     params = {k: str(v) for k, v in params.items()}
     for item in overrides:
+        if split_scoped(item) is not None:
+            continue  # a scoped override changes one regime's runs, not how many there are
         key, sep, value = item.partition("=")
         sweeps = key in params or "," in value or "range(" in value or "glob(" in value
         if sep and sweeps and not key.startswith(("hydra", "+", "~")):
@@ -84,23 +104,54 @@ def _done_runs(sweep_dir: Path) -> int:
     return sum(1 for _ in sweep_dir.glob("*/summary.json")) if sweep_dir.exists() else 0
 
 
-def run_sweep(name: str, overrides: Sequence[str], sweep_dir: Path) -> None:
-    """Launch the Hydra sweep in a subprocess with a progress bar; raise if it fails."""
+def _failure(name: str, code: int, sweep_dir: Path, started: bool) -> str:
+    """What went wrong, and whether rerunning the command can help (only for a sweep that started)."""
+    if code == EXIT_OTHER_SWEEP:
+        return (
+            f"[{name}] sweep not started: {sweep_dir} holds another sweep (the difference is above); nothing was "
+            f"written. Add {FORCE_NEW_FLAG} to write this one beside it, or give another --sweep-dir"
+        )
+    if code == EXIT_INVALID:
+        done = "" if started else "; nothing was run or written"
+        return (
+            f"[{name}] sweep stopped on invalid input (exit {code}: the message above names the job and the "
+            f"field){done}. A rerun fails the same way until the overrides are fixed"
+        )
+    if not started:
+        return f"[{name}] sweep not started (exit {code}: see the message above); nothing was run"
+    return f"[{name}] sweep failed (exit {code}); rerun the same command to resume: finished runs are kept and skipped"
+
+
+def run_sweep(name: str, overrides: Sequence[str], sweep_dir: Path, force_new: bool = False) -> Path:
+    """Launch the Hydra sweep in a subprocess with a progress bar; return its folder, or raise SystemExit.
+
+    The folder is `sweep_dir`, or with `force_new` the one beside it that the sweep guard chose (it writes it
+    to the file named by `SWEEP_DIR_ENV` once every job is checked, which also tells that the sweep started).
+    """
     cmd = [sys.executable, "-m", "sim.run", "-m", f"+experiment={name}", f"hydra.sweep.dir={sweep_dir}", *overrides]
+    cmd += [FORCE_NEW_FLAG] if force_new else []
     total = expected_runs(name, overrides)
-    proc = subprocess.Popen(cmd, cwd=ROOT)
     interactive = sys.stderr.isatty()
-    last = -1
-    while proc.poll() is None:
-        done = _done_runs(sweep_dir)
-        if done != last:
-            end = "\r" if interactive else "\n"
-            print(f"[{name}] {done}/{total} runs complete", end=end, file=sys.stderr, flush=True)
-            last = done
-        time.sleep(0.5)
-    print(f"[{name}] {_done_runs(sweep_dir)}/{total} runs complete", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="uptake-sim-sweep.") as tmp:
+        chosen = Path(tmp) / "sweep_dir"
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, SWEEP_DIR_ENV: str(chosen)})
+        folder, last = None, -1
+        while proc.poll() is None:
+            folder = folder or (Path(chosen.read_text()) if chosen.exists() else None)
+            done = _done_runs(folder) if folder else -1
+            if done != last:
+                end = "\r" if interactive else "\n"
+                print(f"[{name}] {done}/{total} runs complete", end=end, file=sys.stderr, flush=True)
+                last = done
+            time.sleep(0.5)
+        folder = folder or (Path(chosen.read_text()) if chosen.exists() else None)
+    if folder is not None and (interactive or _done_runs(folder) != last):
+        print(f"[{name}] {_done_runs(folder)}/{total} runs complete", file=sys.stderr)
     if proc.returncode != 0:
-        raise SystemExit(f"[{name}] sweep failed (exit {proc.returncode}); rerun the same command to resume")
+        raise SystemExit(_failure(name, proc.returncode, sweep_dir, started=folder is not None))
+    if folder is None:
+        raise SystemExit(f"[{name}] the sweep ended without saying which folder it used ({SWEEP_DIR_ENV})")
+    return folder
 
 
 def _manifest_entry(name: str, sweep: SweepTable, paths: list[Path], wall_s: float) -> dict:
@@ -133,7 +184,7 @@ def run_experiment(name: str, argv: Sequence[str] | None, figures: dict[str, Fig
     args, overrides = parse_args(name, argv)
     sweep_dir = (args.sweep_dir or ROOT / "multirun" / name).resolve()
     start = time.perf_counter()
-    run_sweep(name, overrides, sweep_dir)
+    sweep_dir = run_sweep(name, overrides, sweep_dir, force_new=args.force_new)
     sweep = load_sweep(sweep_dir)
     wall = time.perf_counter() - start
     result = ExperimentResult(name, sweep_dir, sweep, wall_s=wall)

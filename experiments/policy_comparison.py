@@ -1,6 +1,11 @@
 """The policy comparison: regimes side by side on paired seeds, with the brief's headline table.
 
-python -m experiments.policy_comparison [--figures DIR] [hydra overrides...]
+python -m experiments.policy_comparison [--figures DIR] [--sweep-dir DIR] [--force-new] [hydra overrides...]
+
+An override reaches every regime: before any run the sweep prints which overrides reach which regime (and its
+paired firewall run), and warns for a `policy.*` one. To give an override to one regime only, scope it:
+`injunction:policy.injunction_week=20` moves the court order of the injunction arm and leaves the directive
+(appointment_disclosure) without one.
 
 Behaviour is at its assumed defaults (the posterior of the previous model is refused until a refit), so the
 intervals carry chance only. Losses are in percentage points against each run's paired firewall run; every
