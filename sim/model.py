@@ -104,7 +104,7 @@ def build_world(cfg: Config, streams: Streams) -> World:
         presence=presence,
         schedule=schedule,
         calendar=calendar,
-        groups=GroupIndex(pop, calendar.clients),
+        groups=GroupIndex(pop, calendar.clients, n_regions),
         people=People.allocate(pop.n_people, receiving=pop.eligible_ever & (pop.eligible_week == 0)),
         households=Households.allocate(pop.n_households),
         offices=Offices.allocate(n_offices, disclosure=schedule.disclosure[0]),

@@ -61,7 +61,10 @@ COUNT_COLUMNS = (
     "clinic_needs",
     "clinic_visits",
     "clinic_encounters",
+    *(f"missed_{need}" for need in NEEDS),  # missed appointments by appointment type
 )
+# The weekly table by region x household type (`region_frame`): weighted counts, and the agents behind them.
+REGION_COUNT_COLUMNS = ("eligible", "receiving", "due", "attended", "remote", "missed", "benefit_due", "benefit_missed")
 AGENT_COLUMNS = ("agents", "eligible_agents")  # unweighted: the agents behind each row
 FLOAT_COLUMNS = ("paid_usd", "forgone_usd", "perceived_disclosure_mean", "perceived_activity_mean", "trust_mean")
 
@@ -76,7 +79,7 @@ class GroupIndex:
     members by group: no weekly pass over every person.
     """
 
-    def __init__(self, pop: Population, clients: np.ndarray) -> None:
+    def __init__(self, pop: Population, clients: np.ndarray, n_regions: int) -> None:
         hh_type = pop.hh_type[pop.household].astype(np.int64)
         code = (pop.status.astype(np.int64) * len(HOUSEHOLD_TYPES) + hh_type) * 2 + pop.hearing_need
         present = np.flatnonzero(np.bincount(code))
@@ -106,6 +109,11 @@ class GroupIndex:
         # reads household values once
         self.members = sp.csr_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
         self.members.sum_duplicates()
+        # region x household type of each person: the cells of the weekly table by region
+        self.n_regions = n_regions
+        self.n_region_cells = n_regions * len(HOUSEHOLD_TYPES)
+        self.region_cell = pop.region[pop.household].astype(np.int64) * len(HOUSEHOLD_TYPES) + hh_type
+        self.client_region_cell = self.region_cell[clients]
 
     def member_means(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
         """Weighted means over each group's people of their household's values `a`, `b`, `c` in [0, 1]: [groups, 3].
@@ -147,6 +155,39 @@ def _client_cells(clients, receiving, eligible_ever, eligible_week, week, group,
         agents[cell] += 1
         usd[cell] += weekly_amount[k] * weight[k]
     return people.reshape(n_groups, 4), agents.reshape(n_groups, 4), usd.reshape(n_groups, 4)
+
+
+def _by_region(m: World, due: np.ndarray, outcome: np.ndarray, benefit: np.ndarray) -> dict[str, np.ndarray]:
+    """This week's counts by region x household type (one array over cells per count)."""
+    g, p = m.groups, m.people
+    people, agents, _ = _client_cells(
+        g.clients,
+        p.receiving,
+        g.client_eligible,
+        g.client_eligible_week,
+        m.week,
+        g.client_region_cell,
+        g.client_weight,
+        g.client_weekly_amount,
+        g.n_region_cells,
+    )
+    cell, weight = g.region_cell[due], g.weight[due]
+
+    def by_cell(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(cell[mask], weights=weight[mask], minlength=g.n_region_cells)
+
+    missed = outcome == OUTCOME_MISSED
+    return {
+        "eligible": people[:, 2] + people[:, 3],
+        "receiving": people[:, 1] + people[:, 3],
+        "eligible_agents": agents[:, 2] + agents[:, 3],
+        "due": by_cell(outcome != OUTCOME_NONE),
+        "attended": by_cell(outcome == OUTCOME_ATTENDED),
+        "remote": by_cell(outcome == OUTCOME_REMOTE),
+        "missed": by_cell(missed),
+        "benefit_due": by_cell(benefit),
+        "benefit_missed": by_cell(benefit & missed),
+    }
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
@@ -210,6 +251,7 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         "clinic_needs": clinic_by_group(np.ones(len(clinic), dtype=bool)),
         "clinic_visits": clinic_by_group(h.clinic_visit[clinic]),
         "clinic_encounters": clinic_by_group(h.clinic_encounter[clinic]),
+        **{f"missed_{name}": by_group(missed & (need == k)) for k, name in enumerate(NEEDS)},
         "agents": g.agents.copy(),
         "eligible_agents": agents[:, 2] + agents[:, 3],
         "paid_usd": usd[:, 1] + usd[:, 3],
@@ -217,6 +259,7 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         "perceived_disclosure_mean": means[:, 0],
         "perceived_activity_mean": means[:, 1],
         "trust_mean": means[:, 2],
+        "by_region": _by_region(m, due, outcome, benefit),
     }
 
 
@@ -239,6 +282,27 @@ def timeseries_frame(m: Any) -> pd.DataFrame:
     df = pd.DataFrame(frame)
     for col in ("group", "status", "household_type"):
         df[col] = df[col].astype(str)
+    return df
+
+
+def region_frame(m: Any) -> pd.DataFrame:
+    """Long-form weekly table by week x region x household type (weighted counts; eligible agents behind each row)."""
+    rows = [r["by_region"] for r in m.datacollector.model_vars["outcomes"]]
+    g = m.groups
+    n_types = len(HOUSEHOLD_TYPES)
+    n_weeks = len(rows)
+    frame: dict[str, np.ndarray] = {
+        "week": np.repeat(np.arange(n_weeks, dtype=np.int32), g.n_region_cells),
+        "region": np.tile(np.repeat(np.arange(g.n_regions, dtype=np.int32), n_types), n_weeks),
+        "household_type": np.tile(np.array(HOUSEHOLD_TYPES * g.n_regions, dtype=object), n_weeks),
+    }
+    for col in REGION_COUNT_COLUMNS:
+        frame[col] = np.concatenate([r[col] for r in rows]).astype(np.float64) if rows else np.array([])
+    frame["eligible_agents"] = (
+        np.concatenate([r["eligible_agents"] for r in rows]).astype(np.int64) if rows else np.array([], np.int64)
+    )
+    df = pd.DataFrame(frame)
+    df["household_type"] = df["household_type"].astype(str)
     return df
 
 
@@ -281,8 +345,13 @@ def _take_up(df: pd.DataFrame) -> float | None:
     return float(df["applications_made"].sum()) / due if due > 0 else None
 
 
-def run_metrics(df: pd.DataFrame, children_lost: float) -> dict[str, Any]:
-    """Headline metrics of one run (weighted counts, rounded to whole people represented)."""
+def _uptake_by_region(regions: pd.DataFrame) -> dict[str, float]:
+    """Final-week uptake by region (share), regions without eligible people left out."""
+    return uptake_by(regions.assign(region=regions["region"].astype(str)), "region", int(regions["week"].max()))
+
+
+def run_metrics(df: pd.DataFrame, children_lost: float, regions: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Headline metrics of one run (weighted counts, rounded to whole people represented; uptake as a share)."""
     uptake = uptake_series(df)
     last = int(df["week"].max())
     eligible_mean = float(df.groupby("week")["eligible"].sum().mean())
@@ -299,6 +368,7 @@ def run_metrics(df: pd.DataFrame, children_lost: float) -> dict[str, Any]:
         "appointments_attended": total("attended"),
         "appointments_remote": total("remote"),
         "appointments_missed": total("missed"),
+        "appointments_missed_by_need": {need: total(f"missed_{need}") for need in NEEDS},
         "benefit_appointments_due": total("benefit_due"),
         "benefit_appointments_attended": total("benefit_attended"),
         "benefit_appointments_missed": total("benefit_missed"),
@@ -318,7 +388,56 @@ def run_metrics(df: pd.DataFrame, children_lost: float) -> dict[str, Any]:
         "eligible_by_household_type": eligible_agents_by(df, "household_type", last),
         "small_groups": small_groups(df),
         "small_group_threshold_agents": MIN_AGENTS,
+        **(_region_metrics(regions) if regions is not None else {}),
     }
+
+
+def _region_metrics(regions: pd.DataFrame) -> dict[str, Any]:
+    last = regions[regions["week"] == regions["week"].max()]
+    agents = last.groupby("region")["eligible_agents"].sum()
+    return {
+        "uptake_final_by_region": _uptake_by_region(regions),
+        "eligible_by_region": {str(k): int(v) for k, v in agents.items()},
+    }
+
+
+def coverage_gap(loss_by_region_pp: dict[str, float], covered: list[int], level: float = 0.95) -> dict[str, Any]:
+    """Final-week loss in the regions a rule covers against the others, regions weighted equally (pp).
+
+    The interval is Welch's t-interval of the difference of the two means
+    across regions: it carries the spread between regions of one run, not
+    the spread over seeds or parameters (None with fewer than two regions on
+    a side).
+    """
+    from scipy import stats
+
+    inside = np.array([v for k, v in loss_by_region_pp.items() if int(k) in set(covered)])
+    outside = np.array([v for k, v in loss_by_region_pp.items() if int(k) not in set(covered)])
+    out: dict[str, Any] = {
+        "covered_regions": sorted(int(r) for r in covered),
+        "covered_loss_pp": float(inside.mean()) if len(inside) else None,
+        "uncovered_loss_pp": float(outside.mean()) if len(outside) else None,
+        "gap_pp": None,
+        "gap_pp_ci": None,
+        "interval": f"{level:.0%} Welch t-interval across regions (one run: between-region spread only)",
+    }
+    if len(inside) and len(outside):
+        out["gap_pp"] = float(inside.mean() - outside.mean())
+    if len(inside) >= 2 and len(outside) >= 2:
+        va, vb = inside.var(ddof=1) / len(inside), outside.var(ddof=1) / len(outside)
+        se = float(np.sqrt(va + vb))
+        if se > 0:
+            dof = (va + vb) ** 2 / (va**2 / (len(inside) - 1) + vb**2 / (len(outside) - 1))
+            half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
+            out["gap_pp_ci"] = [out["gap_pp"] - half, out["gap_pp"] + half]
+        else:
+            out["gap_pp_ci"] = [out["gap_pp"], out["gap_pp"]]
+    return out
+
+
+def _loss_by_region_pp(regions: pd.DataFrame, base_regions: pd.DataFrame) -> dict[str, float]:
+    now, then = _uptake_by_region(regions), _uptake_by_region(base_regions)
+    return {k: 100.0 * (then[k] - v) for k, v in now.items() if k in then}
 
 
 def recovery(loss_pp: pd.Series, injunction_week: int) -> dict[str, Any]:
@@ -349,7 +468,13 @@ def recovery(loss_pp: pd.Series, injunction_week: int) -> dict[str, Any]:
 
 
 def paired_metrics(
-    df: pd.DataFrame, base: pd.DataFrame, children_lost: float, base_children_lost: float, injunction_week: int
+    df: pd.DataFrame,
+    base: pd.DataFrame,
+    children_lost: float,
+    base_children_lost: float,
+    injunction_week: int,
+    regions: pd.DataFrame | None = None,
+    base_regions: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Metrics against the paired firewall run (same seed); losses in percentage points."""
     loss_pp = 100.0 * (uptake_series(base) - uptake_series(df))
@@ -369,6 +494,14 @@ def paired_metrics(
         "uptake_loss_mean_pp": float(loss_pp.mean()),
         "uptake_loss_final_by_group_pp": loss_by("group"),
         "uptake_loss_final_by_household_type_pp": loss_by("household_type"),
+        **(
+            {}
+            if regions is None or base_regions is None
+            else {"uptake_loss_final_by_region_pp": _loss_by_region_pp(regions, base_regions)}
+        ),
+        "extra_missed_by_need": {
+            need: int(round(float(df[f"missed_{need}"].sum() - base[f"missed_{need}"].sum()))) for need in NEEDS
+        },
         "take_up_loss_pp": None if take_up is None or base_take_up is None else 100.0 * (base_take_up - take_up),
         "extra_forgone_usd": extra_forgone,
         "extra_forgone_usd_per_1000_eligible": 1000.0 * extra_forgone / eligible_mean if eligible_mean else 0.0,

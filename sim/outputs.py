@@ -1,8 +1,11 @@
 """A run's output files: their names, the atomic writers, and the readers `analysis/` uses.
 
 A run folder holds `timeseries.parquet` (the scenario, one row per week x
-group), `timeseries_firewall.parquet` (its paired firewall counterpart, when
-`paired=true`) and `summary.json` (metrics and provenance), written last so
+group), `timeseries_by_region.parquet` (one row per week x region x
+household type), the same two for its paired firewall counterpart when
+`paired=true` (`timeseries_firewall.parquet`,
+`timeseries_by_region_firewall.parquet`) and `summary.json` (metrics and
+provenance), written last so
 that its presence means the run is complete. Each parquet file carries the
 run's version, commit, seed, config hash and policy in its schema metadata.
 
@@ -30,6 +33,8 @@ ARMS = (SCENARIO, BASELINE)
 SUMMARY = "summary.json"
 TIMESERIES = "timeseries.parquet"
 BASELINE_TIMESERIES = f"timeseries_{BASELINE}.parquet"
+REGION_TIMESERIES = "timeseries_by_region.parquet"  # week x region x household type
+BASELINE_REGION_TIMESERIES = f"timeseries_by_region_{BASELINE}.parquet"
 META_PREFIX = "uptake_sim."
 META_KEYS = ("version", "git_commit", "seed", "config_hash", "policy")
 
@@ -41,6 +46,8 @@ class RunResult:
     timeseries: pd.DataFrame
     summary: dict[str, Any]
     baseline: pd.DataFrame | None = None
+    regions: pd.DataFrame | None = None  # by week x region x household type
+    baseline_regions: pd.DataFrame | None = None
 
 
 def _parquet_writer(df: pd.DataFrame, meta: dict[str, str]):
@@ -62,9 +69,13 @@ def save(result: RunResult, out_dir: Path) -> None:
     prov = result.summary["provenance"]
     meta = {f"{META_PREFIX}{k}": str(prov[k]) for k in META_KEYS}
     write_atomic(out_dir / TIMESERIES, _parquet_writer(result.timeseries, meta))
+    base_meta = {**meta, f"{META_PREFIX}policy": BASELINE}
     if result.baseline is not None:
-        base_meta = {**meta, f"{META_PREFIX}policy": BASELINE}
         write_atomic(out_dir / BASELINE_TIMESERIES, _parquet_writer(result.baseline, base_meta))
+    if result.regions is not None:
+        write_atomic(out_dir / REGION_TIMESERIES, _parquet_writer(result.regions, meta))
+    if result.baseline_regions is not None:
+        write_atomic(out_dir / BASELINE_REGION_TIMESERIES, _parquet_writer(result.baseline_regions, base_meta))
     write_json(out_dir / SUMMARY, result.summary)
 
 

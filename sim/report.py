@@ -71,6 +71,19 @@ def _recovery(m: dict[str, Any]) -> str:
     return f"{half:.0f} weeks from the peak ({peak})"
 
 
+def _gap(g: dict[str, Any]) -> str:
+    """One line: covered vs uncovered loss, the gap and its interval (across regions of this run)."""
+    regions = ",".join(str(r) for r in g["covered_regions"])
+    if g["gap_pp"] is None:
+        return f"regions {regions}: n/a (every region on one side)"
+    ci = g["gap_pp_ci"]
+    interval = f" (95% CI {ci[0]:+.2f} to {ci[1]:+.2f}, across regions of this run)" if ci else " (too few regions)"
+    return (
+        f"regions {regions}: {g['covered_loss_pp']:.2f} vs {g['uncovered_loss_pp']:.2f}; "
+        f"gap {g['gap_pp']:+.2f}{interval}"
+    )
+
+
 def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame | None) -> str:
     """The table `python -m sim.run` prints: uptake by group with the agents behind it, and the headline metrics."""
     prov, m = summary["provenance"], summary["metrics"]
@@ -104,6 +117,10 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
             f"{m['benefit_appointments_missed']:,}",
         ),
         (
+            "missed appointments by type",
+            ", ".join(f"{k} {v:,}" for k, v in m.get("appointments_missed_by_need", {}).items() if v) or "none",
+        ),
+        (
             "at the agency: ICE requests / disclosures / encounters",
             f"{m['requests']:,} / {m['disclosures']:,} / {m['encounters']:,}",
         ),
@@ -130,6 +147,12 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
             ),
             ("recovery after the injunction (half-life from the peak loss)", _recovery(m)),
         ]
+        for key, label in (("regime_coverage_gap", "regime"), ("court_coverage_gap", "court order")):
+            if key in m:
+                headline.append((f"loss in regions the {label} covers vs the others (pp)", _gap(m[key])))
+        if "extra_missed_by_need" in m:
+            extra = ", ".join(f"{k} {v:+,}" for k, v in m["extra_missed_by_need"].items() if v)
+            headline.append(("extra missed appointments by type (vs firewall)", extra or "none"))
     width = max(len(k) for k, _ in headline)
     lines += [f"  {k:<{width}}  {v}" for k, v in headline]
     lines.append(f"  {'wall time (s)':<{width}}  {prov['wall_s']:.2f}")

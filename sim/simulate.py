@@ -1,23 +1,49 @@
-"""Run one configured scenario (and its paired firewall run); `sim.outputs` writes what it returns."""
+"""Run one configured scenario (and its paired firewall run); `sim.outputs` writes what it returns.
+
+`run_config(cfg)` is the one way in from Python: it does what
+`python -m sim.run` does (validation, the resource check, the posterior
+draw, the same warnings) and returns the run's tables and summary, writing
+them to a folder when asked.
+"""
 
 from __future__ import annotations
 
 import copy
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from omegaconf import DictConfig
 
-from sim.config import Config
+from sim.config import Config, meaningful_warnings, to_config, validate
 from sim.model import UptakeModel
-from sim.outcomes import citizen_children_without_benefit, paired_metrics, run_metrics, timeseries_frame
-from sim.outputs import RunResult
-from sim.policy import baseline_policy
+from sim.outcomes import (
+    citizen_children_without_benefit,
+    coverage_gap,
+    paired_metrics,
+    region_frame,
+    run_metrics,
+    timeseries_frame,
+)
+from sim.outputs import RunResult, save
+from sim.policy import baseline_policy, unreached_events
 from sim.posterior import apply_posterior
 from sim.provenance import provenance
+from sim.resources import check_resources
 
-__all__ = ["RunResult", "baseline_policy", "firewall_counterpart", "run_scenario", "simulate"]
+__all__ = [
+    "Arm",
+    "RunResult",
+    "baseline_policy",
+    "firewall_counterpart",
+    "prepare",
+    "run_config",
+    "run_scenario",
+    "simulate",
+]
 
 # What the counterpart keeps of the run's policy: the services on offer and how far staff follow the rules.
 RUN_FIELDS = ("remote_share", "compliance_mean", "compliance_sd")
@@ -45,13 +71,23 @@ def firewall_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
     return copy.deepcopy(base)
 
 
-def simulate(cfg: Config) -> tuple[pd.DataFrame, dict[str, Any], int]:
-    """Build and run one model; return its timeseries, metrics and children who lost benefits."""
+@dataclass
+class Arm:
+    """One simulated arm: its weekly tables (by group, by region x household type) and its metrics."""
+
+    timeseries: pd.DataFrame
+    regions: pd.DataFrame
+    metrics: dict[str, Any]
+    children_lost: float
+
+
+def simulate(cfg: Config) -> Arm:
+    """Build and run one model; return its tables, metrics and the citizen children who lost benefits."""
     model = UptakeModel(cfg)
     model.run()
-    df = timeseries_frame(model)
+    df, regions = timeseries_frame(model), region_frame(model)
     children = citizen_children_without_benefit(model)
-    return df, run_metrics(df, children), children
+    return Arm(df, regions, run_metrics(df, children, regions), children)
 
 
 def run_scenario(cfg: Config) -> RunResult:
@@ -59,14 +95,72 @@ def run_scenario(cfg: Config) -> RunResult:
     start = time.perf_counter()
     posterior_file = cfg.behavior.posterior_file
     cfg, drawn = apply_posterior(cfg)  # one parameter draw per seed when behavior=posterior
-    df, metrics, children = simulate(cfg)
-    base_df = None
+    run = simulate(cfg)
+    metrics = run.metrics
+    base = None
     summary: dict[str, Any] = {"metrics": metrics}
     if cfg.paired:
-        base_df, base_metrics, base_children = simulate(firewall_counterpart(cfg))
-        metrics.update(paired_metrics(df, base_df, children, base_children, cfg.policy.injunction_week))
-        summary["baseline_metrics"] = base_metrics
+        base = simulate(firewall_counterpart(cfg))
+        metrics.update(
+            paired_metrics(
+                run.timeseries,
+                base.timeseries,
+                run.children_lost,
+                base.children_lost,
+                cfg.policy.injunction_week,
+                run.regions,
+                base.regions,
+            )
+        )
+        summary["baseline_metrics"] = base.metrics
+        metrics.update(_coverage(cfg, metrics["uptake_loss_final_by_region_pp"]))
     if drawn:
         summary["posterior_draw"] = {"file": posterior_file, **drawn}
     summary["provenance"] = provenance(cfg, time.perf_counter() - start)
-    return RunResult(df, summary, base_df)
+    return RunResult(
+        run.timeseries,
+        summary,
+        None if base is None else base.timeseries,
+        run.regions,
+        None if base is None else base.regions,
+    )
+
+
+def _coverage(cfg: Config, loss_by_region_pp: dict[str, float]) -> dict[str, Any]:
+    """Covered-versus-uncovered loss for a regime, or a court's order, in force in some regions only."""
+    n, p, out = cfg.population.n_regions, cfg.policy, {}
+    if p.regions and len(set(p.regions)) < n:
+        out["regime_coverage_gap"] = coverage_gap(loss_by_region_pp, list(p.regions))
+    if 0 <= p.injunction_week < cfg.weeks and p.injunction_regions and len(set(p.injunction_regions)) < n:
+        out["court_coverage_gap"] = coverage_gap(loss_by_region_pp, list(p.injunction_regions))
+    return out
+
+
+def prepare(cfg: Config | DictConfig, warn: bool = True) -> Config:
+    """The checked config of a run: validated, within this machine's memory, its posterior (if any) usable.
+
+    Raises `sim.config.ConfigError` (or an OmegaConf error) naming the field,
+    the value and what is allowed. With `warn`, prints what `python -m
+    sim.run` prints before a run: dated events past the horizon (stdout), and
+    a horizon or population too small to read at face value (stderr).
+    """
+    config = check_resources(validate(to_config(cfg)))
+    apply_posterior(config)  # a posterior fitted to another model is refused here, before anything runs
+    if warn:
+        for line in unreached_events(config):
+            print(line, flush=True)
+        for line in meaningful_warnings(config):
+            print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
+    return config
+
+
+def run_config(cfg: Config | DictConfig, out_dir: str | Path | None = None, warn: bool = True) -> RunResult:
+    """Run a config exactly as `python -m sim.run` does (posterior draw included); write outputs to `out_dir` if given.
+
+    `cfg` is a `Config` (for example from `sim.config.default_config`) or a
+    composed Hydra config. Returns the run's weekly tables and summary.
+    """
+    result = run_scenario(prepare(cfg, warn))
+    if out_dir is not None:
+        save(result, Path(out_dir))
+    return result

@@ -183,8 +183,8 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
     for path in POLICY_DIR.glob("*.yaml"):
         (policy_dir / path.name).write_text(path.read_text())
     cfg = small_config(default_regime(), n_people=1500, weeks=20, **{"enforcement.base_presence": 0.8})
-    before, _, _ = simulate(firewall_counterpart(cfg, policy_dir))
-    same, _, _ = simulate(firewall_counterpart(cfg))
+    before = simulate(firewall_counterpart(cfg, policy_dir)).timeseries
+    same = simulate(firewall_counterpart(cfg)).timeseries
     pd.testing.assert_frame_equal(before, same)  # the copy is the real file
 
     edited = yaml.safe_load((policy_dir / f"{BASELINE}.yaml").read_text())
@@ -193,7 +193,7 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
     (policy_dir / f"{BASELINE}.yaml").write_text(yaml.safe_dump(edited))
     base = firewall_counterpart(cfg, policy_dir)
     assert base.policy.rules.routine is True and base.policy.rules.records_kept is False
-    after, _, _ = simulate(base)
+    after = simulate(base).timeseries
     assert not after.equals(before), "a firewall that answers every request must change the paired run"
 
 
@@ -205,7 +205,7 @@ def test_cli_paired_run_uses_firewall_yaml(tmp_path: Path) -> None:
     _run(*TINY, "paired=true", "seed=4", f"hydra.run.dir={tmp_path}")
     written = pd.read_parquet(tmp_path / BASELINE_TIMESERIES)
     cfg = default_config(default_regime(), **dict(a.split("=") for a in TINY), seed=4)
-    expected, _, _ = simulate(firewall_counterpart(cfg))
+    expected = simulate(firewall_counterpart(cfg)).timeseries
     pd.testing.assert_frame_equal(written, expected)
 
 

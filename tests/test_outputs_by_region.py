@@ -1,0 +1,75 @@
+"""Region outputs, missed appointments by type, and the Python entry point that does what the CLI does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.config import NEEDS
+from sim.outputs import BASELINE_REGION_TIMESERIES, REGION_TIMESERIES, SUMMARY
+from sim.report import format_report
+from sim.simulate import run_config
+from tests.conftest import run_cli, small_config
+
+PARTIAL = {"paired": True, "policy.regions": [0, 1, 2, 3, 4], "population.n_regions": 10}
+
+
+@pytest.fixture(scope="module")
+def partial():
+    """A regime in force in half the regions, paired, at test size."""
+    return run_config(small_config(n_people=4000, weeks=60, seed=1, **PARTIAL), warn=False)
+
+
+def test_region_table_holds_the_same_people_as_the_group_table(partial) -> None:
+    by_region = partial.regions.groupby("week")[["eligible", "receiving", "due", "missed"]].sum()
+    by_group = partial.timeseries.groupby("week")[["eligible", "receiving", "due", "missed"]].sum()
+    pd.testing.assert_frame_equal(by_region, by_group, rtol=1e-9)
+    agents = partial.regions.groupby("week")["eligible_agents"].sum()
+    assert agents.equals(partial.timeseries.groupby("week")["eligible_agents"].sum())
+    assert set(partial.regions["region"]) == set(range(10))
+
+
+def test_missed_appointments_by_type_add_up_to_the_missed(partial) -> None:
+    df, m = partial.timeseries, partial.summary["metrics"]
+    by_need = df[[f"missed_{n}" for n in NEEDS]].sum(axis=1)
+    assert (by_need - df["missed"]).abs().max() < 1e-9
+    assert sum(m["appointments_missed_by_need"].values()) == pytest.approx(m["appointments_missed"], abs=len(NEEDS))
+
+
+def test_summary_has_uptake_and_loss_by_region_and_the_covered_gap(partial) -> None:
+    m = partial.summary["metrics"]
+    assert set(m["uptake_final_by_region"]) == {str(r) for r in range(10)}
+    assert all(0.0 <= v <= 1.0 for v in m["uptake_final_by_region"].values())  # shares
+    assert set(m["uptake_loss_final_by_region_pp"]) == set(m["uptake_final_by_region"])
+    gap = m["regime_coverage_gap"]
+    assert gap["covered_regions"] == [0, 1, 2, 3, 4] and gap["gap_pp_ci"] is not None
+    lo, hi = gap["gap_pp_ci"]
+    assert lo <= gap["gap_pp"] <= hi
+    losses = m["uptake_loss_final_by_region_pp"]
+    inside = [losses[str(r)] for r in range(5)]
+    assert gap["covered_loss_pp"] == pytest.approx(sum(inside) / 5)
+    report = format_report(partial.summary, partial.timeseries, partial.baseline)
+    assert "loss in regions the regime covers vs the others (pp)" in report and "95% CI" in report
+
+
+def test_a_regime_everywhere_prints_no_covered_line() -> None:
+    r = run_config(small_config(n_people=1500, weeks=30, paired=True), warn=False)
+    assert "regime_coverage_gap" not in r.summary["metrics"]
+    assert "covers vs the others" not in format_report(r.summary, r.timeseries, r.baseline)
+
+
+def test_run_config_does_what_the_cli_does(tmp_path: Path) -> None:
+    """Same config through Python and through `python -m sim.run`: same metrics, same config hash, same files."""
+    overrides = ["population.n_people=1500", "weeks=30", "paired=true", "seed=3", "policy.regions=[0,1]"]
+    proc = run_cli(*overrides, f"hydra.run.dir={tmp_path / 'cli'}")
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads((tmp_path / "cli" / SUMMARY).read_text())
+    cfg = small_config(n_people=1500, weeks=30, paired=True, seed=3, **{"policy.regions": [0, 1]})
+    py = run_config(cfg, tmp_path / "py", warn=False)
+    assert py.summary["metrics"] == cli["metrics"]
+    assert py.summary["provenance"]["config_hash"] == cli["provenance"]["config_hash"]
+    for name in (REGION_TIMESERIES, BASELINE_REGION_TIMESERIES):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "py" / name), pd.read_parquet(tmp_path / "cli" / name))
