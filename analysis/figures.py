@@ -84,7 +84,6 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
     for segment in TIME_PANELS:
         up = uptake(policy, ["policy", "run", "week"], segment)
         ci = mean_ci(up, ["policy", "week"], "uptake")
-        ci[["mean", "lo", "hi"]] *= 100
         agents = agents_behind(table, ["policy"], segment)
         frames.append(ci.merge(agents, on="policy", how="left").assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
@@ -95,7 +94,7 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
         for regime in _regimes(data["policy"]):
             one = rows[rows["policy"] == regime]
             color = SMALL_COLOR if small else regime_color(regime)
-            _band(ax, one, "week", regime_label(regime), color, ls="--" if small else "-")
+            _band(ax, one, "week", regime_label(regime), color, scale=100.0, ls="--" if small else "-")
         if small:
             ax.text(0.5, 0.5, f"{SMALL_MARK}: not a finding", transform=ax.transAxes, ha="center", color="0.35")
         title = _agents_label(segment, rows.drop_duplicates("policy"))
@@ -106,7 +105,8 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
         f"Benefit uptake over time by data-sharing regime (weighted)\nBands: {uncertainty_note(table)}", fontsize=10
     )
     fig.tight_layout(rect=(0, 0.1, 1, 0.9))
-    return attach(fig, data[["segment", "policy", "week", "mean", "lo", "hi", "n", "eligible_agents", "small"]])
+    columns = ["segment", "policy", "week", "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    return attach(fig, data[columns], "share of eligible people receiving", interval=uncertainty_note(table))
 
 
 def loss_by_group(table: pd.DataFrame, segments: tuple[str, ...] = LOSS_SEGMENTS) -> Figure:
@@ -162,7 +162,8 @@ def loss_by_group(table: pd.DataFrame, segments: tuple[str, ...] = LOSS_SEGMENTS
     handles.append(Patch(facecolor=SMALL_COLOR, hatch="///", edgecolor="0.3", label=f"{SMALL_MARK}: not a finding"))
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
-    return attach(fig, data[["segment", "policy", "mean", "lo", "hi", "n", "eligible_agents", "small"]])
+    columns = ["segment", "policy", "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    return attach(fig, data[columns], "pp (final-week uptake loss vs the paired run)", interval=uncertainty_note(table))
 
 
 def _annotated_heatmap(ax, fig, grid: pd.DataFrame, small: pd.DataFrame, fmt: str, cmap: str = SEQUENTIAL):
@@ -232,7 +233,9 @@ def dose_response(table: pd.DataFrame, segment: str = ALL) -> Figure:
         fontsize=9,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.9))
-    return attach(fig, data[["metric", x, y, "mean", "lo", "hi", "n", "eligible_agents", "small"]])
+    units = {"uptake_loss_final_pp": "pp", "encounters_per_100k_people": "per 100,000 people (weighted), whole run"}
+    columns = ["metric", x, y, "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    return attach(fig, data[columns], units, by="metric", interval=uncertainty_note(table))
 
 
 def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame:
@@ -352,7 +355,12 @@ def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
         "kind", key, "week", "run", "weeks_under_policy", "mean", "lo", "hi", "n", "status", "runs_recovered",
         "runs_not_recovered", "peak_loss_pp", "peak_loss_week", "weeks_observed_after_peak", "eligible_agents", "small",
     ]  # fmt: skip
-    return attach(fig, data.reindex(columns=columns))
+    units = {
+        "loss_curve": "pp (uptake loss vs the paired run)",
+        "half_life_recovered_runs": "weeks",
+        "run": "weeks (half-life of this run; empty if not recovered)",
+    }
+    return attach(fig, data.reindex(columns=columns), units, by="kind", interval=uncertainty_note(table))
 
 
 def _weighted_mean(rows: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:
@@ -405,7 +413,10 @@ def network(table: pd.DataFrame) -> Figure:
     axes[0].legend(fontsize=6)
     fig.suptitle(f"Network: how ties and homophily spread fear\nBands: {uncertainty_note(table)}", fontsize=9)
     fig.tight_layout(rect=(0, 0, 1, 0.9))
-    return attach(fig, data[["metric", deg, hom, "mean", "lo", "hi", "n", "eligible_agents", "small"]])
+    units = {m: "% (mean perceived probability that the agency tells ICE)" for m in data["metric"].unique()}
+    units["uptake_loss_mean_pp"] = "pp (mean over weeks)"
+    columns = ["metric", deg, hom, "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    return attach(fig, data[columns], units, by="metric", interval=uncertainty_note(table))
 
 
 def spillover(table: pd.DataFrame, segment: str = IMMIGRANT) -> Figure:
@@ -428,24 +439,39 @@ def spillover(table: pd.DataFrame, segment: str = IMMIGRANT) -> Figure:
     )
     ax.title.set_fontsize(8)
     ax.legend(fontsize=7)
-    return attach(fig, data[[disc, kappa, "mean", "lo", "hi", "n", "eligible_agents", "small"]])
+    columns = [disc, kappa, "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    unit = "% of the paired run's clinic visits lost"
+    return attach(fig, data[columns], unit, interval=uncertainty_note(table))
 
 
 # Per-run metrics of summary.json (`m.` in the sweep's runs table): label and scale.
-HEADLINE_METRICS = {
-    "m.uptake_loss_final_pp": ("Uptake loss, final week (pp)", 1.0),
-    "m.uptake_loss_mean_pp": ("Uptake loss, mean over weeks (pp)", 1.0),
-    "m.take_up_loss_pp": ("Take-up loss of new applications (pp)", 1.0),
-    "m.extra_forgone_usd_per_1000_eligible": ("Extra benefits forgone per 1,000 eligible (USD)", 1.0),
-    "m.citizen_children_lost_benefit": ("Citizen children in mixed-status households who lost benefits", 1.0),
-    "m.benefit_visits_deterred": ("Benefit visits deterred", 1.0),
-    "m.encounters": ("Encounters at the agency", 1.0),
-    "m.chilling_ratio": ("Chilling ratio (benefit visits deterred per encounter at the agency)", 1.0),
-    "m.arrests": ("Community arrests (apart from the agency)", 1.0),
-    "m.peak_loss_pp": ("Peak loss after the injunction (pp)", 1.0),
-    "m.recovered": ("Runs recovered by the horizon (share)", 1.0),
-    "m.recovery_half_life_weeks": ("Recovery half-life from the peak, recovered runs only (weeks)", 1.0),
+HEADLINE_METRICS = {  # column: (label, scale, unit)
+    "m.uptake_loss_final_pp": ("Uptake loss, final week (pp)", 1.0, "pp"),
+    "m.uptake_loss_mean_pp": ("Uptake loss, mean over weeks (pp)", 1.0, "pp"),
+    "m.take_up_loss_pp": ("Take-up loss of new applications (pp)", 1.0, "pp"),
+    "m.extra_forgone_usd_per_1000_eligible": (
+        "Extra benefits forgone per 1,000 eligible (USD)",
+        1.0,
+        "USD per 1,000 eligible people",
+    ),
+    "m.citizen_children_lost_benefit": (
+        "Citizen children in mixed-status households who lost benefits",
+        1.0,
+        "children (weighted)",
+    ),
+    "m.benefit_visits_deterred": ("Benefit visits deterred", 1.0, "visits (weighted)"),
+    "m.encounters": ("Encounters at the agency", 1.0, "encounters (weighted)"),
+    "m.chilling_ratio": (
+        "Chilling ratio (benefit visits deterred per encounter at the agency)",
+        1.0,
+        "visits per encounter",
+    ),
+    "m.arrests": ("Community arrests (apart from the agency)", 1.0, "arrests (weighted)"),
+    "m.peak_loss_pp": ("Peak loss after the injunction (pp)", 1.0, "pp"),
+    "m.recovered": ("Runs recovered by the horizon (share)", 1.0, "share of runs"),
+    "m.recovery_half_life_weeks": ("Recovery half-life from the peak, recovered runs only (weeks)", 1.0, "weeks"),
 }
+HEADLINE_UNITS = {label: unit for label, _, unit in HEADLINE_METRICS.values()}
 
 
 def headline_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
@@ -456,7 +482,7 @@ def headline_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
     injunction in the horizon that recovered, so not-recovered runs count against it.
     """
     frames = []
-    for column, (label, scale) in HEADLINE_METRICS.items():
+    for column, (label, scale, _) in HEADLINE_METRICS.items():
         if column not in runs:
             continue
         rows = runs[[by, column]].dropna()

@@ -43,7 +43,7 @@ def lever_rows(levers: pd.DataFrame) -> list[str]:
 
 
 def surge_line(surge: pd.DataFrame) -> str:
-    change = surge.groupby("arm")["change"].mean()
+    change = surge.groupby("arm")["change_agents"].mean()
     first = surge.iloc[0]
     opened = [a for a in change.index if a != "no opening"][0]
     return (

@@ -57,9 +57,25 @@ def new_figure(ncols: int = 1, width: float = 6.5, height: float = 4.0) -> tuple
     return fig, list(axes[0])
 
 
-def attach(fig: Figure, data: pd.DataFrame) -> Figure:
-    """Keep the numbers a figure plots with it, so they are saved beside it."""
-    fig.plotted = data.reset_index(drop=True)
+def attach(
+    fig: Figure, data: pd.DataFrame, unit: str | dict[str, str], by: str | None = None, interval: str | None = None
+) -> Figure:
+    """Keep the numbers a figure plots with it, saved beside it, each row saying its unit and what its interval is.
+
+    `unit` is one unit for every row, or a unit per value of the column `by`
+    (for example per `metric`). A table with `lo` and `hi` must say what they
+    carry (`interval`): the mean's confidence interval is not the spread of
+    outcomes.
+    """
+    data = data.reset_index(drop=True).copy()
+    data["unit"] = unit if isinstance(unit, str) else data[by].map(unit)
+    if data["unit"].isna().any():
+        raise ValueError(f"no unit for {sorted(set(data.loc[data['unit'].isna(), by]))}")
+    if {"lo", "hi"} <= set(data.columns):
+        if not interval:
+            raise ValueError("a table with lo and hi must say what the interval carries")
+        data["interval"] = interval
+    fig.plotted = data
     return fig
 
 

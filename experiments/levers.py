@@ -84,7 +84,11 @@ def _regional_misses(job: tuple[dict, int, int, int, int]) -> dict:
         due = w.work.due
         missed = (w.people.outcome[due] == OUTCOME_MISSED) & (w.people.need[due] != SSN)
         misses.append(int((missed & (w.person_region[due] == region)).sum()))
-    return {"seed": seed, "before": sum(misses[week - 8 : week]), "after": sum(misses[week : week + 8])}
+    return {
+        "seed": seed,
+        "missed_agents_8wk_before": sum(misses[week - 8 : week]),
+        "missed_agents_8wk_after": sum(misses[week : week + 8]),
+    }
 
 
 def lever_table(seeds: int, people: int, weeks: int, n_jobs: int) -> pd.DataFrame:
@@ -105,6 +109,7 @@ def lever_table(seeds: int, people: int, weeks: int, n_jobs: int) -> pd.DataFram
         for metric in metrics:
             ci = mean_ci(g[[metric]].assign(k=0), ["k"], metric).iloc[0]
             row.update({metric: ci["mean"], f"{metric}_ci_lo": ci["lo"], f"{metric}_ci_hi": ci["hi"]})
+        row["interval"] = "95% t-interval of the mean over seeds (chance only; not the spread of outcomes)"
         out.append(row)
     return pd.DataFrame(out)
 
@@ -118,7 +123,8 @@ def surge_table(seeds: int, people: int, n_jobs: int, week: int = 40, region: in
     jobs = [(arm, kw, seed) for arm, kw in arms.items() for seed in range(seeds)]
     rows = Parallel(n_jobs=n_jobs)(delayed(_regional_misses)((kw, s, people, week, region)) for _, kw, s in jobs)
     df = pd.DataFrame([{"arm": a, **r} for (a, _, _), r in zip(jobs, rows, strict=True)])
-    df = df.assign(change=df["after"] - df["before"], region=region, opening_week=week, people=people)
+    change = df["missed_agents_8wk_after"] - df["missed_agents_8wk_before"]
+    df = df.assign(change_agents=change, region=region, opening_week=week, people=people)
     return df
 
 

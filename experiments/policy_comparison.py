@@ -28,12 +28,13 @@ def main(argv: Sequence[str] | None = None) -> ExperimentResult:
     table = figures.headline_table(result.sweep.runs)
     fig, _ = new_figure()
     out = result.figures["policy_comparison_uptake_over_time"][0].parent
-    paths = save_figure(attach(fig, table), out / "policy_comparison_headline")
+    note = figures.uncertainty_note(result.sweep.table)
+    headline = attach(fig, table, figures.HEADLINE_UNITS, by="metric", interval=note)
+    paths = save_figure(headline, out / "policy_comparison_headline")
     csv = paths[2]
     for p in paths[:2]:
         p.unlink()
     loss = figures.loss_by_group(result.sweep.table).plotted
-    note = figures.uncertainty_note(result.sweep.table)
     print(f"\nUptake loss vs firewall, final week (percentage points; mean over seeds; {note}):")
     wide = loss.pivot(index="segment", columns="policy", values="mean").reindex(figures.LOSS_SEGMENTS).round(2)
     agents = loss.groupby("segment")["eligible_agents"].min().reindex(wide.index)

@@ -74,11 +74,12 @@ def test_uptake_over_time_plots_table_uptake(tmp_path: Path) -> None:
     data = _roundtrip(fig, tmp_path)
     s = table[(table["arm"] == "scenario") & (table["policy"] == "appointment_disclosure")]
     per_run = s.groupby(["run", "week"])[["receiving", "eligible"]].sum()
-    expected = 100 * (per_run["receiving"] / per_run["eligible"]).groupby("week").mean()  # percent
+    expected = (per_run["receiving"] / per_run["eligible"]).groupby("week").mean()  # a share in the CSV
     got = data[(data["segment"] == "All eligible people") & (data["policy"] == "appointment_disclosure")]
     np.testing.assert_allclose(got.sort_values("week")["mean"], expected.to_numpy(), rtol=1e-9)
+    assert (got["unit"] == "share of eligible people receiving").all() and got["interval"].str.contains("CI").all()
     line = fig.axes[0].get_lines()[1]
-    np.testing.assert_allclose(line.get_ydata(), expected.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(line.get_ydata(), 100 * expected.to_numpy(), rtol=1e-9)  # drawn in percent
     # The agents behind each panel travel with the numbers, and the panel title says them.
     assert (got["eligible_agents"] == 400 + 200 + 200 + 10).all() and not got["small"].any()
     assert "n=810" in fig.axes[0].get_title()
