@@ -1,0 +1,181 @@
+"""Compare any two scenarios on the same seeds, with both kinds of interval.
+
+    python -m experiments.compare --a appointment_disclosure --b injunction [--seeds 10] [--jobs 2]
+        [--out outputs/compare] [key=value ...] [a:key=value ...] [b:key=value ...]
+
+Each scenario is a regime (a file in conf/policy/) plus overrides. An
+override `key=value` reaches both scenarios; `a:key=value` or `b:key=value`
+reaches one only, so one regime can be compared with itself under a changed
+lever (for example `--a appointment_disclosure --b appointment_disclosure
+b:policy.remote_share.eligibility=0.9`). Before running, the command prints
+which overrides reach which scenario.
+
+For every seed both scenarios run on that seed (same people, same network,
+same random numbers wherever the scenarios agree), each through
+`sim.simulate.run_config`, exactly as `python -m sim.run` would run it. The
+difference B minus A is taken seed by seed. The table gives, per metric:
+
+- the mean difference and the 95% confidence interval of that mean (t over
+  seeds): how sure we are of the average difference;
+- the 95% predictive interval (t, sd x sqrt(1 + 1/n)): where the difference
+  of one more run would fall, the spread of outcomes. With behaviour at its
+  defaults it carries chance only; with `behavior=posterior` each seed draws
+  its own parameters, and it carries parameter uncertainty as well.
+
+Writes `<out>/<a>_vs_<b>.csv` (the table) and `<out>/<a>_vs_<b>_runs.csv`
+(every run's metrics), with the seeds, config hashes, version and commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
+from scipy import stats
+
+from sim import __version__
+from sim.paths import ROOT, regimes
+from sim.provenance import git_commit, write_atomic
+
+# metric of summary.json -> (column of the comparison, unit); differences are B minus A
+METRICS = {
+    "uptake_final": ("uptake_final_diff_pp", "pp (B minus A, final week)", 100.0),
+    "uptake_mean": ("uptake_mean_diff_pp", "pp (B minus A, mean over weeks)", 100.0),
+    "benefits_forgone_usd": ("benefits_forgone_diff_usd", "USD (B minus A, whole run, weighted)", 1.0),
+    "appointments_missed": ("appointments_missed_diff", "appointments (B minus A, weighted)", 1.0),
+    "benefit_appointments_missed": ("benefit_appointments_missed_diff", "appointments (B minus A, weighted)", 1.0),
+    "citizen_children_without_benefit": ("citizen_children_without_benefit_diff", "children (B minus A)", 1.0),
+    "encounters": ("encounters_at_agency_diff", "encounters (B minus A, weighted)", 1.0),
+    "arrests": ("community_arrests_diff", "arrests (B minus A, weighted)", 1.0),
+}
+
+
+def split_overrides(overrides: Sequence[str]) -> dict[str, list[str]]:
+    """`key=value` reaches both scenarios, `a:key=value` / `b:key=value` one only; anything else is an error."""
+    arms: dict[str, list[str]] = {"a": [], "b": []}
+    for item in overrides:
+        scope, sep, rest = item.partition(":")
+        if sep and scope in arms and "=" in rest:
+            arms[scope].append(rest)
+        elif "=" in item and not (sep and "=" not in scope):
+            arms["a"].append(item)
+            arms["b"].append(item)
+        else:
+            raise ValueError(f"override {item!r}: expected key=value, a:key=value or b:key=value")
+    return arms
+
+
+def _config(regime: str, overrides: list[str], seed: int):
+    from sim.config import default_config
+
+    pairs = dict(o.split("=", 1) for o in overrides)
+    return default_config(regime, **{**pairs, "seed": seed, "paired": False})
+
+
+def _run(args: tuple[str, list[str], int]) -> dict:
+    from sim.simulate import run_config
+
+    regime, overrides, seed = args
+    summary = run_config(_config(regime, overrides, seed), warn=False).summary
+    m, prov = summary["metrics"], summary["provenance"]
+    return {"seed": seed, "config_hash": prov["config_hash"], **{k: m[k] for k in METRICS}}
+
+
+def interval_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per metric: mean of B minus A over seeds, its confidence interval, and the predictive interval."""
+    a, b = runs[runs["scenario"] == "a"].set_index("seed"), runs[runs["scenario"] == "b"].set_index("seed")
+    rows = []
+    for metric, (column, unit, scale) in METRICS.items():
+        diff = (scale * (b[metric].astype(float) - a[metric].astype(float))).dropna()
+        n, mean = len(diff), float(diff.mean())
+        sd = float(diff.std(ddof=1)) if n > 1 else 0.0
+        t = float(stats.t.ppf(0.5 + level / 2, max(n - 1, 1)))
+        ci = t * sd / np.sqrt(n) if n > 1 else float("nan")
+        pi = t * sd * np.sqrt(1 + 1 / n) if n > 1 else float("nan")
+        rows.append(
+            {
+                "metric": column,
+                "unit": unit,
+                "mean": mean,
+                "mean_ci_lo": mean - ci,
+                "mean_ci_hi": mean + ci,
+                "predictive_lo": mean - pi,
+                "predictive_hi": mean + pi,
+                "runs_min": float(diff.min()),
+                "runs_max": float(diff.max()),
+                "n": n,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out: Path) -> pd.DataFrame:
+    """Run both scenarios on seeds 0..seeds-1, write the runs and the interval table, and return the table."""
+    from joblib import Parallel, delayed
+
+    known = regimes()
+    for name in (a, b):
+        if name not in known:
+            raise ValueError(f"scenario {name!r}: not a regime in conf/policy/ (one of {', '.join(known)})")
+    arms = split_overrides(overrides)
+    labels = {"a": a, "b": b}
+    for arm in ("a", "b"):
+        print(f"[compare] {arm.upper()} = {labels[arm]} with {' '.join(arms[arm]) or 'no overrides'}")
+    for arm in ("a", "b"):  # every job checked before any runs: a config that cannot run stops here
+        _config(labels[arm], arms[arm], 0)
+    jobs_list = [(arm, labels[arm], arms[arm], seed) for seed in range(seeds) for arm in ("a", "b")]
+    results = Parallel(n_jobs=jobs)(delayed(_run)((r, o, s)) for _, r, o, s in jobs_list)
+    runs = pd.DataFrame(
+        [
+            {"scenario": arm, "regime": r, "overrides": " ".join(o), **res}
+            for (arm, r, o, _), res in zip(jobs_list, results, strict=True)
+        ]
+    )
+    table = interval_table(runs).assign(a=a, b=b, seeds=seeds, version=__version__, git_commit=git_commit())
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{a}_vs_{b}"
+    write_atomic(out / f"{stem}_runs.csv", lambda tmp: runs.to_csv(tmp, index=False))
+    write_atomic(out / f"{stem}.csv", lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    return table
+
+
+def format_table(table: pd.DataFrame) -> str:
+    lines = [
+        "B minus A, mean over seeds [95% CI of the mean] and the 95% predictive interval (where one more run falls):"
+    ]
+    for _, r in table.iterrows():
+        lines.append(
+            f"  {r['metric']:<40} {r['mean']:>12,.3f}  CI [{r['mean_ci_lo']:,.3f}, {r['mean_ci_hi']:,.3f}]  "
+            f"predictive [{r['predictive_lo']:,.3f}, {r['predictive_hi']:,.3f}]  n={r['n']}  ({r['unit']})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
+    parser = argparse.ArgumentParser(prog="python -m experiments.compare", description=__doc__.splitlines()[0])
+    parser.add_argument("--a", required=True, help="scenario A: a regime in conf/policy/")
+    parser.add_argument("--b", required=True, help="scenario B: a regime in conf/policy/")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1, each run in both scenarios")
+    parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "compare", help="folder for the CSVs")
+    args, overrides = parser.parse_known_args(argv)
+    if args.seeds < 2:
+        parser.error("--seeds must be at least 2 (an interval needs two runs)")
+    try:
+        table = compare(args.a, args.b, overrides, args.seeds, args.jobs, args.out)
+    except (ValueError, HydraException, OmegaConfBaseException) as err:  # cannot run: named, nothing written
+        print(f"uptake-sim: {str(err).splitlines()[0]}", file=sys.stderr)
+        sys.exit(2)
+    print(format_table(table))
+    print(f"\nTable: {args.out / f'{args.a}_vs_{args.b}.csv'}")
+    return table
+
+
+if __name__ == "__main__":
+    main()
