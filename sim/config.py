@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import types
 import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -110,6 +111,7 @@ class Param:
     role_note: str = ""
     default_note: str = ""
     collapse: bool = False
+    partial: bool = False
 
     def __post_init__(self) -> None:
         # a softer bound is useless without the words the warning prints
@@ -164,6 +166,7 @@ def param(
     role_note: str = "",
     default_note: str = "",
     collapse: bool = False,
+    partial: bool = False,
 ) -> dict[str, Param]:
     """A field's declaration, for `field(metadata=param(...))`.
 
@@ -186,6 +189,8 @@ def param(
     source: where the default comes from (a text, or {key: text}).
     role_note / default_note: qualifiers printed beside the role / default.
     collapse: document a nested config in one row.
+    partial: a mapping field that may list only some of its keys (a dated
+    change names only what it changes).
     doc: what the field means, in one line (`--help` and the ODD tables print it).
     """
     return {
@@ -206,6 +211,7 @@ def param(
             role_note,
             default_note,
             collapse,
+            partial,
         )  # fmt: skip
     }
 
@@ -219,6 +225,14 @@ def declaration(f: dataclasses.Field) -> Param | None:
 def field_types(cls: type) -> dict[str, Any]:
     """A config dataclass's field types, resolved."""
     return typing.get_type_hints(cls)
+
+
+def optional_of(typ: Any) -> Any | None:
+    """The type X of an optional field (`X | None`: None means "no change"), else None."""
+    args = typing.get_args(typ)
+    if typing.get_origin(typ) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        return next(a for a in args if a is not type(None))
+    return None
 
 
 def _statuses(**kw: float) -> dict[str, float]:
@@ -1032,6 +1046,46 @@ class RegimeRules:
 
 
 @dataclass
+class LeverChange:
+    """One dated change of the levers a regime's timeline can move; a lever left out (None, {}) is not changed."""
+
+    week: int = field(
+        default=0,
+        metadata=param(
+            LEVER, allowed=(0, MAX_EVENT_WEEK), event=True, plausible="0 to weeks-1", unit="week",
+            role_note="timing", source="assumption; a week at or past the horizon is not reached",
+            doc="week the change takes effect; it holds until a later change of the same lever",
+        ),
+    )  # fmt: skip
+    remote_share: dict[str, float] = field(
+        default_factory=dict,
+        metadata=param(
+            LEVER, allowed=PROB, keys=(NEEDS,), partial=True, plausible=(0.0, 1.0), unit="share met remotely",
+            default_note="no change", source=ASSUMPTION,
+            doc="new share met remotely of each need listed (the needs not listed keep theirs), everywhere",
+        ),
+    )  # fmt: skip
+    outreach_reach: float | None = field(
+        default=None,
+        metadata=param(
+            LEVER, allowed=PROB, plausible=(0.0, 0.5), unit="P(reached) per week", default_note="no change",
+            source="assumption; the campaign's start and end (`outreach_week`, `outreach_weeks`) are changes too",
+            doc="weekly outreach reach in `outreach_regions` until the next change (0 stops outreach)",
+        ),
+    )  # fmt: skip
+    records_kept: bool | None = field(
+        default=None,
+        metadata=param(
+            LEVER, default_note="no change", source="regime definition (lets trust recover)",
+            doc="whether the regime keeps records from this week on, where and while its rules are in force",
+        ),
+    )  # fmt: skip
+
+
+TIMELINE_LEVERS = tuple(f.name for f in dataclasses.fields(LeverChange) if f.name != "week")
+
+
+@dataclass
 class PolicyConfig:
     name: str = field(
         default=MISSING,
@@ -1170,6 +1224,15 @@ class PolicyConfig:
             doc="probability the community clinic tells ICE (its own rule, not lifted by a court)",
         ),
     )
+    timeline: list[LeverChange] = field(
+        default_factory=list,
+        metadata=param(
+            LEVER, plausible="list of {week, remote_share, outreach_reach, records_kept}", role_note="timing",
+            default_note="no changes",
+            source="assumption; the paired firewall run keeps the remote-share changes (7.17)",
+            doc="dated changes of remote service, outreach and record-keeping, each from its week on",
+        ),
+    )  # fmt: skip
 
 
 @dataclass
@@ -1345,7 +1408,7 @@ def _check_mapping(name: str, mapping: Any, keys: tuple[tuple[str, ...], ...], t
     _check(isinstance(mapping, dict), name, mapping, f"must be a mapping with keys {', '.join(keys[0])}")
     for key in mapping:
         _check(key in keys[0], f"{name}.{key}", key, f"unknown key; allowed: {', '.join(keys[0])}")
-    for key in keys[0]:
+    for key in () if p.partial else keys[0]:
         _check(key in mapping, f"{name}.{key}", None, "is missing")
     for key, value in mapping.items():
         if len(keys) > 1:
@@ -1366,6 +1429,10 @@ def check_fields(node: Any, prefix: str = "") -> None:
     for f in dataclasses.fields(node):
         name, value, typ = f"{prefix}{f.name}", getattr(node, f.name), field_types(type(node))[f.name]
         p = declaration(f)
+        if optional_of(typ) is not None:
+            if value is None:  # a dated change that leaves this lever as it is
+                continue
+            typ = optional_of(typ)
         if dataclasses.is_dataclass(typ):
             _check(isinstance(value, typ), name, value, f"must be a {typ.__name__} config")
             check_fields(value, f"{name}.")
@@ -1507,3 +1574,34 @@ def _check_policy(p: PolicyConfig) -> None:
     # a positive sd so small that its square underflows would divide by zero when drawing compliance
     sd_ok = p.compliance_sd == 0 or p.compliance_sd >= 1e-6
     _check(sd_ok, "policy.compliance_sd", p.compliance_sd, "must be 0 or in [1e-6, 0.5]")
+    _check_timeline(p.timeline)
+
+
+def _check_timeline(timeline: list[LeverChange]) -> None:
+    """Each dated change changes something, and no two changes of the same lever share a week (which would win?)."""
+    seen: dict[tuple[int, str], int] = {}
+    for i, change in enumerate(timeline):
+        name = f"policy.timeline[{i}]"
+        changed = [f"remote_share.{k}" for k in change.remote_share] + [
+            lever for lever in TIMELINE_LEVERS if lever != "remote_share" and getattr(change, lever) is not None
+        ]
+        _check(
+            bool(changed),
+            name,
+            {"week": change.week},
+            f"changes nothing: give at least one of {', '.join(TIMELINE_LEVERS)}",
+        )
+        for lever in changed:
+            earlier = seen.setdefault((change.week, lever), i)
+            _check(
+                earlier == i,
+                f"{name}.{lever}",
+                _lever_value(change, lever),
+                f"policy.timeline[{earlier}] already changes it at week {change.week}; give one value per week",
+            )
+
+
+def _lever_value(change: LeverChange, lever: str) -> Any:
+    head, _, key = lever.partition(".")
+    value = getattr(change, head)
+    return value[key] if key else value

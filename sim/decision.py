@@ -1,11 +1,12 @@
 """The attendance decision: remote service, attend or miss; and the clinic.
 
-A due need is met remotely with the share of its channel; otherwise the
-household's decision maker attends with probability logistic((V - h - C) / s),
-where C is the expected cost of an encounter for everyone the visit could
-expose, kin included, each through the perceived chain
-pi = 1 - exp(-theta * E_hat * x_hat * delta_hat). The community clinic is the
-same decision, with SSA fear generalised by kappa and the clinic's own rule.
+A due need is met remotely with this week's share of its channel (the
+regime's timeline may change it); otherwise the household's decision maker
+attends with probability logistic((V - h - C) / s), where C is the expected
+cost of an encounter for everyone the visit could expose, kin included, each
+through the perceived chain pi = 1 - exp(-theta * E_hat * x_hat * delta_hat).
+The community clinic is the same decision, with SSA fear generalised by kappa
+and the clinic's own rule.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def decide(w: World, ids: np.ndarray) -> None:
     ci = w.calendar.client_position[ids]
     need = p.pending[ids]
     p.need[ids] = need
-    remote = d.remote[ci] < w.schedule.remote_share[need]
+    remote = d.remote[ci] < w.schedule.remote_share[w.week, need]  # this week's shares, by need
     hh = pop.household[ids]
     value = np.where(need == SSN, b.ssn_value, w.value[ids])
     cost = visit_cost(w, hh, w.households.disclosure[hh])

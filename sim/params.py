@@ -38,6 +38,7 @@ from sim.config import (
     bound_text,
     declaration,
     field_types,
+    optional_of,
     param,
 )
 from sim.paths import ROOT
@@ -87,7 +88,13 @@ SECTIONS: tuple[tuple[str | None, str, str, str], ...] = (
         "Value, hassle and loss are in reference monthly benefits (`behavior.reference_monthly` USD).",
         "",
     ),
-    ("policy", "9.6 Policy (`policy=<regime>`, `policy.*`, `PolicyConfig` and `RegimeRules`)", "", ""),
+    (
+        "policy",
+        "9.6 Policy (`policy=<regime>`, `policy.*`, `PolicyConfig`, `RegimeRules` and `LeverChange`)",
+        "",
+        "Example: `policy.timeline='[{week: 52, remote_share: {eligibility: 0.6}}, {week: 30, outreach_reach: "
+        "0.3}, {week: 40, records_kept: true}]'`; each change names only the levers it moves (7.1).",
+    ),
 )
 COLUMNS = ("name", "meaning", "default", "allowed", "meaningful", "plausible", "unit", "role", "source / notes")
 AS_ABOVE = "as above"  # the meaning cell of a mapping's rows after its first
@@ -115,6 +122,7 @@ def _resolve(path: str) -> tuple[Param, tuple[str, ...]]:
         if part not in fields:
             raise KeyError(f"{path}: not a config field")
         typ = field_types(cls)[part]
+        typ = optional_of(typ) or typ
         if item and typing.get_origin(typ) is list:
             typ = typing.get_args(typ)[0]
         elif item:
@@ -197,6 +205,8 @@ def _key_paths(levels: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
 
 
 def _value(v: Any) -> str:
+    if v is None:  # an optional field left out: its note says what that means ("no change")
+        return ""
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, str):
@@ -220,6 +230,7 @@ def _range(spec: Any) -> str:
 
 
 def _allowed(p: Param, typ: Any) -> str:
+    typ = optional_of(typ) or typ
     if typ is bool:
         return "true/false"
     if p.choices:
@@ -289,6 +300,8 @@ def _row(
 
 
 def _with_note(default: str, note: str) -> str:
+    if not default:  # nothing set (an optional field, a partial mapping): the note says what that means
+        return note or "-"
     return f"{default} ({note})" if note else default
 
 
@@ -302,7 +315,14 @@ def _explicit(spec: Any, keys: tuple[str, ...]) -> bool:
 
 
 def _mapping_rows(name: str, value: dict, p: Param, typ: Any, note: str) -> list[str]:
-    """A row per entry that is non-zero or has its own range or source; each mapping's other zeros share one row."""
+    """A row per entry that is non-zero or has its own range or source; each mapping's other zeros share one row.
+
+    A partial mapping left empty (a dated change that names only what it changes) is one row for all its keys.
+    """
+    if p.partial and not value:
+        keys = p.keys[0]
+        path = f"{name}.{{{', '.join(keys)}}}"
+        return [_row(path, _with_note("", note), _allowed(p, typ), _range(p.plausible_for(keys[:1])), p, p.source)]
     by_parent: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for keys in _key_paths(p.keys):
         by_parent.setdefault(keys[:-1], []).append(keys)
@@ -449,7 +469,8 @@ def _help_field(name: str, value: Any, typ: Any, p: Param, note: str) -> list[st
     role = f"  [{_role(p)}]"
     if typing.get_origin(typ) is dict:
         keys = "".join(f".<{KEY_NAMES.get(level, 'key')}>" for level in p.keys)
-        head = [f"  {name}{keys}{role}", *_wrap(f"default: {_with_note(_mapping_default(value), default_note)}", 6)]
+        default = _with_note(_mapping_default(value) if value else "", default_note)
+        head = [f"  {name}{keys}{role}", *_wrap(f"default: {default}", 6)]
         typ = _innermost(typ)
     else:
         head = [f"  {name} = {_plain(_with_note(_value(value), default_note))}{role}"]

@@ -3,9 +3,12 @@
 A regime is data (conf/policy/*.yaml): the rules in force from `start_week`
 in the listed regions (all when empty), the firewall's rules before that
 and elsewhere (conf/policy/firewall.yaml, the one source of the baseline),
-an optional injunction that blocks sharing in its regions from its week, and
-an optional outreach campaign. `build_schedule` turns it into per-week,
-per-region and per-office arrays that the weekly step only indexes.
+an optional injunction that blocks sharing in its regions from its week, an
+optional outreach campaign, and a `timeline` of dated changes of remote
+service, outreach and record-keeping (phone service restored at week 52).
+`build_schedule` turns it into per-week, per-region and per-office arrays
+that the weekly step only indexes, so a lever that changes over time costs
+the week nothing more than one that does not.
 
 No regime sets its own loudness: the announcement is news in proportion to
 the rise in stated disclosure over the firewall's (routine sharing counts as
@@ -15,6 +18,7 @@ order is news of the same size the other way.
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +28,7 @@ from omegaconf import OmegaConf
 from scipy import stats
 
 from sim.behavior import news_decay, stated_disclosure
-from sim.config import NEEDS, Config, PolicyConfig, RegimeRules, walk
+from sim.config import NEEDS, Config, LeverChange, PolicyConfig, RegimeRules, walk
 from sim.paths import BASELINE, policy_file
 
 
@@ -39,7 +43,7 @@ class PolicySchedule:
     outreach_reach: np.ndarray  # float64 [weeks, regions]
     recovering: np.ndarray  # bool [weeks, regions]: records kept or a court acted
     compliance: np.ndarray  # float64 [offices]: staff compliance
-    remote_share: np.ndarray  # float64 [needs]
+    remote_share: np.ndarray  # float64 [weeks, needs]
     clinic_disclosure: float
 
 
@@ -81,6 +85,49 @@ def office_compliance(cfg: PolicyConfig, u: np.ndarray) -> np.ndarray:
     return stats.beta.ppf(u, mean * k, (1 - mean) * k)
 
 
+def _changes(timeline: list[LeverChange], lever: str, weeks: int) -> list[tuple[int, LeverChange]]:
+    """(week, change) of each change of `lever` inside the horizon, in week order (a stable sort)."""
+    dated = [(c.week, c) for c in timeline if c.week < weeks]
+    if lever == "remote_share":
+        return sorted(((w, c) for w, c in dated if c.remote_share), key=lambda x: x[0])
+    return sorted(((w, c) for w, c in dated if getattr(c, lever) is not None), key=lambda x: x[0])
+
+
+def remote_shares(cfg: PolicyConfig, weeks: int) -> np.ndarray:
+    """[weeks, needs]: the share of each need met remotely, week by week (each change holds until the next)."""
+    shares = np.tile(np.array([cfg.remote_share[k] for k in NEEDS]), (weeks, 1))
+    for week, change in _changes(cfg.timeline, "remote_share", weeks):
+        for k, share in change.remote_share.items():
+            shares[week:, NEEDS.index(k)] = share
+    return shares
+
+
+def records_kept(cfg: PolicyConfig, weeks: int) -> np.ndarray:
+    """[weeks]: whether the regime's rules keep records, week by week."""
+    kept = np.full(weeks, cfg.rules.records_kept)
+    for week, change in _changes(cfg.timeline, "records_kept", weeks):
+        kept[week:] = change.records_kept
+    return kept
+
+
+def outreach_level(cfg: PolicyConfig, weeks: int) -> np.ndarray:
+    """[weeks]: the weekly outreach reach where outreach runs.
+
+    The campaign is two changes, its reach at `outreach_week` and 0 at its
+    end; each timeline change holds until the next change of either kind, and
+    wins a tie (it is the analyst's later word). So a change during a
+    campaign lasts until the campaign ends, and one after it stands.
+    """
+    events: list[tuple[int, int, float]] = []  # (week, 0 for the campaign or 1 for the timeline, reach)
+    if cfg.outreach_week >= 0:
+        events += [(cfg.outreach_week, 0, cfg.outreach_reach), (cfg.outreach_week + cfg.outreach_weeks, 0, 0.0)]
+    events += [(week, 1, change.outreach_reach) for week, change in _changes(cfg.timeline, "outreach_reach", weeks)]
+    level = np.zeros(weeks)
+    for week, _, reach in sorted(events, key=lambda e: e[:2]):
+        level[week:] = reach
+    return level
+
+
 def build_schedule(
     cfg: PolicyConfig,
     weeks: int,
@@ -101,16 +148,14 @@ def build_schedule(
     stated, stated_base = regime_disclosure(rules), regime_disclosure(base)
     region_disclosure = np.where(blocked, 0.0, np.where(active, stated, stated_base))
     routine = np.where(active, rules.routine, base.routine) & ~blocked
-    records = np.where(active, rules.records_kept, base.records_kept)
+    records = np.where(active, records_kept(cfg, weeks)[:, None], base.records_kept)
     rise = max(0.0, stated - stated_base)
     announcement = np.where(active & ~blocked, rise, 0.0) * news_decay(t - cfg.start_week, news_halflife)
     court = np.zeros((weeks, n_regions))
     if cfg.injunction_week >= 0:
         court = np.where(blocked & active, rise, 0.0) * news_decay(t - cfg.injunction_week, news_halflife)
-    outreach = np.zeros((weeks, n_regions))
-    if cfg.outreach_week >= 0:
-        window = (t >= cfg.outreach_week) & (t < cfg.outreach_week + cfg.outreach_weeks)
-        outreach = np.where(window & _in_regions(cfg.outreach_regions, n_regions)[None, :], cfg.outreach_reach, 0.0)
+    level = outreach_level(cfg, weeks)[:, None]
+    outreach = np.where((level > 0) & _in_regions(cfg.outreach_regions, n_regions)[None, :], level, 0.0)
     compliance = office_compliance(cfg, office_u)
     return PolicySchedule(
         disclosure=region_disclosure[:, office_region] * compliance[None, :],
@@ -120,15 +165,33 @@ def build_schedule(
         outreach_reach=outreach,
         recovering=records | blocked,
         compliance=compliance,
-        remote_share=np.array([cfg.remote_share[k] for k in NEEDS]),
+        remote_share=remote_shares(cfg, weeks),
         clinic_disclosure=cfg.clinic_disclosure_prob,
     )
 
 
 def unreached_events(cfg: Config) -> list[str]:
-    """One line per dated event (policy start, injunction, outreach, office opening) at or past the horizon."""
+    """One line per dated event (start, injunction, outreach, timeline change, office opening) past the horizon."""
     lines = []
     for name, value, p in walk(cfg):
         if p.event and value != p.none and value >= cfg.weeks:
             lines.append(f"{name} = {value} is past the horizon (weeks = {cfg.weeks}): not reached")
     return lines
+
+
+def keep_remote_changes(baseline: list[LeverChange], run: list[LeverChange]) -> list[LeverChange]:
+    """The timeline of a paired firewall run: the baseline's own changes, with the run's remote-service changes.
+
+    The counterpart keeps the run's services (`remote_share`) and so their
+    changes too: a paired loss is then that of the sharing alone, services
+    and all. Outreach and record-keeping changes are the regime's, as its
+    outreach campaign and rules are, so they stay the baseline's.
+    """
+    out = []
+    for change in baseline:
+        kept = copy.deepcopy(change)
+        kept.remote_share = {}
+        if kept.outreach_reach is not None or kept.records_kept is not None:
+            out.append(kept)
+    out += [LeverChange(week=c.week, remote_share=dict(c.remote_share)) for c in run if c.remote_share]
+    return out

@@ -29,7 +29,7 @@ from sim.outcomes import (
     timeseries_frame,
 )
 from sim.outputs import RunResult, save
-from sim.policy import baseline_policy, unreached_events
+from sim.policy import baseline_policy, keep_remote_changes, unreached_events
 from sim.posterior import apply_posterior
 from sim.provenance import provenance
 from sim.resources import check_resources
@@ -56,16 +56,20 @@ def firewall_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
     population, network, enforcement, behaviour, horizon, engine) and, of the
     run's policy, what is not a data-sharing rule (`RUN_FIELDS`): the
     services on offer (`remote_share`) and how far staff follow the rules
-    (`compliance_mean`, `compliance_sd`). So a paired loss is that of the
-    sharing alone, given the services. Everything else of the policy (name,
-    rules and baseline rules, start week and regions, court order, outreach
-    campaign, clinic sharing, and any field a regime file may set in future)
-    comes from conf/policy/firewall.yaml, the one source of the baseline:
-    edit that file and every paired run changes with it.
+    (`compliance_mean`, `compliance_sd`). It keeps the run's remote-share
+    timeline too (the `remote_share` of each `policy.timeline` change: phone
+    service cut, then restored), so a paired loss is that of the sharing
+    alone, given the services week by week. Everything else of the policy
+    (name, rules and baseline rules, start week and regions, court order,
+    outreach campaign, the timeline's outreach and record-keeping changes,
+    clinic sharing, and any field a regime file may set in future) comes from
+    conf/policy/firewall.yaml, the one source of the baseline: edit that file
+    and every paired run changes with it.
     """
     policy = baseline_policy(policy_dir)
     for name in RUN_FIELDS:
         setattr(policy, name, copy.deepcopy(getattr(cfg.policy, name)))
+    policy.timeline = keep_remote_changes(policy.timeline, cfg.policy.timeline)
     base = copy.copy(cfg)
     base.policy = policy
     return copy.deepcopy(base)

@@ -23,8 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import (
+    NEEDS,
     Config,
     ConfigError,
+    LeverChange,
     OfficeOpening,
     Param,
     allowed_text,
@@ -32,6 +34,7 @@ from sim.config import (
     default_config,
     field_types,
     meaningful_warnings,
+    optional_of,
     validate,
     walk,
 )
@@ -39,6 +42,8 @@ from sim.params import BEGIN, END, ODD, declared, help_text, parameters
 from tests.conftest import run_cli, set_path
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20})
+# One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).
+ITEMS = {"enforcement.openings": OfficeOpening, "policy.timeline": lambda: LeverChange(records_kept=True)}
 
 
 # ------------------------------------------------------------ helpers
@@ -49,6 +54,7 @@ def _leaf_type(path: str) -> Any:
     cls: Any = Config
     for part in path.replace("[i]", "").split("."):
         typ = field_types(cls)[part]
+        typ = optional_of(typ) or typ
         if typing.get_origin(typ) is list:
             typ = typing.get_args(typ)[0]
         if dataclasses.is_dataclass(typ):
@@ -61,13 +67,13 @@ def _leaf_type(path: str) -> Any:
 
 
 def _with(path: str, value: Any) -> Config:
-    """BASE with one field set (an `openings[i]` field is set on a single opening)."""
+    """BASE with one field set (an `openings[i]` or `timeline[i]` field is set on a single item of its list)."""
     cfg = copy.deepcopy(BASE)
     if "[i]" in path:
         head, leaf = path.split("[i].")
-        assert head == "enforcement.openings", path
-        cfg.enforcement.openings = [OfficeOpening()]
-        setattr(cfg.enforcement.openings[0], leaf, value)
+        item = ITEMS[head]()
+        set_path(cfg, head, [item])
+        set_path(item, leaf, value)
     else:
         set_path(cfg, path, value)
     return cfg
@@ -151,6 +157,8 @@ def test_the_odd_documents_every_numeric_field_with_its_declared_range() -> None
         for path in parameters()
         if path != "behavior.loss_scale" and declared(path).bounds is not None and not declared(path).region
     } | {"enforcement.openings[i].week", "enforcement.openings[i].increment"}
+    declared_numeric |= {"policy.timeline[i].week", "policy.timeline[i].outreach_reach"}
+    declared_numeric |= {f"policy.timeline[i].remote_share.{k}" for k in NEEDS}
     assert set(NUMERIC) == declared_numeric
     for path in NUMERIC:
         (lo, hi, strict, none), meaningful = ODD_RANGES[path]
@@ -304,6 +312,7 @@ def _plain(text: str) -> str:
 def test_every_field_has_a_one_line_meaning() -> None:
     cfg = copy.deepcopy(BASE)
     cfg.enforcement.openings = [OfficeOpening()]
+    cfg.policy.timeline = [LeverChange(remote_share={"ssn": 0.5}, outreach_reach=0.2, records_kept=True)]
     for name, _, p in walk(cfg):
         assert p.doc and "\n" not in p.doc, f"{name}: no one-line meaning (doc=...) in its declaration"
 
@@ -313,6 +322,7 @@ def test_help_gives_each_field_its_path_default_unit_ranges_and_meaning() -> Non
     entries = _entries(help_text(cfg))
     with_opening = copy.deepcopy(cfg)
     with_opening.enforcement.openings = [OfficeOpening()]
+    with_opening.policy.timeline = [LeverChange(records_kept=True)]
     for name, value, p in walk(with_opening):
         path = name.replace("[0]", "[i]")
         assert path in entries, f"{path} missing from --help"
@@ -323,7 +333,7 @@ def test_help_gives_each_field_its_path_default_unit_ranges_and_meaning() -> Non
         typ = field_types(type(getattr(cfg, name.split(".")[0]))) if "." in name else None
         if p.bounds is not None and not isinstance(value, dict | list) and typ is not None:
             assert "allowed: " in entry, path
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value:
             first_key = next(iter(value))
             assert "default: " in entry and first_key in entry, path
         elif not isinstance(value, list) and "[0]" not in name and isinstance(value, int | float):
