@@ -164,7 +164,7 @@ def test_other_sweep_into_the_same_folder_is_refused_and_force_new_writes_beside
     assert _seeds(folder) == {"0": 0, "1": 1}
     manifest = json.loads((folder / SWEEP_MANIFEST).read_text())
     assert "seed=range(0,2)" in manifest["overrides"]
-    assert [j["overrides"][0] for j in manifest["jobs"]] == ["seed=0", "seed=1"]
+    assert [[o for o in j["overrides"] if o.startswith("seed=")] for j in manifest["jobs"]] == [["seed=0"], ["seed=1"]]
     assert all(len(j["config_hash"]) == 16 for j in manifest["jobs"])
     before = _state(folder)
 
@@ -179,6 +179,19 @@ def test_other_sweep_into_the_same_folder_is_refused_and_force_new_writes_beside
     assert beside.returncode == 0, beside.stderr
     assert _seeds(tmp_path / "sweep-2") == {"0": 2, "1": 3}
     assert _state(folder) == before
+
+
+def test_driver_advises_a_rerun_only_for_a_sweep_that_started(tmp_path: Path) -> None:
+    from experiments.common import _failure
+
+    other = _failure("policy_comparison", EXIT_OTHER_SWEEP, tmp_path, started=False)
+    assert str(tmp_path) in other and "--force-new" in other and "--sweep-dir" in other
+    invalid = _failure("policy_comparison", EXIT_INVALID, tmp_path, started=False)
+    assert "nothing was run or written" in invalid
+    composition = _failure("policy_comparison", 1, tmp_path, started=False)  # e.g. a misspelled key, from Hydra
+    for message in (other, invalid, composition):
+        assert "resume" not in message and "rerun the same command" not in message, message
+    assert "rerun the same command to resume" in _failure("policy_comparison", -9, tmp_path, started=True)
 
 
 def _plan_of(hashes: list[str], seeds: str = "range(0,2)") -> SweepPlan:
@@ -283,10 +296,11 @@ def _injunction_week(run: Path) -> int:
 
 
 def test_policy_comparison_scopes_the_injunction_week(tmp_path: Path, capfd) -> None:
-    """`injunction:policy.injunction_week=20` gives the injunction arm its court order and the directive none;
-    the same override unscoped is refused beside the scoped sweep's folder, and with --force-new it runs, with
-    the warning, and the directive gets the court order too (its rows are the injunction's)."""
+    """`injunction:policy.injunction_week=20` gives the injunction arm its court order and the directive none.
+    The same override unscoped, with --force-new (the folder holds the scoped sweep), runs beside it with a
+    warning, and the directive gets the court order too: its rows are then the injunction's."""
     from experiments import policy_comparison
+    from experiments.common import run_sweep
 
     sweep_dir, figures = tmp_path / "comparison", tmp_path / "figures"
     common = [*COMPARISON[1:], "hydra/launcher=basic", f"--sweep-dir={sweep_dir}", f"--figures={figures}"]
@@ -301,19 +315,14 @@ def test_policy_comparison_scopes_the_injunction_week(tmp_path: Path, capfd) -> 
     assert (i.loc[21:] < d.loc[21:]).all()  # then the court order lowers the injunction arm's perceived disclosure
     assert set(result.sweep.runs["policy"]) == {"appointment_disclosure", "injunction"}
 
-    with pytest.raises(SystemExit) as err:
-        policy_comparison.main([*common, "policy.injunction_week=20"])
-    message = str(err.value.code)
-    assert str(sweep_dir) in message and "--force-new" in message and "resume" not in message, message
+    # the driver's sweep, without the figures checked above: the same words, with --force-new
+    unscoped = [*COMPARISON[1:], "hydra/launcher=basic", "policy.injunction_week=20"]
+    beside = run_sweep("policy_comparison", unscoped, sweep_dir, force_new=True)
     captured = capfd.readouterr()
     assert "policy.injunction_week=20 reaches every regime" in captured.err, captured.err
-    assert f"{sweep_dir} holds another sweep" in captured.err
-
-    result = policy_comparison.main([*common, "policy.injunction_week=20", "--force-new"])
-    assert result.sweep_dir == tmp_path / "comparison-2"
-    runs = {
-        json.loads((r / "summary.json").read_text())["provenance"]["policy"]: r for r in result.sweep_dir.glob("[0-9]")
-    }
+    assert f"beside {sweep_dir}, which holds another sweep" in captured.out, captured.out
+    assert beside == tmp_path / "comparison-2"
+    runs = {json.loads((r / "summary.json").read_text())["provenance"]["policy"]: r for r in beside.glob("[0-9]")}
     assert _injunction_week(runs["appointment_disclosure"]) == _injunction_week(runs["injunction"]) == 20
     pd.testing.assert_series_equal(
         _by_week(runs["appointment_disclosure"], "perceived_disclosure_mean"),
