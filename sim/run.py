@@ -26,15 +26,13 @@ from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.callbacks import exit_unwritable
-from sim.config import ConfigError, meaningful_warnings, register_configs, to_config, validate
+from sim.config import ConfigError, register_configs
 from sim.outputs import SUMMARY, completed_summary, save
 from sim.paths import CONF_DIR
-from sim.policy import unreached_events
 from sim.posterior import apply_posterior
 from sim.provenance import config_hash
 from sim.report import format_report
-from sim.resources import check_resources
-from sim.simulate import run_scenario
+from sim.simulate import prepare, print_warnings, run_scenario
 
 log = logging.getLogger("sim.run")
 register_configs()
@@ -61,17 +59,14 @@ def main(cfg: DictConfig) -> float:
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
     try:
-        config = check_resources(validate(to_config(cfg)))
-        drawn = apply_posterior(config)[0]  # a posterior of another model is refused here, before any output
+        config = prepare(cfg, warn=False)  # the checks run_config makes, before any output
     except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
         print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
         sys.exit(2)
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
-    for line in unreached_events(config):
-        print(line, flush=True)
-    for line in meaningful_warnings(config):  # accepted, but the results would mislead if read at face value
-        print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
+    print_warnings(config)  # the lines run_config prints: events past the horizon, a run too short or too small
+    drawn = apply_posterior(config)[0]
     done = completed_summary(out_dir, config_hash(drawn))  # summaries hash the drawn config
     if done is not None:
         log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)

@@ -40,6 +40,7 @@ __all__ = [
     "baseline_policy",
     "firewall_counterpart",
     "prepare",
+    "print_warnings",
     "run_config",
     "run_scenario",
     "simulate",
@@ -151,11 +152,16 @@ def prepare(cfg: Config | DictConfig, warn: bool = True) -> Config:
     config = check_resources(validate(to_config(cfg)))
     apply_posterior(config)  # a posterior fitted to another model is refused here, before anything runs
     if warn:
-        for line in unreached_events(config):
-            print(line, flush=True)
-        for line in meaningful_warnings(config):
-            print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
+        print_warnings(config)
     return config
+
+
+def print_warnings(config: Config) -> None:
+    """What a run prints before it starts: events past the horizon (stdout), a run too short or small (stderr)."""
+    for line in unreached_events(config):
+        print(line, flush=True)
+    for line in meaningful_warnings(config):  # accepted, but the results would mislead if read at face value
+        print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
 
 
 def run_config(cfg: Config | DictConfig, out_dir: str | Path | None = None, warn: bool = True) -> RunResult:
