@@ -58,6 +58,8 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.paths import BASELINE
+
 SWEEP_MANIFEST = "sweep.json"
 MANIFEST_FORMAT = 1
 ARM_KEY = "policy"  # the config group whose swept values are a comparison's arms (the regimes)
@@ -91,6 +93,7 @@ class Job:
     overrides: list[str]
     config_hash: str = ""
     paired: bool = False
+    baseline: str = ""  # the regime of its paired run ("" when not paired)
     scoped: list[str] = field(default_factory=list)  # the scoped overrides of its arm
 
 
@@ -352,8 +355,9 @@ class JobComposer:
             return self.full(overrides)
 
 
-def check_job(compose: JobComposer, overrides: Sequence[str]) -> tuple[str, bool, DictConfig]:
-    """Compose one job's config and check it as `sim.run` does: its config hash, whether paired, the config.
+def check_job(compose: JobComposer, overrides: Sequence[str]) -> tuple[str, str, DictConfig]:
+    """Compose one job's config and check it as `sim.run` does: its config hash, its paired run's regime ("" if
+    not paired), the config.
 
     Raises what `sim.run` would stop on (ConfigError, a Hydra composition error, an OmegaConf error).
     """
@@ -365,7 +369,8 @@ def check_job(compose: JobComposer, overrides: Sequence[str]) -> tuple[str, bool
     job_cfg = compose(overrides)
     config = check_resources(validate(compose.typed(job_cfg, to_config)))
     drawn = apply_posterior(config)[0]  # summaries hash the drawn config, as sim.run compares them
-    return config_hash(drawn), bool(config.paired), job_cfg
+    baseline = str(getattr(config, "baseline", BASELINE)) if config.paired else ""
+    return config_hash(drawn), baseline, job_cfg
 
 
 def _took_effect(job_cfg: DictConfig, key: str, value: Any) -> Any:
@@ -401,7 +406,7 @@ def plan_sweep(loader: Any, master: DictConfig, scoped: Sequence[str] = ()) -> t
         for num, job in enumerate(jobs):
             arm = _value(job, ARM_KEY) or ""
             try:
-                chash, paired, job_cfg = check_job(compose, job)
+                chash, baseline, job_cfg = check_job(compose, job)
             except (ConfigError, OmegaConfBaseException, HydraException) as err:
                 raise SweepError(
                     f"invalid config: job {num} of {len(jobs)} ({' '.join(job)}): {error_line(err)}; "
@@ -418,7 +423,7 @@ def plan_sweep(loader: Any, master: DictConfig, scoped: Sequence[str] = ()) -> t
                         EXIT_INVALID,
                     )
             own = [s for s in plan.scoped if (split_scoped(s) or ("",))[0] == arm]
-            plan.jobs.append(Job(num, list(job), chash, paired, own))
+            plan.jobs.append(Job(num, list(job), chash, bool(baseline), baseline, own))
     return plan, rules
 
 
@@ -602,7 +607,7 @@ def write_manifest(folder: Path, plan: SweepPlan) -> Path:
 
 
 def _firewall_fields() -> tuple[str, ...]:
-    """The policy fields a paired firewall run takes from its own run (`sim.simulate.RUN_FIELDS`)."""
+    """The policy fields a paired run takes from its own run (`sim.simulate.RUN_FIELDS`)."""
     from sim.simulate import RUN_FIELDS
 
     return tuple(f"{ARM_KEY}.{f}" for f in RUN_FIELDS)
@@ -650,12 +655,14 @@ def arm_report(plan: SweepPlan) -> tuple[list[str], list[str]]:
         own += [f"{split_scoped(s)[1]} (scoped)" for s in jobs[0].scoped]  # type: ignore[index]
         lines.append(f"  {arm + ':':<{width}} {' '.join(own) or '(nothing of its own)'}")
     policy_wide = [o for k, o in common.items() if k.startswith(f"{plan.arm_key}.")]
-    if any(j.paired for j in plan.jobs):
+    baselines = sorted({j.baseline for j in plan.jobs if j.paired})
+    if baselines:
         own_fields = _firewall_fields()
         kept_off = [o for o in policy_wide if not override_key(o).startswith(own_fields)]
+        files = ", ".join(f"conf/policy/{b}.yaml" for b in baselines)
         lines.append(
-            "  paired firewall run of each job: the overrides of its run, except policy fields other than "
-            f"{', '.join(own_fields)} (the rest of its policy is conf/policy/firewall.yaml)"
+            f"  paired {'/'.join(baselines)} run of each job: the overrides of its run, except policy fields other "
+            f"than {', '.join(own_fields)} (the rest of its policy is {files})"
             + (f"; so not {' '.join(kept_off)}" if kept_off else "")
         )
     warnings = [
