@@ -194,6 +194,13 @@ def test_driver_advises_a_rerun_only_for_a_sweep_that_started(tmp_path: Path) ->
     assert "rerun the same command to resume" in _failure("policy_comparison", -9, tmp_path, started=True)
 
 
+def test_scoped_overrides_do_not_change_the_run_count() -> None:
+    from experiments.common import expected_runs
+
+    scoped = ["seed=0", "policy=firewall,injunction", "injunction:policy.injunction_regions=[0,1]"]
+    assert expected_runs("policy_comparison", scoped) == 2
+
+
 def _plan_of(hashes: list[str], seeds: str = "range(0,2)") -> SweepPlan:
     jobs = [Job(i, [f"seed={i}"], h) for i, h in enumerate(hashes)]
     return SweepPlan(overrides=[f"seed={seeds}"], jobs=jobs)
