@@ -9,9 +9,10 @@ callback `sim.callbacks.SweepGuard` runs before the sweeper starts:
 
 - `plan_sweep` lists the jobs exactly as the basic sweeper will launch them
   (every combination of the swept values), composes each job's config and
-  checks it as `sim.run` does for one run (`to_config`, `validate`, the RAM
-  guard, the posterior). A job that can never run stops the sweep before
-  anything runs or is written, with its overrides and the field named.
+  checks it with the function `sim.run` checks one run with
+  (`sim.simulate.prepare`: types, ranges, the RAM guard, the posterior). A
+  job that can never run stops the sweep before anything runs or is written,
+  with its overrides and the field named.
 - `choose_folder` compares the plan with what the folder holds (`sweep.json`,
   and the summary or overrides of each numbered run folder). The same sweep
   resumes (finished runs are skipped by `sim.run`); another sweep is refused,
@@ -361,13 +362,13 @@ def check_job(compose: JobComposer, overrides: Sequence[str]) -> tuple[str, str,
 
     Raises what `sim.run` would stop on (ConfigError, a Hydra composition error, an OmegaConf error).
     """
-    from sim.config import to_config, validate
+    from sim.config import to_config
     from sim.posterior import apply_posterior
     from sim.provenance import config_hash
-    from sim.resources import check_resources
+    from sim.simulate import prepare
 
     job_cfg = compose(overrides)
-    config = check_resources(validate(compose.typed(job_cfg, to_config)))
+    config = prepare(compose.typed(job_cfg, to_config), warn=False)  # the checks sim.run makes before a run
     drawn = apply_posterior(config)[0]  # summaries hash the drawn config, as sim.run compares them
     baseline = str(getattr(config, "baseline", BASELINE)) if config.paired else ""
     return config_hash(drawn), baseline, job_cfg
