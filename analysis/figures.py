@@ -21,7 +21,7 @@ from analysis.stats import MIN_AGENTS, agents_behind, mean_ci, paired_loss, segm
 from analysis.style import PALETTE, SEQUENTIAL, attach, new_figure, regime_colors, regime_label, regime_order
 from sim.outcomes import recovery
 from sim.outputs import SCENARIO
-from sim.paths import BASELINE
+from sim.paths import BASELINE, BASELINE_ARM
 
 ALL = "All eligible people"
 IMMIGRANT = "Immigrant households"
@@ -382,7 +382,7 @@ def network(table: pd.DataFrame) -> Figure:
     last = table[table["week"] == table["week"].max()]
     us_born = segment_rows(last, US_BORN)
     fear = []
-    for arm in (SCENARIO, BASELINE):
+    for arm in (SCENARIO, BASELINE_ARM):
         per_run = _weighted_mean(us_born[us_born["arm"] == arm], "perceived_disclosure_mean", [deg, hom, "run"])
         fear.append(mean_ci(per_run, [deg, hom], "value").assign(metric=f"perceived_disclosure_us_born_{arm}"))
     weekly = paired_loss(table, [deg, hom, "run", "week"], ALL)
@@ -394,9 +394,9 @@ def network(table: pd.DataFrame) -> Figure:
     fig, axes = new_figure(2, width=4.6, height=4.2)
     for i, h in enumerate(sorted(data[hom].unique())):
         color = PALETTE[i % len(PALETTE)]
-        for arm, ls in ((SCENARIO, "-"), (BASELINE, "--")):
+        for arm, ls in ((SCENARIO, "-"), (BASELINE_ARM, "--")):
             rows = data[(data["metric"] == f"perceived_disclosure_us_born_{arm}") & (data[hom] == h)].sort_values(deg)
-            label = f"within-block share {h:g}" + ("" if arm == SCENARIO else " (firewall)")
+            label = f"within-block share {h:g}" + ("" if arm == SCENARIO else " (paired baseline)")
             _band(axes[0], rows, deg, label, color, ls=ls)
         rows = data[(data["metric"] == "uptake_loss_mean_pp") & (data[hom] == h)].sort_values(deg)
         _band(axes[1], rows, deg, f"within-block share {h:g}", color)
@@ -424,7 +424,7 @@ def spillover(table: pd.DataFrame, segment: str = IMMIGRANT) -> Figure:
     disc, kappa = "policy.clinic_disclosure_prob", "behavior.kappa"
     rows = segment_rows(table, segment)
     visits = rows.groupby([disc, kappa, "run", "arm"])["clinic_visits"].sum().unstack("arm").reset_index()
-    visits["lost"] = 100.0 * (1.0 - visits[SCENARIO] / visits[BASELINE].where(visits[BASELINE] > 0))
+    visits["lost"] = 100.0 * (1.0 - visits[SCENARIO] / visits[BASELINE_ARM].where(visits[BASELINE_ARM] > 0))
     data = mean_ci(visits, [disc, kappa], "lost").merge(agents_behind(table, [disc, kappa], segment), on=[disc, kappa])
     fig, (ax,) = new_figure(1, width=6.4, height=4.4)
     for i, d in enumerate(sorted(data[disc].unique())):

@@ -1,8 +1,9 @@
 """Load a multirun folder into one tidy table.
 
 One row per run x arm x week x group. `arm` is "scenario" for the run's own
-scenario and "firewall" (`sim.paths.BASELINE`) for its paired counterpart
-(when the run was paired). File names and formats come from `sim.outputs`.
+scenario and "baseline" (`sim.paths.BASELINE_ARM`) for its paired
+counterpart (when the run was paired), the run under its `baseline` regime
+(the firewall unless set). File names and formats come from `sim.outputs`.
 Every override of the run (the swept parameters and the fixed ones) becomes a
 column. A run whose files are missing, truncated or inconsistent is reported
 by name and left out, loudly: it is never mixed in silently.
@@ -20,7 +21,7 @@ import pandas as pd
 import yaml
 
 from sim.outputs import BASELINE_TIMESERIES, SCENARIO, TIMESERIES, read_summary, read_timeseries
-from sim.paths import BASELINE
+from sim.paths import BASELINE_ARM
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def load_run(run_dir: Path) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any
     frames = [read_timeseries(run_dir / TIMESERIES, weeks, chash).assign(arm=SCENARIO)]
     baseline = run_dir / BASELINE_TIMESERIES
     if baseline.exists():
-        frames.append(read_timeseries(baseline, weeks, chash).assign(arm=BASELINE))
+        frames.append(read_timeseries(baseline, weeks, chash).assign(arm=BASELINE_ARM))
     elif "baseline_metrics" in summary:
         raise ValueError(f"{BASELINE_TIMESERIES} is missing although the run was paired")
     params = {**_config_values(run_dir), **_overrides(run_dir)}

@@ -18,7 +18,7 @@ from scipy import stats
 from sim.config import CITIZEN_STATUSES
 from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
-from sim.paths import BASELINE
+from sim.paths import BASELINE_ARM
 
 __all__ = ["MIN_AGENTS", "SEGMENTS", "agents_behind", "mean_ci", "paired_loss", "segment_rows", "uptake"]
 
@@ -79,17 +79,18 @@ def uptake(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligibl
 
 
 def paired_loss(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:
-    """Uptake loss against the paired firewall arm (same run, same seed), in percentage points.
+    """Uptake loss against the paired baseline arm (same run, same seed), in percentage points.
 
-    `loss` = 100 x (uptake in the firewall arm - uptake in the scenario arm), per `keys`.
+    `loss` = 100 x (uptake in the baseline arm - uptake in the scenario arm), per `keys`; the baseline arm
+    runs the run's `baseline` regime, the firewall unless set.
     """
-    if not (table["arm"] == BASELINE).any():
-        raise ValueError(f"the table has no {BASELINE} arm: run the sweep with paired=true")
+    if not (table["arm"] == BASELINE_ARM).any():
+        raise ValueError(f"the table has no {BASELINE_ARM} arm: run the sweep with paired=true")
     keys = [k for k in keys if k != "arm"]
     up = uptake(table, [*keys, "arm"], segment)
     wide = up.pivot_table(index=keys, columns="arm", values="uptake", dropna=False).reset_index()
-    wide = wide.reindex(columns=[*keys, BASELINE, SCENARIO]).dropna(subset=[BASELINE, SCENARIO], how="all")
-    wide["loss"] = 100.0 * (wide[BASELINE] - wide[SCENARIO])
+    wide = wide.reindex(columns=[*keys, BASELINE_ARM, SCENARIO]).dropna(subset=[BASELINE_ARM, SCENARIO], how="all")
+    wide["loss"] = 100.0 * (wide[BASELINE_ARM] - wide[SCENARIO])
     return wide
 
 

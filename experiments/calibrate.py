@@ -33,7 +33,7 @@ from sim.config import UNCERTAINTY, Config, default_config
 from sim.params import priors
 from sim.paths import ROOT
 from sim.posterior import WEIGHT, apply_parameters
-from sim.simulate import firewall_counterpart
+from sim.simulate import paired_counterpart
 
 POLICY = "appointment_disclosure"
 START = 8  # the directive's week in conf/policy (policy.start_week)
@@ -143,7 +143,7 @@ def _base_config(n_people: int) -> Config:
 def survey_statistics(params: dict[str, float], seed: int, n_people: int) -> dict[str, float]:
     """The model's answer to each target's question, net of the firewall run on the same seed."""
     cfg = calibration_config(params, seed, n_people)
-    rec, base = track(cfg), track(firewall_counterpart(cfg))
+    rec, base = track(cfg), track(paired_counterpart(cfg))
     return {name: net_avoidance(rec, base, t.family, *t.window) for name, t in TARGETS.items()}
 
 

@@ -37,7 +37,7 @@ from experiments.survey import Record, net_avoidance, track, uptake
 from sim.config import Config, OfficeOpening, default_config
 from sim.paths import ROOT
 from sim.posterior import DEFAULT_POSTERIOR, apply_parameters, draw, load_posterior
-from sim.simulate import firewall_counterpart
+from sim.simulate import paired_counterpart
 
 KEYS = (
     "avoidance_all_citizen_immigrant",
@@ -125,7 +125,7 @@ def jurisdiction_gap(rec: Record, blocked: list[int], n_regions: int) -> float:
 def one_seed(seed: int, params: dict[str, float], n_people: int) -> dict[str, float]:
     """All validation statistics for one seed and its posterior draw."""
     cfg = _config("appointment_disclosure", n_people, params, seed)
-    base = track(firewall_counterpart(cfg))
+    base = track(paired_counterpart(cfg))
     out = survey_measures(track(cfg), base)
 
     rev = _config("injunction", n_people, params, seed)

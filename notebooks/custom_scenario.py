@@ -47,7 +47,7 @@ from analysis.style import new_figure, regime_colors, regime_label
 from sim.config import default_config
 from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
-from sim.paths import BASELINE, ROOT, default_regime
+from sim.paths import BASELINE_ARM, ROOT, default_regime
 
 DIRECTIVE = default_regime()  # the regime conf/config.yaml runs by default: the directive
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", tempfile.mkdtemp(prefix="custom_scenario_")))
@@ -109,7 +109,7 @@ print((regimes / "policy" / "remote_first.yaml").read_text())
 # One Hydra sweep runs both regimes, each seed once, exactly as `python -m sim.run -m` does on the command line;
 # the runs' outputs are then read back into a tidy table (`analysis.load`). `paired=true` runs each scenario's
 # firewall counterpart on the same random numbers, so each loss below is the regime's effect on the same people,
-# not chance. The counterpart keeps the scenario's remote services (`firewall_counterpart` in `sim.simulate`
+# not chance. The counterpart keeps the scenario's remote services (`paired_counterpart` in `sim.simulate`
 # takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the sharing alone,
 # given the services on offer.
 
@@ -176,7 +176,7 @@ summary.pivot(index="metric", columns="policy", values=["mean", "95% CI of the m
 immigrant = table[table["household_type"] != "us_born"]
 sums = immigrant.groupby(["policy", "run", "week", "arm"])[["receiving", "eligible"]].sum().unstack("arm")
 uptake = sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)
-weekly = (100 * (uptake[BASELINE] - uptake[SCENARIO])).rename("loss").reset_index()
+weekly = (100 * (uptake[BASELINE_ARM] - uptake[SCENARIO])).rename("loss").reset_index()
 last = table["week"].max()
 eligible_agents = immigrant[(immigrant["week"] == last) & (immigrant["arm"] == SCENARIO)]
 fewest = int(eligible_agents.groupby("run")["eligible_agents"].sum().min())

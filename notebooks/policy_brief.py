@@ -62,7 +62,7 @@ from analysis.style import PALETTE, new_figure, regime_colors, regime_label
 from sim.config import CITIZEN_STATUSES, HOUSEHOLD_TYPES
 from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
-from sim.paths import BASELINE, ROOT, default_regime, policy_file, regimes
+from sim.paths import BASELINE, BASELINE_ARM, ROOT, default_regime, policy_file, regimes
 
 # The three regimes, found by what their files in conf/policy/ state, not by name: the baseline (the firewall),
 # the regime the model runs by default (the directive), and the one that adds a court order to the directive.
@@ -203,7 +203,7 @@ def segment_loss(rows: pd.DataFrame, segment: str, keys: list[str]) -> pd.DataFr
     sums = part.groupby([*keys, "arm"])[["receiving", "eligible", "eligible_agents"]].sum().unstack("arm")
     uptake = sums["receiving"] / sums["eligible"].where(sums["eligible"] > 0)
     return pd.DataFrame(
-        {"loss": 100 * (uptake[BASELINE] - uptake[SCENARIO]), "eligible_agents": sums["eligible_agents"][SCENARIO]}
+        {"loss": 100 * (uptake[BASELINE_ARM] - uptake[SCENARIO]), "eligible_agents": sums["eligible_agents"][SCENARIO]}
     ).reset_index()
 
 
@@ -340,7 +340,7 @@ else:
     )
 arrests_by_arm = table[table["policy"] == DIRECTIVE].groupby(["arm", "run"])["arrests"].sum().groupby("arm").mean()
 chill_text += (
-    f" Community arrests average {num(arrests['mean'], 1)} per run ({num(arrests_by_arm[BASELINE], 1)} in the "
+    f" Community arrests average {num(arrests['mean'], 1)} per run ({num(arrests_by_arm[BASELINE_ARM], 1)} in the "
     "firewall twins)."
 )
 
@@ -398,7 +398,7 @@ def band(ax, per_run: pd.DataFrame, value: str, color: str, label: str, scale: f
 
 
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
-band(ax, weekly_uptake(table[(table["policy"] == DIRECTIVE) & (table["arm"] == BASELINE)]), "uptake",
+band(ax, weekly_uptake(table[(table["policy"] == DIRECTIVE) & (table["arm"] == BASELINE_ARM)]), "uptake",
      colors[BASELINE], regime_label(BASELINE))  # fmt: skip
 for policy in SCENARIOS:
     rows_ = table[(table["policy"] == policy) & (table["arm"] == SCENARIO)]

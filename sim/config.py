@@ -28,7 +28,7 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from sim.paths import ROOT
+from sim.paths import ROOT, regimes
 
 # "citizen" is a US-born citizen; "naturalized" a naturalized citizen; the rest are noncitizens.
 STATUSES = ("citizen", "naturalized", "lpr", "refugee", "student", "worker", "undocumented")
@@ -1278,6 +1278,14 @@ class Config:
             doc="also run the firewall counterpart on the same seed, so losses are measured against it",
         ),
     )
+    baseline: str = field(
+        default="firewall",
+        metadata=param(
+            SETTING,
+            source="the regime a paired run is compared against; any file of conf/policy/",
+            doc="the regime of the paired run (paired=true): losses are measured against it on the same seed",
+        ),
+    )
     progress: bool = field(
         default=False,
         metadata=param(
@@ -1473,6 +1481,8 @@ def validate(cfg: Config) -> Config:
     for name, value, p in walk(cfg):
         if p.region:
             _check_regions(name, value, cfg.population.n_regions)
+    known = regimes()
+    _check(cfg.baseline in known, "baseline", cfg.baseline, f"a regime of conf/policy/: {', '.join(known)}")
     if cfg.behavior.posterior_file:
         found = resolve_path(cfg.behavior.posterior_file).is_file()
         _check(

@@ -3,7 +3,7 @@
 `ExplorerModel` takes the explorer's controls as keyword arguments (what
 Mesa's SolaraViz passes when it rebuilds a model), turns them into a
 validated `Config`, and runs two `UptakeModel`s on the same seed: the
-scenario and `firewall_counterpart(cfg)`. Common random numbers make the gap
+scenario and `paired_counterpart(cfg)`. Common random numbers make the gap
 between the two the policy's effect alone. Each week it records a few
 summaries by household type (uptake; the decision makers' perceived
 disclosure delta_hat, perceived ICE activity E_hat and trust; encounters and
@@ -23,7 +23,7 @@ from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, default_config, validate
 from sim.model import UptakeModel
 from sim.outcomes import MIN_AGENTS
 from sim.paths import default_regime
-from sim.simulate import firewall_counterpart
+from sim.simulate import paired_counterpart
 
 
 def discover_regimes() -> dict[str, str]:
@@ -211,7 +211,7 @@ class ExplorerModel(mesa.Model):
             seed,
             weeks,
         )
-        self.runs = {"policy": UptakeModel(self.cfg), "firewall": UptakeModel(firewall_counterpart(self.cfg))}
+        self.runs = {"policy": UptakeModel(self.cfg), "firewall": UptakeModel(paired_counterpart(self.cfg))}
         policy_run = self.runs["policy"]
         self.masks = {**household_groups(policy_run), "all": np.ones(policy_run.pop.n_households, bool)}
         self.sample = network_sample(policy_run, self.masks, np.random.default_rng(seed))

@@ -2,9 +2,10 @@
 
 A run folder holds `timeseries.parquet` (the scenario, one row per week x
 group), `timeseries_by_region.parquet` (one row per week x region x
-household type), the same two for its paired firewall counterpart when
-`paired=true` (`timeseries_firewall.parquet`,
-`timeseries_by_region_firewall.parquet`) and `summary.json` (metrics and
+household type), the same two for its paired counterpart when
+`paired=true` (`timeseries_baseline.parquet`,
+`timeseries_by_region_baseline.parquet`: the run under its `baseline` regime,
+the firewall unless set) and `summary.json` (metrics and
 provenance), written last so
 that its presence means the run is complete. Each parquet file carries the
 run's version, commit, seed, config hash and policy in its schema metadata.
@@ -23,18 +24,18 @@ from typing import Any
 
 import pandas as pd
 
-from sim.paths import BASELINE
+from sim.paths import BASELINE_ARM
 from sim.provenance import write_atomic, write_json
 
-# The two arms of a run: its own scenario, and (when paired) its firewall counterpart, named after the baseline.
+# The two arms of a run: its own scenario, and (when paired) its counterpart under the `baseline` regime.
 SCENARIO = "scenario"
-ARMS = (SCENARIO, BASELINE)
+ARMS = (SCENARIO, BASELINE_ARM)
 
 SUMMARY = "summary.json"
 TIMESERIES = "timeseries.parquet"
-BASELINE_TIMESERIES = f"timeseries_{BASELINE}.parquet"
+BASELINE_TIMESERIES = f"timeseries_{BASELINE_ARM}.parquet"
 REGION_TIMESERIES = "timeseries_by_region.parquet"  # week x region x household type
-BASELINE_REGION_TIMESERIES = f"timeseries_by_region_{BASELINE}.parquet"
+BASELINE_REGION_TIMESERIES = f"timeseries_by_region_{BASELINE_ARM}.parquet"
 META_PREFIX = "uptake_sim."
 META_KEYS = ("version", "git_commit", "seed", "config_hash", "policy")
 
@@ -69,7 +70,7 @@ def save(result: RunResult, out_dir: Path) -> None:
     prov = result.summary["provenance"]
     meta = {f"{META_PREFIX}{k}": str(prov[k]) for k in META_KEYS}
     write_atomic(out_dir / TIMESERIES, _parquet_writer(result.timeseries, meta))
-    base_meta = {**meta, f"{META_PREFIX}policy": BASELINE}
+    base_meta = {**meta, f"{META_PREFIX}policy": str(result.summary.get("baseline_policy", ""))}
     if result.baseline is not None:
         write_atomic(out_dir / BASELINE_TIMESERIES, _parquet_writer(result.baseline, base_meta))
     if result.regions is not None:

@@ -15,6 +15,9 @@ POLICY_DIR = CONF_DIR / "policy"
 # The one regime Python names: the firewall, whose file (conf/policy/firewall.yaml) holds the baseline rules
 # every paired run is compared against, and whose name labels the paired arm and its output file.
 BASELINE = "firewall"
+# The paired arm of a run (`paired=true`): its regime is the run's `baseline` (the firewall unless set); its tables
+# are labelled with this arm name and written to files named after it (sim.outputs).
+BASELINE_ARM = "baseline"
 
 
 def regimes(policy_dir: Path | None = None) -> list[str]:

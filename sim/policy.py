@@ -47,9 +47,9 @@ class PolicySchedule:
     clinic_disclosure: float
 
 
-def baseline_policy(policy_dir: Path | None = None) -> PolicyConfig:
-    """The baseline regime as conf/policy/firewall.yaml states it, on the PolicyConfig schema."""
-    node = policy_file(BASELINE, policy_dir)
+def baseline_policy(policy_dir: Path | None = None, name: str = BASELINE) -> PolicyConfig:
+    """A regime as its file states it (conf/policy/<name>.yaml, the firewall by default), on the PolicyConfig schema."""
+    node = policy_file(name, policy_dir)
     return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 

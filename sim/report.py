@@ -14,6 +14,8 @@ from sim.config import HOUSEHOLD_TYPES
 from sim.outcomes import MIN_AGENTS, eligible_agents_by, uptake_by
 from sim.paths import BASELINE
 
+BASE_COLUMN = "baseline"  # the paired arm's uptake, headed by its regime in the printed table
+
 SEGMENTS = {
     "us_born": "US-born households",
     "all_citizen_immigrant": "All-citizen immigrant households",
@@ -40,7 +42,7 @@ def segment_table(df: pd.DataFrame, base: pd.DataFrame | None) -> pd.DataFrame:
     rows = []
     for column, order in (("household_type", HOUSEHOLD_TYPES), ("citizenship", ("us_born_citizen", "naturalized"))):
         policy = uptake_by(df, column, last)
-        firewall = uptake_by(base, column, last) if base is not None else {}
+        paired = uptake_by(base, column, last) if base is not None else {}
         agents = eligible_agents_by(df, column, last)
         eligible = df[df["week"] == last].groupby(column)["eligible"].sum()
         keys = [k for k in order if k in policy] + sorted(k for k in policy if k not in order)
@@ -54,8 +56,8 @@ def segment_table(df: pd.DataFrame, base: pd.DataFrame | None) -> pd.DataFrame:
                 "uptake": value,
             }
             if base is not None:
-                row[BASELINE] = firewall.get(key, float("nan"))
-                row["loss_pp"] = 100 * (firewall[key] - value) if key in firewall else float("nan")
+                row[BASE_COLUMN] = paired.get(key, float("nan"))
+                row["loss_pp"] = 100 * (paired[key] - value) if key in paired else float("nan")
             row["flag"] = SMALL_FLAG if n < MIN_AGENTS else ""
             rows.append(row)
     return pd.DataFrame(rows)
@@ -88,13 +90,16 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
     """The table `python -m sim.run` prints: uptake by group with the agents behind it, and the headline metrics."""
     prov, m = summary["provenance"], summary["metrics"]
     table = segment_table(df, base)
-    fmt = {"uptake": "{:.1%}".format, BASELINE: "{:.1%}".format, "loss_pp": "{:+.2f}".format}
+    fmt = {"uptake": "{:.1%}".format, BASE_COLUMN: "{:.1%}".format, "loss_pp": "{:+.2f}".format}
+    baseline = summary.get("baseline_policy", BASELINE)
+    table = table.rename(columns={BASE_COLUMN: baseline})
+    fmt[baseline] = fmt.pop(BASE_COLUMN)
     lines = [
         f"uptake-sim {prov['version']}  policy={prov['policy']}  people={prov['n_people']:,}  "
         f"weeks={prov['weeks']}  seed={prov['seed']}  engine={prov['engine']}  config={prov['config_hash']}",
         "",
         "Uptake in the final week (weighted receiving / eligible; eligible agents behind each row)"
-        + (", loss against the paired firewall run in percentage points:" if base is not None else ":"),
+        + (f", loss against the paired {baseline} run in percentage points:" if base is not None else ":"),
         table.to_string(index=False, formatters=fmt),
     ]
     small = m.get("small_groups", [])
@@ -132,8 +137,8 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
         ratio = m["chilling_ratio"]
         take_up = m.get("take_up_loss_pp")
         headline += [
-            ("uptake loss vs firewall, final week (pp)", f"{m['uptake_loss_final_pp']:.2f}"),
-            ("uptake loss vs firewall, mean over weeks (pp)", f"{m['uptake_loss_mean_pp']:.2f}"),
+            (f"uptake loss vs {baseline}, final week (pp)", f"{m['uptake_loss_final_pp']:.2f}"),
+            (f"uptake loss vs {baseline}, mean over weeks (pp)", f"{m['uptake_loss_mean_pp']:.2f}"),
             ("take-up loss of new applications (pp)", "n/a" if take_up is None else f"{take_up:.2f}"),
             ("extra forgone per 1,000 eligible (USD)", f"{m['extra_forgone_usd_per_1000_eligible']:,.0f}"),
             (
@@ -152,7 +157,7 @@ def format_report(summary: dict[str, Any], df: pd.DataFrame, base: pd.DataFrame 
                 headline.append((f"loss in regions the {label} covers vs the others (pp)", _gap(m[key])))
         if "extra_missed_by_need" in m:
             extra = ", ".join(f"{k} {v:+,}" for k, v in m["extra_missed_by_need"].items() if v)
-            headline.append(("extra missed appointments by type (vs firewall)", extra or "none"))
+            headline.append((f"extra missed appointments by type (vs {baseline})", extra or "none"))
     width = max(len(k) for k, _ in headline)
     lines += [f"  {k:<{width}}  {v}" for k, v in headline]
     lines.append(f"  {'wall time (s)':<{width}}  {prov['wall_s']:.2f}")

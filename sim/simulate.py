@@ -1,4 +1,4 @@
-"""Run one configured scenario (and its paired firewall run); `sim.outputs` writes what it returns.
+"""Run one configured scenario (and its paired baseline run); `sim.outputs` writes what it returns.
 
 `run_config(cfg)` is the one way in from Python: it does what
 `python -m sim.run` does (validation, the resource check, the posterior
@@ -38,7 +38,7 @@ __all__ = [
     "Arm",
     "RunResult",
     "baseline_policy",
-    "firewall_counterpart",
+    "paired_counterpart",
     "prepare",
     "print_warnings",
     "run_config",
@@ -50,8 +50,8 @@ __all__ = [
 RUN_FIELDS = ("remote_share", "compliance_mean", "compliance_sd")
 
 
-def firewall_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
-    """The same run under the firewall, on the same seed: the paired baseline of `cfg`.
+def paired_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
+    """The same run under its `baseline` regime (the firewall unless set), on the same seed: its paired arm.
 
     The counterpart keeps everything of the run outside its policy (seed,
     population, network, enforcement, behaviour, horizon, engine) and, of the
@@ -64,10 +64,12 @@ def firewall_counterpart(cfg: Config, policy_dir: Path | None = None) -> Config:
     (name, rules and baseline rules, start week and regions, court order,
     outreach campaign, the timeline's outreach and record-keeping changes,
     clinic sharing, and any field a regime file may set in future) comes from
-    conf/policy/firewall.yaml, the one source of the baseline: edit that file
-    and every paired run changes with it.
+    the baseline's file, conf/policy/<baseline>.yaml (firewall.yaml unless
+    `baseline=` names another regime), the one source of the baseline: edit
+    that file and every paired run changes with it. So `baseline=injunction`
+    compares a regime with a court's order directly, on the same seeds.
     """
-    policy = baseline_policy(policy_dir)
+    policy = baseline_policy(policy_dir, cfg.baseline)
     for name in RUN_FIELDS:
         setattr(policy, name, copy.deepcopy(getattr(cfg.policy, name)))
     policy.timeline = keep_remote_changes(policy.timeline, cfg.policy.timeline)
@@ -96,7 +98,7 @@ def simulate(cfg: Config) -> Arm:
 
 
 def run_scenario(cfg: Config) -> RunResult:
-    """Run `cfg`, and its firewall counterpart on the same seed when `cfg.paired`."""
+    """Run `cfg`, and its counterpart under `cfg.baseline` on the same seed when `cfg.paired`."""
     start = time.perf_counter()
     posterior_file = cfg.behavior.posterior_file
     cfg, drawn = apply_posterior(cfg)  # one parameter draw per seed when behavior=posterior
@@ -105,7 +107,7 @@ def run_scenario(cfg: Config) -> RunResult:
     base = None
     summary: dict[str, Any] = {"metrics": metrics}
     if cfg.paired:
-        base = simulate(firewall_counterpart(cfg))
+        base = simulate(paired_counterpart(cfg))
         metrics.update(
             paired_metrics(
                 run.timeseries,
@@ -117,6 +119,7 @@ def run_scenario(cfg: Config) -> RunResult:
                 base.regions,
             )
         )
+        summary["baseline_policy"] = cfg.baseline
         summary["baseline_metrics"] = base.metrics
         metrics.update(_coverage(cfg, metrics["uptake_loss_final_by_region_pp"]))
     if drawn:

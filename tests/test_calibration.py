@@ -36,9 +36,9 @@ def test_avoidance_is_zero_against_itself_and_positive_under_the_directive() -> 
     cfg = small_config(n_people=6000, weeks=60, **{"behavior.w_announcement": 10.0})
     rec = track(cfg)
     assert net_avoidance(rec, rec, "immigrant", 8, 60) == 0.0
-    from sim.simulate import firewall_counterpart
+    from sim.simulate import paired_counterpart
 
-    base = track(firewall_counterpart(cfg))
+    base = track(paired_counterpart(cfg))
     assert net_avoidance(rec, base, "immigrant", 8, 60) > 0.0
     assert net_avoidance(rec, base, "us_born", 8, 60) < net_avoidance(rec, base, "immigrant", 8, 60)
 

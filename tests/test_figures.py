@@ -27,11 +27,11 @@ def hand_table(params: dict[str, list], weeks: int = 4, seeds: int = 3, cut_fn=N
     keys = list(params)
     combos = pd.MultiIndex.from_product([*params.values(), range(seeds)], names=[*keys, "seed"]).to_frame(index=False)
     for run, combo in combos.iterrows():
-        for arm in ("scenario", "firewall"):
+        for arm in ("scenario", "baseline"):
             for week in range(weeks):
                 for g, (status, hh, interp, agents) in enumerate(GROUPS):
                     eligible = 100
-                    if arm == "firewall" or hh == "us_born":
+                    if arm == "baseline" or hh == "us_born":
                         cut = 0
                     else:
                         cut = cut_fn(run, g, week) if cut_fn else (run % 5) + g + week
@@ -92,7 +92,7 @@ def test_loss_by_group_is_paired_firewall_minus_scenario_in_pp(tmp_path: Path) -
     data = _roundtrip(fig, tmp_path)
     last = table[(table["week"] == 3) & (table["status"] == "undocumented")]
     per_run = last.pivot_table(index="run", columns="arm", values="receiving") / 100
-    loss = 100 * (per_run["firewall"] - per_run["scenario"])  # percentage points
+    loss = 100 * (per_run["baseline"] - per_run["scenario"])  # percentage points
     row = data[data["segment"] == "Noncitizens in mixed-status households"].iloc[0]
     assert row["mean"] == pytest.approx(loss.mean())
     assert row["lo"] < row["mean"] < row["hi"]
@@ -203,13 +203,13 @@ def test_spillover_network_and_headline(tmp_path: Path) -> None:
     net = _roundtrip(figures.network(table), tmp_path / "n")
     assert set(net["metric"]) == {
         "perceived_disclosure_us_born_scenario",
-        "perceived_disclosure_us_born_firewall",
+        "perceived_disclosure_us_born_baseline",
         "uptake_loss_mean_pp",
     }
     # US-born households: the perceived disclosure of people who are not exposed, weighted, in percent
     fear = net[net["metric"] == "perceived_disclosure_us_born_scenario"]
     assert fear["mean"].to_numpy() == pytest.approx(100 * 0.03) and (fear["eligible_agents"] == 400).all()
-    calm = net[net["metric"] == "perceived_disclosure_us_born_firewall"]
+    calm = net[net["metric"] == "perceived_disclosure_us_born_baseline"]
     assert calm["mean"].to_numpy() == pytest.approx(100 * 0.01)
     runs = pd.DataFrame(
         {

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.model import UptakeModel
-from sim.simulate import firewall_counterpart, run_scenario
+from sim.simulate import paired_counterpart, run_scenario
 from sim.state import OUTCOME_MISSED, SSN
 from tests.conftest import small_config
 
@@ -108,7 +108,7 @@ def test_citizens_in_all_citizen_immigrant_families_avoid_a_little_and_us_born_w
             )
     assert 0 < np.mean(extra["naturalized"]) < np.mean(extra["citizen"]), extra
     cfg = small_config(n_people=N, weeks=WEEKS, seed=1)
-    arms = [UptakeModel(cfg), UptakeModel(firewall_counterpart(cfg))]
+    arms = [UptakeModel(cfg), UptakeModel(paired_counterpart(cfg))]
     for m in arms:
         m.run()
     w = arms[0].world

@@ -147,7 +147,7 @@ def test_results_do_not_depend_on_blas_threads(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, proc.stderr
         outputs.append(out)
-    for name in ("timeseries.parquet", "timeseries_firewall.parquet"):
+    for name in ("timeseries.parquet", "timeseries_baseline.parquet"):
         assert (outputs[0] / name).read_bytes() == (outputs[1] / name).read_bytes(), name
 
 

@@ -73,3 +73,22 @@ def test_run_config_does_what_the_cli_does(tmp_path: Path) -> None:
     assert py.summary["provenance"]["config_hash"] == cli["provenance"]["config_hash"]
     for name in (REGION_TIMESERIES, BASELINE_REGION_TIMESERIES):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "py" / name), pd.read_parquet(tmp_path / "cli" / name))
+
+
+def test_any_regime_can_be_the_paired_baseline(tmp_path: Path) -> None:
+    """`baseline=injunction`: the paired arm is the injunction run on the same seed, and losses are against it."""
+    from sim.simulate import simulate
+
+    cfg = small_config(n_people=1500, weeks=40, seed=2, paired=True, baseline="injunction")
+    result = run_config(cfg, tmp_path, warn=False)
+    alone = simulate(small_config("injunction", n_people=1500, weeks=40, seed=2))
+    pd.testing.assert_frame_equal(result.baseline, alone.timeseries)
+    assert result.summary["baseline_policy"] == "injunction"
+    loss = 100 * (alone.metrics["uptake_final"] - result.summary["metrics"]["uptake_final"])
+    assert result.summary["metrics"]["uptake_loss_final_pp"] == pytest.approx(loss)
+    assert "loss against the paired injunction run" in format_report(result.summary, result.timeseries, result.baseline)
+
+
+def test_a_baseline_that_is_not_a_regime_is_refused_naming_the_field() -> None:
+    proc = run_cli("baseline=directive", "population.n_people=1500", "weeks=30")
+    assert proc.returncode == 2 and "baseline = 'directive'" in proc.stderr and "firewall" in proc.stderr

@@ -22,7 +22,7 @@ from analysis import figures
 from analysis.style import BASELINE_COLOR, regime_colors
 from experiments.common import expected_runs
 from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
-from sim.paths import BASELINE, CONF_DIR, POLICY_DIR, default_regime, policy_file, regimes
+from sim.paths import BASELINE, BASELINE_ARM, CONF_DIR, POLICY_DIR, default_regime, policy_file, regimes
 from tests.conftest import ROOT, small_config
 
 NEW = "zz_test_regime"
@@ -71,10 +71,10 @@ def _synthetic_table(policies: list[str]) -> pd.DataFrame:
     for p, policy in enumerate(policies):
         for seed in range(2):
             run = 2 * p + seed
-            for arm in ("scenario", BASELINE):
+            for arm in ("scenario", BASELINE_ARM):
                 for week in range(3):
                     for hh, status in (("us_born", "citizen"), ("mixed_status", "undocumented")):
-                        cut = 0 if arm == BASELINE else p + seed + week
+                        cut = 0 if arm == BASELINE_ARM else p + seed + week
                         rows.append(
                             {
                                 "run": run,
@@ -152,12 +152,12 @@ def test_a_new_yaml_file_is_a_new_regime(new_regime: str, tmp_path: Path) -> Non
 
 
 def test_counterpart_comes_from_firewall_yaml() -> None:
-    from sim.simulate import RUN_FIELDS, firewall_counterpart
+    from sim.simulate import RUN_FIELDS, paired_counterpart
 
     cfg = small_config(default_regime(), n_people=1500, weeks=20)
     cfg.policy.outreach_week, cfg.policy.clinic_disclosure_prob = 5, 0.3
     cfg.policy.remote_share = {**cfg.policy.remote_share, "eligibility": 0.4}
-    base = firewall_counterpart(cfg)
+    base = paired_counterpart(cfg)
     stated = policy_file(BASELINE)
     assert base.policy.name == stated["name"] == BASELINE
     for key, value in stated["rules"].items():
@@ -176,22 +176,22 @@ def test_counterpart_comes_from_firewall_yaml() -> None:
 
 
 def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
-    from sim.simulate import firewall_counterpart, simulate
+    from sim.simulate import paired_counterpart, simulate
 
     policy_dir = tmp_path / "policy"
     policy_dir.mkdir()
     for path in POLICY_DIR.glob("*.yaml"):
         (policy_dir / path.name).write_text(path.read_text())
     cfg = small_config(default_regime(), n_people=1500, weeks=20, **{"enforcement.base_presence": 0.8})
-    before = simulate(firewall_counterpart(cfg, policy_dir)).timeseries
-    same = simulate(firewall_counterpart(cfg)).timeseries
+    before = simulate(paired_counterpart(cfg, policy_dir)).timeseries
+    same = simulate(paired_counterpart(cfg)).timeseries
     pd.testing.assert_frame_equal(before, same)  # the copy is the real file
 
     edited = yaml.safe_load((policy_dir / f"{BASELINE}.yaml").read_text())
     edited["rules"].update(formal_request_required=False, formal_request_share=1.0, records_kept=False)
     edited["rules"].update(routine=True)
     (policy_dir / f"{BASELINE}.yaml").write_text(yaml.safe_dump(edited))
-    base = firewall_counterpart(cfg, policy_dir)
+    base = paired_counterpart(cfg, policy_dir)
     assert base.policy.rules.routine is True and base.policy.rules.records_kept is False
     after = simulate(base).timeseries
     assert not after.equals(before), "a firewall that answers every request must change the paired run"
@@ -200,12 +200,12 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
 def test_cli_paired_run_uses_firewall_yaml(tmp_path: Path) -> None:
     """The counterpart `python -m sim.run paired=true` writes is the firewall.yaml run on the same seed."""
     from sim.config import default_config
-    from sim.simulate import firewall_counterpart, simulate
+    from sim.simulate import paired_counterpart, simulate
 
     _run(*TINY, "paired=true", "seed=4", f"hydra.run.dir={tmp_path}")
     written = pd.read_parquet(tmp_path / BASELINE_TIMESERIES)
     cfg = default_config(default_regime(), **dict(a.split("=") for a in TINY), seed=4)
-    expected = simulate(firewall_counterpart(cfg)).timeseries
+    expected = simulate(paired_counterpart(cfg)).timeseries
     pd.testing.assert_frame_equal(written, expected)
 
 

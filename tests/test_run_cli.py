@@ -48,7 +48,7 @@ def test_outputs_and_provenance(tmp_path: Path) -> None:
         assert key in metrics
     assert 0 <= metrics["uptake_final"] <= 1
     # losses in percentage points: the final-week loss is 100 x (firewall uptake - uptake), from the two tables
-    base = pd.read_parquet(out / "timeseries_firewall.parquet")
+    base = pd.read_parquet(out / "timeseries_baseline.parquet")
     df = pd.read_parquet(out / "timeseries.parquet")
     last = df["week"].max()
 

@@ -26,7 +26,7 @@ from sim.config import ConfigError, LeverChange, PolicyConfig, validate
 from sim.model import UptakeModel
 from sim.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
 from sim.policy import build_schedule, keep_remote_changes, unreached_events
-from sim.simulate import firewall_counterpart, run_scenario
+from sim.simulate import paired_counterpart, run_scenario
 from tests.conftest import ROOT, run_cli, small_config
 from tests.test_equivalence import _assert_same_state
 
@@ -237,7 +237,7 @@ def test_both_engines_agree_with_a_timeline() -> None:
 
 def test_the_paired_firewall_run_keeps_the_remote_share_changes_only() -> None:
     cfg = _config(f"[{CUT}, {{week: 30, outreach_reach: 0.3}}, {RESTORE}, {{week: 40, records_kept: true}}]", **ON)
-    base = firewall_counterpart(cfg)
+    base = paired_counterpart(cfg)
     assert base.policy.name == "firewall" and base.policy.remote_share == cfg.policy.remote_share
     assert base.policy.timeline == [LeverChange(week=0, remote_share=dict.fromkeys(PHONE, 0.0)), cfg.policy.timeline[2]]
     own = [LeverChange(week=3, remote_share={"ssn": 1.0}, outreach_reach=0.2)]
