@@ -118,11 +118,11 @@ def hear_from_ties(w: World, ids: np.ndarray) -> None:
 # ------------------------------------------------------------------ phase: hear news
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _hears(ids, region, local_news, u_news, reach, u_outreach, outreach_reach):  # noqa: ANN001, ANN202
     local = np.empty(len(ids), dtype=np.bool_)
     outreach = np.zeros(len(ids), dtype=np.bool_)
-    for k in range(len(ids)):
+    for k in numba.prange(len(ids)):
         i = ids[k]
         local[k] = local_news[region[i]] and u_news[i] < reach[i]
         if len(u_outreach):
@@ -145,10 +145,10 @@ def households_hearing_news(w: World) -> np.ndarray:
     return ids[local | outreach]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_news(ids, local, outreach, region, news, heard):  # noqa: ANN001, ANN202
     announcement, court, event_news, violation_news = news
-    for k in range(len(ids)):
+    for k in numba.prange(len(ids)):
         i, r = ids[k], region[ids[k]]
         heard[0][i] = announcement[r] if local[k] else 0.0
         heard[1][i] = event_news[r] if local[k] else 0.0
@@ -171,9 +171,10 @@ def hear_news(w: World, ids: np.ndarray) -> None:
 # ------------------------------------------------------------------ phases: rumour, disclosure belief
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_rumour(ids, indptr, indices, disclosure, weight, rumour):  # noqa: ANN001, ANN202
-    for i in ids:
+    for k in numba.prange(len(ids)):
+        i = ids[k]
         start, stop = indptr[i], indptr[i + 1]
         ties_total = 0.0
         for j in range(start, stop):  # the ties in stored order, as the sparse product sums them
@@ -188,12 +189,13 @@ def listen_to_rumour(w: World, ids: np.ndarray) -> None:
     _each_rumour(ids, net.indptr, net.indices, h.disclosure, w.cfg.behavior.rumour, h.rumour)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_disclosure_belief(ids, h, weights, memory, consolidation):  # noqa: ANN001, ANN202
     a_fast, b_fast, a_slow, b_slow, announcement, event_news, own_events, tie_events, rumour = h[:9]
     own_safe, tie_safe, reassurance, trust = h[9:]
     w_announcement, w_event_news, w_own, w_ties, w_safe, w_tie_safe, w_reassure = weights
-    for i in ids:
+    for k in numba.prange(len(ids)):
+        i = ids[k]
         alarm = bh.alarm_evidence(
             announcement[i], event_news[i], own_events[i], tie_events[i], w_announcement, w_event_news, w_own, w_ties
         )
@@ -216,9 +218,10 @@ def update_disclosure_belief(w: World, ids: np.ndarray) -> None:
 # ------------------------------------------------------------------ phases: activity, trust
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_activity(ids, activity, own_events, tie_events, event_news, rate, sensitivity):  # noqa: ANN001, ANN202
-    for i in ids:
+    for k in numba.prange(len(ids)):
+        i = ids[k]
         seen = own_events[i] + tie_events[i] + event_news[i]
         activity[i] = bh.perceived_activity(activity[i], seen, rate, sensitivity)
 
@@ -229,9 +232,9 @@ def update_activity(w: World, ids: np.ndarray) -> None:
     _each_activity(ids, h.activity, h.own_events, h.tie_events, h.event_news, b.activity_rate, b.activity_sensitivity)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _mark_recovering(recovering, region, trust, trust0, ceiling, mark):  # noqa: ANN001, ANN202
-    for i in range(len(trust)):
+    for i in numba.prange(len(trust)):
         if recovering[region[i]] and trust[i] < min(trust0[i], ceiling[i]):
             mark[i] = True
 
@@ -247,11 +250,12 @@ def households_whose_trust_can_move(w: World) -> np.ndarray:
     return np.flatnonzero(mark)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_trust(ids, h, recovering, region, rates):  # noqa: ANN001, ANN202
     trust, ceiling, trust0, announcement, own_violations, tie_violations, violation_news = h
     drop, loss_announcement, loss_violation, recovery = rates
-    for i in ids:
+    for k in numba.prange(len(ids)):
+        i = ids[k]
         violations = own_violations[i] + tie_violations[i] + violation_news[i]
         ceiling[i] = bh.lower_ceiling(ceiling[i], violations, drop)
         trust[i] = bh.update_trust(
@@ -278,10 +282,11 @@ def update_trust(w: World, ids: np.ndarray) -> None:
 # ------------------------------------------------------------------ phase: the belief decisions read
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _each_disclosure(ids, a_fast, b_fast, a_slow, b_slow, trust, prior, disclosure):  # noqa: ANN001, ANN202
     strength, low, high = prior
-    for i in ids:
+    for k in numba.prange(len(ids)):
+        i = ids[k]
         belief = bh.perceived_disclosure(a_fast[i], b_fast[i], a_slow[i], b_slow[i], trust[i], strength, low, high)
         disclosure[i] = belief
 

@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 import scipy.sparse as sp
 
-from sim import appointments, beliefs, decision, enforcement
+from sim import appointments, beliefs, decision, enforcement, threads
 from sim import behavior as bh
 from sim.config import CITIZEN_STATUSES, NEEDS, STATUSES, Config
 from sim.executors import EXECUTORS, Phase
@@ -164,6 +164,7 @@ class UptakeModel(mesa.Model):
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         check_resources(cfg)
+        threads.configure()  # all cores for a run alone, one in a worker process: the same numbers either way
         self.world = build_world(cfg, Streams(cfg.seed))
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": "weekly"})
         self.weekly: dict[str, np.ndarray] = {}

@@ -125,14 +125,14 @@ class GroupIndex:
         return np.clip(totals / self.people[:, None], 0.0, 1.0)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _members_sums(indptr, indices, data, a, b, c):  # noqa: ANN001, ANN202
     """[groups, 3]: sums over each group's weighted members of their household's a, b, c, households in order.
 
     `indptr`, `indices`, `data`: the members matrix by group (CSR, households sorted within a group).
     """
     totals = np.zeros((len(indptr) - 1, 3))
-    for group in range(len(indptr) - 1):
+    for group in numba.prange(len(indptr) - 1):
         total_a = total_b = total_c = 0.0
         for j in range(indptr[group], indptr[group + 1]):
             household, weight = indices[j], data[j]
@@ -144,76 +144,106 @@ def _members_sums(indptr, indices, data, a, b, c):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True)
-def _client_cells(clients, receiving, eligible_ever, eligible_week, week, group, weight, weekly_amount, n_groups):  # noqa: ANN001, ANN202
-    """Weighted people, agents and weekly dollars per group x (receiving, eligible now), one pass over clients."""
-    people = np.zeros(4 * n_groups)
-    agents = np.zeros(4 * n_groups, dtype=np.int64)
-    usd = np.zeros(4 * n_groups)
+def _client_cells(
+    clients, receiving, eligible_ever, eligible_week, week, group, region_cell, weight, weekly_amount, n_groups, n_cells
+):  # noqa: ANN001, ANN202, E501
+    """One pass over the clients: per group x (receiving, eligible now) weighted people, agents and weekly dollars;
+    per region cell x (receiving, eligible now) weighted people and agents."""
+    people = np.zeros((n_groups, 4))
+    agents = np.zeros((n_groups, 4), dtype=np.int64)
+    usd = np.zeros((n_groups, 4))
+    cell_people = np.zeros((n_cells, 4))
+    cell_agents = np.zeros((n_cells, 4), dtype=np.int64)
     for k in range(len(clients)):
-        cell = group[k] * 4 + receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
-        people[cell] += weight[k]
-        agents[cell] += 1
-        usd[cell] += weekly_amount[k] * weight[k]
-    return people.reshape(n_groups, 4), agents.reshape(n_groups, 4), usd.reshape(n_groups, 4)
+        state = receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
+        people[group[k], state] += weight[k]
+        agents[group[k], state] += 1
+        usd[group[k], state] += weekly_amount[k] * weight[k]
+        cell_people[region_cell[k], state] += weight[k]
+        cell_agents[region_cell[k], state] += 1
+    return people, agents, usd, cell_people, cell_agents
 
 
-def _by_region(m: World, due: np.ndarray, outcome: np.ndarray, benefit: np.ndarray) -> dict[str, np.ndarray]:
-    """This week's counts by region x household type (one array over cells per count)."""
-    g, p = m.groups, m.people
-    people, agents, _ = _client_cells(
-        g.clients,
-        p.receiving,
-        g.client_eligible,
-        g.client_eligible_week,
-        m.week,
-        g.client_region_cell,
-        g.client_weight,
-        g.client_weekly_amount,
-        g.n_region_cells,
-    )
-    cell, weight = g.region_cell[due], g.weight[due]
+# Counts over the week's appointments, by group (`_due_counts`): these columns, then missed by need.
+DUE_COLUMNS = (
+    "due",
+    "remote",
+    "attended",
+    "missed",
+    "benefit_due",
+    "benefit_remote",
+    "benefit_attended",
+    "benefit_missed",
+    "applications_due",
+    "applications_made",
+    "requests",
+    "disclosures",
+    "encounters",
+    "ssn_dropped",
+)
+REGION_DUE_COLUMNS = ("due", "attended", "remote", "missed", "benefit_due", "benefit_missed")
 
-    def by_cell(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(cell[mask], weights=weight[mask], minlength=g.n_region_cells)
 
-    missed = outcome == OUTCOME_MISSED
-    return {
-        "eligible": people[:, 2] + people[:, 3],
-        "receiving": people[:, 1] + people[:, 3],
-        "eligible_agents": agents[:, 2] + agents[:, 3],
-        "due": by_cell(outcome != OUTCOME_NONE),
-        "attended": by_cell(outcome == OUTCOME_ATTENDED),
-        "remote": by_cell(outcome == OUTCOME_REMOTE),
-        "missed": by_cell(missed),
-        "benefit_due": by_cell(benefit),
-        "benefit_missed": by_cell(benefit & missed),
-    }
+@numba.njit(cache=True)
+def _due_counts(due, outcome, need, flags, group, region_cell, weight, n_groups, n_cells, n_needs):  # noqa: ANN001, ANN202
+    """One pass over the week's appointments: weighted counts by group (DUE_COLUMNS, then missed by need) and by
+    region cell (REGION_DUE_COLUMNS). `flags`: each person's requested, disclosed, encounter, SSN dropped."""
+    requested, disclosed, encounter, ssn_dropped = flags
+    by_group = np.zeros((n_groups, 14 + n_needs))
+    by_cell = np.zeros((n_cells, 6))
+    for i in due:
+        o, w, gi, ci = outcome[i], weight[i], group[i], region_cell[i]
+        remote, attended, missed = o == OUTCOME_REMOTE, o == OUTCOME_ATTENDED, o == OUTCOME_MISSED
+        benefit, application = need[i] != SSN, need[i] == APPLICATION
+        marks = (
+            o != OUTCOME_NONE,
+            remote,
+            attended,
+            missed,
+            benefit,
+            benefit and remote,
+            benefit and attended,
+            benefit and missed,
+            application,
+            application and (attended or remote),
+            requested[i],
+            disclosed[i],
+            encounter[i],
+            ssn_dropped[i],
+        )
+        for j in range(14):
+            if marks[j]:
+                by_group[gi, j] += w
+        if missed:
+            by_group[gi, 14 + need[i]] += w
+        region_marks = (marks[0], attended, remote, missed, benefit, benefit and missed)
+        for j in range(6):
+            if region_marks[j]:
+                by_cell[ci, j] += w
+    return by_group, by_cell
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
-    """This week's outcomes, one array over groups per outcome."""
+    """This week's outcomes, one array over groups per outcome (and, under `by_region`, over region cells)."""
     g, p, h = m.groups, m.people, m.households
     c = g.clients
-    # one cell per group x (receiving, eligible): weighted people, agents and dollars in one pass over the clients
-    people, agents, usd = _client_cells(
+    people, agents, usd, cell_people, cell_agents = _client_cells(
         c,
         p.receiving,
         g.client_eligible,
         g.client_eligible_week,
         m.week,
         g.of_client,
+        g.client_region_cell,
         g.client_weight,
         g.client_weekly_amount,
         g.n,
+        g.n_region_cells,
     )
-    due = m.work.due
-    outcome, need = p.outcome[due], p.need[due]
-    group, weight = g.of_person[due], g.weight[due]
-    benefit = need != SSN
-    application = need == APPLICATION
-
-    def by_group(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group[mask], weights=weight[mask], minlength=g.n)
+    flags = (p.requested, p.disclosed, p.encounter, p.ssn_dropped)
+    by_group, by_cell = _due_counts(
+        m.work.due, p.outcome, p.need, flags, g.of_person, g.region_cell, g.weight, g.n, g.n_region_cells, len(NEEDS)
+    )
 
     def people_by_group(ids: np.ndarray) -> np.ndarray:
         return np.bincount(g.of_person[ids], weights=g.weight[ids], minlength=g.n)
@@ -225,33 +255,18 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         return np.bincount(clinic_group[mask], weights=clinic_weight[mask], minlength=g.n)
 
     means = g.member_means(h.disclosure, h.activity, h.trust)
-    attended, missed, remote = outcome == OUTCOME_ATTENDED, outcome == OUTCOME_MISSED, outcome == OUTCOME_REMOTE
-    met = attended | remote
     suspended = c[p.suspended[c]]
     return {
         "people": g.people.copy(),
         "eligible": people[:, 2] + people[:, 3],
         "receiving": people[:, 1] + people[:, 3],
         "suspended": people_by_group(suspended),
-        "due": by_group(outcome != OUTCOME_NONE),
-        "remote": by_group(remote),
-        "attended": by_group(attended),
-        "missed": by_group(missed),
-        "benefit_due": by_group(benefit),
-        "benefit_remote": by_group(benefit & remote),
-        "benefit_attended": by_group(benefit & attended),
-        "benefit_missed": by_group(benefit & missed),
-        "applications_due": by_group(application),
-        "applications_made": by_group(application & met),
-        "requests": by_group(p.requested[due]),
-        "disclosures": by_group(p.disclosed[due]),
-        "encounters": by_group(p.encounter[due]),
+        **{name: by_group[:, j] for j, name in enumerate(DUE_COLUMNS)},
         "arrests": people_by_group(m.work.arrested),
-        "ssn_dropped": by_group(p.ssn_dropped[due]),
         "clinic_needs": clinic_by_group(np.ones(len(clinic), dtype=bool)),
         "clinic_visits": clinic_by_group(h.clinic_visit[clinic]),
         "clinic_encounters": clinic_by_group(h.clinic_encounter[clinic]),
-        **{f"missed_{name}": by_group(missed & (need == k)) for k, name in enumerate(NEEDS)},
+        **{f"missed_{name}": by_group[:, 14 + k] for k, name in enumerate(NEEDS)},
         "agents": g.agents.copy(),
         "eligible_agents": agents[:, 2] + agents[:, 3],
         "paid_usd": usd[:, 1] + usd[:, 3],
@@ -259,7 +274,12 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         "perceived_disclosure_mean": means[:, 0],
         "perceived_activity_mean": means[:, 1],
         "trust_mean": means[:, 2],
-        "by_region": _by_region(m, due, outcome, benefit),
+        "by_region": {
+            "eligible": cell_people[:, 2] + cell_people[:, 3],
+            "receiving": cell_people[:, 1] + cell_people[:, 3],
+            "eligible_agents": cell_agents[:, 2] + cell_agents[:, 3],
+            **{name: by_cell[:, j] for j, name in enumerate(REGION_DUE_COLUMNS)},
+        },
     }
 
 

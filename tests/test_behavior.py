@@ -154,3 +154,22 @@ def test_saturation_is_one_minus_exp_and_exactly_zero_at_zero() -> None:
     x = np.concatenate([[0.0], np.random.default_rng(3).exponential(2.0, 1000)])
     assert np.array_equal(bh.saturation(x), -np.expm1(-x))
     assert bh.saturation(0.0) == 0.0 and np.all((bh.saturation(x) >= 0) & (bh.saturation(x) < 1))
+
+
+def test_results_do_not_depend_on_the_number_of_threads() -> None:
+    """The compiled passes spread households over threads; one thread or two gives the same bytes."""
+    import numba
+    import pandas as pd
+
+    from sim.model import UptakeModel
+    from sim.outcomes import timeseries_frame
+    from tests.conftest import small_config
+
+    frames = []
+    for n in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+        model = UptakeModel(small_config(n_people=3000, weeks=40, seed=5))
+        numba.set_num_threads(n)  # after the model's own choice (sim.threads), for this test
+        model.run()
+        frames.append(timeseries_frame(model))
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)

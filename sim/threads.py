@@ -1,0 +1,25 @@
+"""Threads for one run's compiled passes: every core for a run alone, one when runs already share the cores.
+
+The weekly passes over every household (`sim.beliefs`, `sim.outcomes`) are
+compiled loops that numba spreads over threads. Each household's (or
+group's) result is computed by one thread alone, in the same order of
+operations, so results do not depend on the number of threads
+(tests/test_behavior.py runs them on one thread and on two). A run in a
+worker process (a sweep's joblib workers, the experiments' process pools,
+pyabc's workers) takes one thread, since its sibling processes already use
+the other cores; `NUMBA_NUM_THREADS` caps the count everywhere.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import numba
+
+
+def configure() -> int:
+    """Set the threads of this process's compiled passes (see the module docstring); return how many."""
+    alone = multiprocessing.current_process().name == "MainProcess"
+    n = numba.config.NUMBA_NUM_THREADS if alone else 1
+    numba.set_num_threads(n)
+    return n
