@@ -48,6 +48,7 @@ from sim.config import default_config
 from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
 from sim.paths import BASELINE_ARM, ROOT, default_regime
+from sim.simulate import run_config
 
 DIRECTIVE = default_regime()  # the regime conf/config.yaml runs by default: the directive
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", tempfile.mkdtemp(prefix="custom_scenario_")))
@@ -102,6 +103,21 @@ remote_share:
 from_yaml = default_config("remote_first", **{"hydra.searchpath": f"[file://{regimes}]"}, **size_overrides)
 assert from_yaml.policy == cfg.policy, "the YAML file and the overrides should define the same regime"
 print((regimes / "policy" / "remote_first.yaml").read_text())
+
+# %% [markdown]
+# ## A first look: one run from Python
+#
+# `sim.simulate.run_config` runs a config exactly as `python -m sim.run` does (the same checks and warnings, the
+# posterior draw when `behavior=posterior`) and returns its tables and summary. One seed is chance as much as
+# effect; the sweep below gives the intervals.
+
+# %%
+first = run_config(cfg, warn=False)
+m = first.summary["metrics"]
+print(
+    f"seed {cfg.seed}: final-week uptake loss {m['uptake_loss_final_pp']:.2f} pp against the paired "
+    f"{first.summary['baseline_policy']} run; missed appointments by type: {m['appointments_missed_by_need']}"
+)
 
 # %% [markdown]
 # ## 3. Run both regimes on the same seeds

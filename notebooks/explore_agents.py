@@ -43,9 +43,9 @@ from IPython.display import Markdown
 from analysis.style import PALETTE, new_figure
 from sim.agents import Beneficiary, Household
 from sim.config import HOUSEHOLD_TYPES, default_config
-from sim.model import UptakeModel
 from sim.outcomes import MIN_AGENTS
 from sim.paths import default_regime
+from sim.simulate import build_model
 from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE
 
 # %% [markdown]
@@ -63,7 +63,7 @@ cfg = default_config(
     behavior="default",
     **{"population.n_people": size["people"], "enforcement.base_presence": 0.8},
 )
-model = UptakeModel(cfg)
+model = build_model(cfg)  # as a run builds it: the same checks, and the posterior draw when behavior=posterior
 people = model.agents_by_type[Beneficiary]
 households = model.agents_by_type[Household]  # one per household: its decision maker
 weight = model.pop.weight  # people each household represents

@@ -36,6 +36,7 @@ from sim.resources import check_resources
 
 __all__ = [
     "Arm",
+    "build_model",
     "RunResult",
     "baseline_policy",
     "paired_counterpart",
@@ -165,6 +166,16 @@ def print_warnings(config: Config) -> None:
         print(line, flush=True)
     for line in meaningful_warnings(config):  # accepted, but the results would mislead if read at face value
         print(f"uptake-sim: warning: {line}", file=sys.stderr, flush=True)
+
+
+def build_model(cfg: Config | DictConfig) -> UptakeModel:
+    """The model `run_config` would run for `cfg` (same checks, same posterior draw), built but not run.
+
+    For inspecting agents step by step (notebooks/explore_agents.py) without
+    skipping what a run applies: building `UptakeModel` directly from a config
+    would not draw the calibrated behaviour.
+    """
+    return UptakeModel(apply_posterior(prepare(cfg, warn=False))[0])
 
 
 def run_config(cfg: Config | DictConfig, out_dir: str | Path | None = None, warn: bool = True) -> RunResult:
