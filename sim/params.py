@@ -351,17 +351,17 @@ def _mapping_rows(name: str, value: dict, p: Param, typ: Any, note: str) -> list
     return rows
 
 
+def _declared(node: Any, prefix: str) -> typing.Iterator[tuple[str, Any, Any, Param]]:
+    """(dotted name, value, type, declaration) of each declared field of a config dataclass instance."""
+    for f in dataclasses.fields(node):
+        p = declaration(f)
+        if p is not None:
+            yield f"{prefix}{f.name}", getattr(node, f.name), field_types(type(node))[f.name], p
+
+
 def _rows(node: Any, prefix: str, note: str = "") -> list[str]:
     rows = []
-    for f in dataclasses.fields(node):
-        name, value, typ, p = (
-            f"{prefix}{f.name}",
-            getattr(node, f.name),
-            field_types(type(node))[f.name],
-            declaration(f),
-        )
-        if p is None:
-            continue
+    for name, value, typ, p in _declared(node, prefix):
         default_note = p.default_note or note
         if dataclasses.is_dataclass(typ) and p.collapse:
             values = ", ".join(_value(getattr(value, g.name)) for g in dataclasses.fields(value))
@@ -479,15 +479,7 @@ def _help_field(name: str, value: Any, typ: Any, p: Param, note: str) -> list[st
 
 def _help_fields(node: Any, prefix: str, note: str = "") -> list[str]:
     lines = []
-    for f in dataclasses.fields(node):
-        name, value, typ, p = (
-            f"{prefix}{f.name}",
-            getattr(node, f.name),
-            field_types(type(node))[f.name],
-            declaration(f),
-        )
-        if p is None:
-            continue
+    for name, value, typ, p in _declared(node, prefix):
         if dataclasses.is_dataclass(typ):
             lines += _help_fields(value, f"{name}.", p.default_note or note)
             continue
