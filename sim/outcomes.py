@@ -37,12 +37,8 @@ if TYPE_CHECKING:
 WEEKS_PER_MONTH = 52.0 / 12.0
 MIN_AGENTS = 50  # eligible agents below which a group's figures are flagged as too few to mean anything
 SSN, APPLICATION = NEEDS.index("ssn"), NEEDS.index("application")
-# Weighted counts (people represented), by week and group.
-COUNT_COLUMNS = (
-    "people",
-    "eligible",
-    "receiving",
-    "suspended",
+# Counts over the week's appointments, by group (`_due_counts`): these columns, then missed by need.
+DUE_COLUMNS = (
     "due",
     "remote",
     "attended",
@@ -56,8 +52,17 @@ COUNT_COLUMNS = (
     "requests",
     "disclosures",
     "encounters",
-    "arrests",
     "ssn_dropped",
+)
+N_DUE = len(DUE_COLUMNS)
+# Weighted counts (people represented), by week and group.
+COUNT_COLUMNS = (
+    "people",
+    "eligible",
+    "receiving",
+    "suspended",
+    *DUE_COLUMNS,
+    "arrests",
     "clinic_needs",
     "clinic_visits",
     "clinic_encounters",
@@ -164,23 +169,6 @@ def _client_cells(
     return people, agents, usd, cell_people, cell_agents
 
 
-# Counts over the week's appointments, by group (`_due_counts`): these columns, then missed by need.
-DUE_COLUMNS = (
-    "due",
-    "remote",
-    "attended",
-    "missed",
-    "benefit_due",
-    "benefit_remote",
-    "benefit_attended",
-    "benefit_missed",
-    "applications_due",
-    "applications_made",
-    "requests",
-    "disclosures",
-    "encounters",
-    "ssn_dropped",
-)
 REGION_DUE_COLUMNS = ("due", "attended", "remote", "missed", "benefit_due", "benefit_missed")
 
 
@@ -189,8 +177,8 @@ def _due_counts(due, outcome, need, flags, group, region_cell, weight, n_groups,
     """One pass over the week's appointments: weighted counts by group (DUE_COLUMNS, then missed by need) and by
     region cell (REGION_DUE_COLUMNS). `flags`: each person's requested, disclosed, encounter, SSN dropped."""
     requested, disclosed, encounter, ssn_dropped = flags
-    by_group = np.zeros((n_groups, 14 + n_needs))
-    by_cell = np.zeros((n_cells, 6))
+    by_group = np.zeros((n_groups, N_DUE + n_needs))
+    by_cell = np.zeros((n_cells, len(REGION_DUE_COLUMNS)))
     for i in due:
         o, w, gi, ci = outcome[i], weight[i], group[i], region_cell[i]
         remote, attended, missed = o == OUTCOME_REMOTE, o == OUTCOME_ATTENDED, o == OUTCOME_MISSED
@@ -211,13 +199,13 @@ def _due_counts(due, outcome, need, flags, group, region_cell, weight, n_groups,
             encounter[i],
             ssn_dropped[i],
         )
-        for j in range(14):
+        for j in range(N_DUE):
             if marks[j]:
                 by_group[gi, j] += w
         if missed:
-            by_group[gi, 14 + need[i]] += w
+            by_group[gi, N_DUE + need[i]] += w
         region_marks = (marks[0], attended, remote, missed, benefit, benefit and missed)
-        for j in range(6):
+        for j in range(len(REGION_DUE_COLUMNS)):
             if region_marks[j]:
                 by_cell[ci, j] += w
     return by_group, by_cell
@@ -266,7 +254,7 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         "clinic_needs": clinic_by_group(np.ones(len(clinic), dtype=bool)),
         "clinic_visits": clinic_by_group(h.clinic_visit[clinic]),
         "clinic_encounters": clinic_by_group(h.clinic_encounter[clinic]),
-        **{f"missed_{name}": by_group[:, 14 + k] for k, name in enumerate(NEEDS)},
+        **{f"missed_{name}": by_group[:, N_DUE + k] for k, name in enumerate(NEEDS)},
         "agents": g.agents.copy(),
         "eligible_agents": agents[:, 2] + agents[:, 3],
         "paid_usd": usd[:, 1] + usd[:, 3],

@@ -233,3 +233,17 @@ def test_mean_ci_matches_t_interval() -> None:
     out = mean_ci(df, ["k"], "v").iloc[0]
     half = 3.182446305284263 * np.std([1, 2, 3, 4], ddof=1) / 2
     assert out["mean"] == 2.5 and out["hi"] - out["mean"] == pytest.approx(half)
+
+
+def test_every_committed_figure_table_says_its_unit_and_what_its_interval_carries() -> None:
+    """Each CSV beside a figure: a unit on every row, and where it has lo/hi, what that interval is."""
+    from sim.paths import ROOT
+
+    tables = sorted((ROOT / "figures").glob("*.csv"))
+    plotted = [p for p in tables if p.with_suffix(".png").exists() or p.stem.endswith("headline")]
+    assert plotted, "no committed figure tables"
+    for path in plotted:
+        df = pd.read_csv(path)
+        assert "unit" in df and df["unit"].notna().all(), f"{path.name}: a row without its unit"
+        if {"lo", "hi"} <= set(df.columns):
+            assert df["interval"].str.contains("CI").all(), f"{path.name}: lo/hi without what they carry"
