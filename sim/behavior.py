@@ -184,7 +184,7 @@ def perceived_encounter(activity: ArrayLike, exposure_hat: ArrayLike, delta_hat:
     return saturation(theta * activity * exposure_hat * delta_hat)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def expected_cost(
     exposed: np.ndarray,
     rows: np.ndarray,
@@ -204,7 +204,7 @@ def expected_cost(
     skipped.
     """
     cost = np.empty(len(rows))
-    for i in range(len(rows)):
+    for i in numba.prange(len(rows)):  # each row by one thread: the same sum in the same order
         total = 0.0
         for s in range(exposed.shape[1]):
             if exposed[rows[i], s] != 0.0:

@@ -140,9 +140,8 @@ def _heard(w: World, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def households_hearing_news(w: World) -> np.ndarray:
     """Households that heard local news or were reached by outreach this week."""
-    ids = all_households(w)
-    local, outreach = _heard(w, ids)
-    return ids[local | outreach]
+    local, outreach = _heard(w, all_households(w))
+    return np.flatnonzero(local | outreach)
 
 
 @numba.njit(cache=True, parallel=True)

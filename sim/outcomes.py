@@ -148,25 +148,43 @@ def _members_sums(indptr, indices, data, a, b, c):  # noqa: ANN001, ANN202
     return totals
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _client_cells(
-    clients, receiving, eligible_ever, eligible_week, week, group, region_cell, weight, weekly_amount, n_groups, n_cells
-):  # noqa: ANN001, ANN202, E501
-    """One pass over the clients: per group x (receiving, eligible now) weighted people, agents and weekly dollars;
-    per region cell x (receiving, eligible now) weighted people and agents."""
+    clients,
+    receiving,
+    suspended,
+    eligible_ever,
+    eligible_week,
+    week,
+    group,
+    region_cell,
+    weight,
+    weekly_amount,
+    n_groups,
+    n_cells,
+):  # noqa: ANN001, ANN202
+    """Two passes over the clients, side by side: per group x (receiving, eligible now) weighted people, agents and
+    weekly dollars, and weighted people suspended; per region cell x (receiving, eligible now) weighted people
+    and agents. Each sum is made by one pass in client order, so the result does not depend on the threads."""
     people = np.zeros((n_groups, 4))
     agents = np.zeros((n_groups, 4), dtype=np.int64)
     usd = np.zeros((n_groups, 4))
+    people_suspended = np.zeros(n_groups)
     cell_people = np.zeros((n_cells, 4))
     cell_agents = np.zeros((n_cells, 4), dtype=np.int64)
-    for k in range(len(clients)):
-        state = receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
-        people[group[k], state] += weight[k]
-        agents[group[k], state] += 1
-        usd[group[k], state] += weekly_amount[k] * weight[k]
-        cell_people[region_cell[k], state] += weight[k]
-        cell_agents[region_cell[k], state] += 1
-    return people, agents, usd, cell_people, cell_agents
+    for task in numba.prange(2):
+        for k in range(len(clients)):
+            state = receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
+            if task == 0:
+                people[group[k], state] += weight[k]
+                agents[group[k], state] += 1
+                usd[group[k], state] += weekly_amount[k] * weight[k]
+                if suspended[clients[k]]:
+                    people_suspended[group[k]] += weight[k]
+            else:
+                cell_people[region_cell[k], state] += weight[k]
+                cell_agents[region_cell[k], state] += 1
+    return people, agents, usd, people_suspended, cell_people, cell_agents
 
 
 REGION_DUE_COLUMNS = ("due", "attended", "remote", "missed", "benefit_due", "benefit_missed")
@@ -215,9 +233,10 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     """This week's outcomes, one array over groups per outcome (and, under `by_region`, over region cells)."""
     g, p, h = m.groups, m.people, m.households
     c = g.clients
-    people, agents, usd, cell_people, cell_agents = _client_cells(
+    people, agents, usd, suspended, cell_people, cell_agents = _client_cells(
         c,
         p.receiving,
+        p.suspended,
         g.client_eligible,
         g.client_eligible_week,
         m.week,
@@ -243,12 +262,11 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
         return np.bincount(clinic_group[mask], weights=clinic_weight[mask], minlength=g.n)
 
     means = g.member_means(h.disclosure, h.activity, h.trust)
-    suspended = c[p.suspended[c]]
     return {
         "people": g.people.copy(),
         "eligible": people[:, 2] + people[:, 3],
         "receiving": people[:, 1] + people[:, 3],
-        "suspended": people_by_group(suspended),
+        "suspended": suspended,
         **{name: by_group[:, j] for j, name in enumerate(DUE_COLUMNS)},
         "arrests": people_by_group(m.work.arrested),
         "clinic_needs": clinic_by_group(np.ones(len(clinic), dtype=bool)),

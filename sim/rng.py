@@ -17,8 +17,10 @@ seed and the population only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -121,28 +123,50 @@ class WeekDraws:
     clinic_encounter: np.ndarray  # float32, one per clinic need
 
 
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _map(fn: Callable[[Any], np.ndarray], items: Iterable[Any]) -> list[np.ndarray]:
+    """`map`, over this run's threads (`sim.threads`) when it has more than one."""
+    import numba
+
+    threads = numba.get_num_threads()
+    if threads <= 1:
+        return [fn(item) for item in items]
+    pool = _POOLS.setdefault(threads, ThreadPoolExecutor(max_workers=threads))
+    return list(pool.map(fn, items))
+
+
 def draw_week(w: World) -> None:
     """Draw the week's random numbers into `w.draws`, each process from its own weekly stream."""
     s, t, c, b, sched = w.streams, w.week, w.calendar, w.cfg.behavior, w.schedule
     h, n_clients = w.pop.n_households, len(c.clients)
     needs = s.week("needs", t)
 
-    def uniforms(name: str, n: int) -> np.ndarray:
+    def uniforms(item: tuple[str, int]) -> np.ndarray:
+        name, n = item
         return s.week(name, t).random(n, dtype=np.float32)
 
+    # The bulk uniforms come from independent streams, so they may be drawn side by side (numpy releases the GIL
+    # while it fills an array): the same numbers in any order, on any number of threads.
+    bulk = {name: n_clients for name in ("remote", "decisions", "requests", "disclosure", "encounters")}
+    bulk["news"] = h
+    if sched.outreach_reach[t].any():
+        bulk["outreach"] = h
+    drawn = dict(zip(bulk, _map(uniforms, bulk.items()), strict=True))
     clinic = s.week("clinic", t)
     clinic_need = bernoulli_indices(clinic, h, b.clinic_rate)
     w.draws = WeekDraws(
         ssn=c.ssn_people[bernoulli_indices(needs, len(c.ssn_people), b.ssn_rate)],
         deposit=c.eligible_people[bernoulli_indices(needs, len(c.eligible_people), b.direct_deposit_rate)],
         interpreter=c.hearing_people[bernoulli_indices(needs, len(c.hearing_people), b.interpreter_rate)],
-        remote=uniforms("remote", n_clients),
-        decisions=uniforms("decisions", n_clients),
-        requests=uniforms("requests", n_clients),
-        disclosure=uniforms("disclosure", n_clients),
-        encounters=uniforms("encounters", n_clients),
-        news=uniforms("news", h),
-        outreach=uniforms("outreach", h) if sched.outreach_reach[t].any() else None,
+        remote=drawn["remote"],
+        decisions=drawn["decisions"],
+        requests=drawn["requests"],
+        disclosure=drawn["disclosure"],
+        encounters=drawn["encounters"],
+        news=drawn["news"],
+        outreach=drawn.get("outreach"),
         clinic=clinic_need,
         clinic_decision=clinic.random(len(clinic_need), dtype=np.float32),
         clinic_encounter=clinic.random(len(clinic_need), dtype=np.float32),

@@ -7,12 +7,15 @@ operations, so results do not depend on the number of threads
 (tests/test_behavior.py runs them on one thread and on two). A run in a
 worker process (a sweep's joblib workers, the experiments' process pools,
 pyabc's workers) takes one thread, since its sibling processes already use
-the other cores; `NUMBA_NUM_THREADS` caps the count everywhere.
+the other cores. `UPTAKE_SIM_THREADS` sets the count for every run (the test
+suite, which runs two workers on two cores, sets it to 1), and
+`NUMBA_NUM_THREADS` caps it everywhere.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 
 import numba
 
@@ -20,6 +23,7 @@ import numba
 def configure() -> int:
     """Set the threads of this process's compiled passes (see the module docstring); return how many."""
     alone = multiprocessing.current_process().name == "MainProcess"
-    n = numba.config.NUMBA_NUM_THREADS if alone else 1
+    n = int(os.environ.get("UPTAKE_SIM_THREADS", 0)) or (numba.config.NUMBA_NUM_THREADS if alone else 1)
+    n = min(max(n, 1), numba.config.NUMBA_NUM_THREADS)
     numba.set_num_threads(n)
     return n

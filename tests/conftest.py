@@ -13,6 +13,8 @@ import pytest
 from sim.config import Config, default_config
 
 ROOT = Path(__file__).resolve().parents[1]
+# Two test workers share two cores: each run (and every `python -m sim.run` the tests start) takes one thread.
+os.environ.setdefault("UPTAKE_SIM_THREADS", "1")
 
 
 def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, weeks: int = 60, **kw) -> Config:
