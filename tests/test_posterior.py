@@ -145,3 +145,16 @@ def test_an_out_of_range_posterior_file_fails_when_applied(tmp_path) -> None:
     cfg.behavior.posterior_file = _write(tmp_path, [{"behavior.fast_memory": 2.0, "weight": 1.0}])
     with pytest.raises(ConfigError, match="behavior.fast_memory"):
         apply_posterior(cfg)
+
+
+def test_the_python_entry_points_apply_the_posterior_as_a_run_does(tmp_path) -> None:
+    """run_config and build_model draw the posterior like `python -m sim.run`: no caller has to remember it."""
+    from sim.simulate import build_model, run_config
+
+    path = _write(tmp_path, [{"behavior.w_announcement": 0.0, "behavior.loss_scale": 1.0, "weight": 1.0}])
+    cfg = small_config(n_people=1200, weeks=30)
+    cfg.behavior.posterior_file = path
+    result = run_config(cfg, warn=False)
+    assert result.summary["posterior_draw"]["behavior.w_announcement"] == 0.0
+    assert build_model(cfg).cfg.behavior.w_announcement == 0.0
+    assert cfg.behavior.w_announcement != 0.0, "the draw is applied to a copy, not to the caller's config"
