@@ -28,7 +28,8 @@ HEAVY = {"mesa"}  # third-party packages that mean "this is the model", not its 
 # Notebooks whose subject is the model itself, not run outputs: they step Mesa agents, so they import the model.
 # Each entry says why; every other notebook reads runs through sim.outputs / analysis like any analysis code.
 MODEL_NOTEBOOKS = {
-    "explore_agents.py": "a tour of the Mesa agents week by week: it builds UptakeModel(engine=agents) itself",
+    "explore_agents.py": "a tour of the Mesa agents week by week: it builds the model (sim.simulate.build_model)",
+    "custom_scenario.py": "runs its own scenario once through sim.simulate.run_config, the one way in from Python",
 }
 
 
