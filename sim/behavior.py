@@ -216,7 +216,8 @@ def expected_cost(
 
 def attend_probability(value: ArrayLike, hassle: ArrayLike, cost: ArrayLike, noise: float) -> ArrayLike:
     """logistic((V - h - C) / s): attend when the stake outweighs hassle and the expected cost of an encounter."""
-    return 1.0 / (1.0 + np.exp(-((value - hassle - cost) / noise)))
+    with np.errstate(over="ignore"):  # a cost far above the stake: exp overflows to inf, and the probability is 0
+        return 1.0 / (1.0 + np.exp(-((value - hassle - cost) / noise)))
 
 
 def clinic_disclosure(delta_hat: ArrayLike, kappa: float, clinic_rule: float) -> ArrayLike:
