@@ -124,10 +124,11 @@ print(
 #
 # One Hydra sweep runs both regimes, each seed once, exactly as `python -m sim.run -m` does on the command line;
 # the runs' outputs are then read back into a tidy table (`analysis.load`). `paired=true` runs each scenario's
-# firewall counterpart on the same random numbers, so each loss below is the regime's effect on the same people,
-# not chance. The counterpart keeps the scenario's remote services (`paired_counterpart` in `sim.simulate`
-# takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the sharing alone,
-# given the services on offer.
+# firewall counterpart on the same random numbers, so each loss below compares the same people; pairing cuts
+# the chance in a loss (about 4 to 6 times in variance for uptake, docs/reliability.md), it does not remove it,
+# hence the intervals over seeds. The counterpart keeps the scenario's remote services (`paired_counterpart` in
+# `sim.simulate` takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the
+# sharing alone, given the services on offer.
 
 # %% tags=["remove_output"]
 sweep_dir = output / f"custom_scenario_{SIZE}"
