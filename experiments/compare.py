@@ -61,9 +61,10 @@ def split_overrides(overrides: Sequence[str]) -> dict[str, list[str]]:
     arms: dict[str, list[str]] = {"a": [], "b": []}
     for item in overrides:
         scope, sep, rest = item.partition(":")
-        if sep and scope in arms and "=" in rest:
+        scoped = sep and "=" not in scope  # a colon before the first "=" names a scenario
+        if scoped and scope in arms and "=" in rest:
             arms[scope].append(rest)
-        elif "=" in item and not (sep and "=" not in scope):
+        elif not scoped and "=" in item:
             arms["a"].append(item)
             arms["b"].append(item)
         else:

@@ -437,8 +437,9 @@ def coverage_gap(loss_by_region_pp: dict[str, float], covered: list[int], level:
     """
     from scipy import stats
 
-    inside = np.array([v for k, v in loss_by_region_pp.items() if int(k) in set(covered)])
-    outside = np.array([v for k, v in loss_by_region_pp.items() if int(k) not in set(covered)])
+    covered_set = {int(r) for r in covered}
+    inside = np.array([v for k, v in loss_by_region_pp.items() if int(k) in covered_set])
+    outside = np.array([v for k, v in loss_by_region_pp.items() if int(k) not in covered_set])
     out: dict[str, Any] = {
         "covered_regions": sorted(int(r) for r in covered),
         "covered_loss_pp": float(inside.mean()) if len(inside) else None,
