@@ -8,8 +8,14 @@ families, each with a survey tolerance. pyabc's ABC-SMC returns weighted
 particles (the posterior); they are saved with their diagnostics and a
 posterior predictive check.
 
-    python -m experiments.calibrate            # full run (~20 min on 2 cores), writes data/posterior/
-    python -m experiments.calibrate --tiny     # CI size (about a minute), writes outputs/calibration/
+    python -m experiments.calibrate                 # the fit and its convergence check, writes data/posterior/
+    python -m experiments.calibrate --seed 1        # another seed, for a check by hand
+    python -m experiments.calibrate --tiny          # CI size (under a minute), writes outputs/calibration/
+
+Reproducible: one `numpy.random.SeedSequence(seed)` seeds pyabc's sampler
+(`experiments/seeded_sampler.py`: each candidate its own seed, which draws
+the model's seed), pyabc's main process and the predictive check, so the same
+command and seed give the same posterior with any number of processes.
 """
 
 from __future__ import annotations
@@ -39,8 +45,8 @@ POLICY = "appointment_disclosure"
 START = 8  # the directive's week in conf/policy (policy.start_week)
 SURVEY_2018 = START + 40  # December 2018, about 40 weeks after the rule became news
 SURVEY_2020 = SURVEY_2018 + 104  # December 2020, two years later
-WINDOW_2018 = (START, SURVEY_2018)  # since the announcement
-WINDOW_2020 = (SURVEY_2020 - 52, SURVEY_2020)  # the survey's past twelve months
+WINDOW_2018 = (max(0, SURVEY_2018 - 52), SURVEY_2018)  # each wave asks about the past twelve months
+WINDOW_2020 = (SURVEY_2020 - 52, SURVEY_2020)
 WEEKS = SURVEY_2020
 
 
@@ -85,6 +91,7 @@ CALIBRATED = (
     "behavior.theta",
     "behavior.news_reach_mean",
     "behavior.kin_weight",
+    "behavior.kappa",  # the clinic stands for the survey's other programs: how far the agency's fear reaches them
 )
 PRIORS: dict[str, tuple[float, float]] = priors(CALIBRATED, roles=[UNCERTAINTY])
 
@@ -97,28 +104,34 @@ class Size:
     population_size: int
     max_populations: int
     max_simulations: int
-    min_epsilon: float
+    min_epsilon: float  # the targets' noise level: RMS misfit of one tolerance
+    min_eps_diff: float  # stop when the tolerance improves by less than this in a generation
+    max_minutes: float  # a wall-time guard per fit (pyabc's max_walltime)
     n_procs: int
     predictive_draws: int
 
 
 FULL = Size(
-    n_people=10_000,
-    population_size=80,
-    max_populations=6,
-    max_simulations=640,
-    min_epsilon=0.8,
+    n_people=20_000,
+    population_size=60,
+    max_populations=8,
+    max_simulations=1_300,
+    min_epsilon=1.0,
+    min_eps_diff=0.03,
+    max_minutes=12.0,
     n_procs=2,
     predictive_draws=40,
 )
 TINY = Size(
-    n_people=2_000,
-    population_size=8,
+    n_people=1_000,
+    population_size=6,
     max_populations=2,
     max_simulations=40,
-    min_epsilon=0.8,
+    min_epsilon=1.0,
+    min_eps_diff=0.0,
+    max_minutes=5.0,
     n_procs=1,
-    predictive_draws=4,
+    predictive_draws=2,
 )
 
 
@@ -154,7 +167,8 @@ def distance(x: dict[str, float], x0: dict[str, float]) -> float:
 
 
 class _Model:
-    """pyabc's model: a picklable callable drawing a fresh seed per evaluation."""
+    """pyabc's model: a picklable callable; its seed comes from numpy's global generator, which the sampler
+    seeds for each candidate, so the model's randomness follows the fit's seed."""
 
     def __init__(self, n_people: int) -> None:
         self.n_people = n_people
@@ -165,16 +179,28 @@ class _Model:
         return survey_statistics(params, seed, self.n_people)
 
 
+def seeds(seed: int) -> dict[str, np.random.SeedSequence]:
+    """Every random number of a fit from one SeedSequence: the sampler's candidates, pyabc's main process,
+    and the predictive check."""
+    sampler, main, check = np.random.SeedSequence(seed).spawn(3)
+    return {"sampler": sampler, "main": main, "check": check}
+
+
 def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False):
     """ABC-SMC from uniform priors (or resumed from `db`); returns pyabc's History."""
+    import datetime
+    import random
+
     import pyabc
 
-    np.random.seed(seed)
+    from experiments.seeded_sampler import SeededBatchSampler
+
+    seq = seeds(seed)
+    main_seed = int(seq["main"].generate_state(1, dtype=np.uint32)[0])
+    np.random.seed(main_seed)
+    random.seed(main_seed)
     prior = pyabc.Distribution(**{short(p): pyabc.RV("uniform", lo, hi - lo) for p, (lo, hi) in PRIORS.items()})
-    if size.n_procs > 1:
-        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=size.n_procs)
-    else:
-        sampler = pyabc.sampler.SingleCoreSampler()
+    sampler = SeededBatchSampler(seq["sampler"], n_procs=size.n_procs)
     abc = pyabc.ABCSMC(_Model(size.n_people), prior, distance, population_size=size.population_size, sampler=sampler)
     db.parent.mkdir(parents=True, exist_ok=True)
     if resume and db.exists():
@@ -183,8 +209,10 @@ def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False):
         abc.new(f"sqlite:///{db}", {k: t.value for k, t in TARGETS.items()})
     return abc.run(
         minimum_epsilon=size.min_epsilon,
+        min_eps_diff=size.min_eps_diff,
         max_nr_populations=size.max_populations,
         max_total_nr_simulations=size.max_simulations,
+        max_walltime=datetime.timedelta(minutes=size.max_minutes),
     )
 
 
@@ -233,15 +261,16 @@ def posterior_summary(post: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def predictive_check(post: pd.DataFrame, size: Size, seed: int = 10_000) -> pd.DataFrame:
+def predictive_check(post: pd.DataFrame, size: Size, seq: np.random.SeedSequence) -> pd.DataFrame:
     """Fresh seeds, parameters drawn from the posterior: the model's targets beside the survey's."""
     from joblib import Parallel, delayed
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seq)
     rows = rng.choice(len(post), size=size.predictive_draws, p=post[WEIGHT].to_numpy())
+    model_seeds = rng.integers(0, 2**31 - 1, size=size.predictive_draws)
     draws = [{p: float(post[p].iloc[r]) for p in PRIORS} for r in rows]
     stats = Parallel(n_jobs=size.n_procs)(
-        delayed(survey_statistics)(d, seed + i, size.n_people) for i, d in enumerate(draws)
+        delayed(survey_statistics)(d, int(s), size.n_people) for d, s in zip(draws, model_seeds, strict=True)
     )
     sims = pd.DataFrame(stats)
     out = []
@@ -263,47 +292,123 @@ def predictive_check(post: pd.DataFrame, size: Size, seed: int = 10_000) -> pd.D
     return pd.DataFrame(out)
 
 
-def calibrate(size: Size, out_dir: Path, posterior_dir: Path | None, resume: bool = False) -> dict[str, Any]:
-    """Run ABC-SMC, then write the posterior, its diagnostics, the predictive check and figures."""
-    from analysis.calibration import posterior_figure, predictive_figure, save_figure
+def identification(summary: pd.DataFrame) -> pd.DataFrame:
+    """How much the targets narrowed each prior: the posterior's 90% width over the prior's 90% width.
 
+    Under 0.5 the targets pin the parameter down; above 0.8 it stays near its prior (the figures do not
+    inform it, and its uncertainty is carried into every run by the posterior draws).
+    """
+    out = summary.copy()
+    out["width_vs_prior"] = (out["hi"] - out["lo"]) / (0.9 * (out["prior_hi"] - out["prior_lo"]))
+    out["identified"] = np.select(
+        [out["width_vs_prior"] < 0.5, out["width_vs_prior"] <= 0.8], ["pinned", "narrowed"], "near prior"
+    )
+    return out
+
+
+def convergence(first: pd.DataFrame, second: pd.DataFrame) -> list[dict[str, Any]]:
+    """Is each parameter's median of a second fit (another seed) inside the first fit's 90% interval?"""
+    other = second.set_index("parameter")["median"]
+    return [
+        {
+            "parameter": r["parameter"],
+            "median": r["median"],
+            "lo": r["lo"],
+            "hi": r["hi"],
+            "second_median": float(other[r["parameter"]]),
+            "inside": bool(r["lo"] <= other[r["parameter"]] <= r["hi"]),
+        }
+        for _, r in first.iterrows()
+    ]
+
+
+def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One ABC-SMC run: its posterior and its diagnostics (generations, summary, wall time)."""
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    history = run_abc(size, out_dir / "abc.db", resume=resume)
+    history = run_abc(size, out_dir / "abc.db", seed=seed, resume=resume)
     post = posterior_frame(history)
     gens = generation_diagnostics(history)
-    abc_s = time.perf_counter() - start
-    check = predictive_check(post, size)
-    summary = posterior_summary(post)
+    final = {
+        "epsilon": gens[-1]["epsilon"],
+        "acceptance_rate": gens[-1]["acceptance_rate"],
+        "ess": gens[-1]["ess"],
+        "ess_share": gens[-1]["ess"] / gens[-1]["particles"],
+        "total_simulations": int(sum(g["simulations"] for g in gens)),
+        "stopped_because": _stop_reason(gens, size),
+    }
+    summary = identification(posterior_summary(post))
+    return post, {"seed": seed, "generations": gens, "final": final, "posterior_summary": summary,
+                  "wall_s": round(time.perf_counter() - start, 1)}  # fmt: skip
+
+
+def _stop_reason(gens: list[dict[str, Any]], size: Size) -> str:
+    eps = [g["epsilon"] for g in gens]
+    if eps[-1] <= size.min_epsilon:
+        return f"tolerance reached the targets' noise level ({size.min_epsilon})"
+    if len(eps) > 1 and abs(eps[-1] - eps[-2]) < size.min_eps_diff:
+        return f"tolerance stopped improving (by less than {size.min_eps_diff} in a generation)"
+    if sum(g["simulations"] for g in gens) >= size.max_simulations:
+        return f"simulation budget ({size.max_simulations}) spent"
+    if len(gens) >= size.max_populations:
+        return f"generation limit ({size.max_populations})"
+    return f"wall-time guard ({size.max_minutes} min)"
+
+
+def calibrate(
+    size: Size, out_dir: Path, posterior_dir: Path | None, seed: int = 0, check_seed: int | None = 1,
+    resume: bool = False,
+) -> dict[str, Any]:  # fmt: skip
+    """Fit, check convergence with a second seed, run the predictive check, write posterior and figures."""
+    from analysis.calibration import posterior_figure, predictive_figure, save_figure
+    from sim.provenance import git_commit
+
+    start = time.perf_counter()
+    post, main_fit = fit(size, out_dir, seed, resume=resume)
+    check = predictive_check(post, size, seeds(seed)["check"])
+    summary = main_fit.pop("posterior_summary")
+    conv = None
+    if check_seed is not None:
+        _, second = fit(size, out_dir / f"seed_{check_seed}", check_seed)
+        conv = {
+            "seed": check_seed,
+            "wall_s": second["wall_s"],
+            "final": second["final"],
+            "parameters": convergence(summary, second["posterior_summary"]),
+        }
+        conv["all_inside"] = all(r["inside"] for r in conv["parameters"])
     diagnostics = {
         "model_version": MODEL_VERSION,
-        "method": "ABC-SMC (pyabc 0.13), uniform priors, adaptive epsilon, distance = RMS of z-scores",
+        "commit": git_commit(),
+        "command": "python -m experiments.calibrate" + (" --tiny" if size == TINY else "") + f" --seed {seed}",
+        "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive (median) "
+        "epsilon, distance = RMS of z-scores; seeded batch sampler (experiments/seeded_sampler.py)",
         "size": size.__dict__,
         "targets": {k: {**t.__dict__, "window": list(t.window)} for k, t in TARGETS.items()},
-        "generations": gens,
-        "final": {
-            "epsilon": gens[-1]["epsilon"],
-            "acceptance_rate": gens[-1]["acceptance_rate"],
-            "ess": gens[-1]["ess"],
-            "total_simulations": int(sum(g["simulations"] for g in gens)),
-        },
+        **main_fit,
         "posterior_summary": summary.to_dict(orient="records"),
         "predictive_check": check.to_dict(orient="records"),
-        "wall_s": {"abc": round(abc_s, 1), "total": round(time.perf_counter() - start, 1)},
+        "convergence": conv,
+        "wall_s": {"fit": main_fit["wall_s"], "total": round(time.perf_counter() - start, 1)},
     }
     for d in {out_dir, posterior_dir} - {None}:
         d.mkdir(parents=True, exist_ok=True)
         post.to_csv(d / "posterior.csv", index=False)
         (d / "diagnostics.json").write_text(json.dumps(diagnostics, indent=2) + "\n")
+        summary.to_csv(d / "posterior_summary.csv", index=False)
+        check.to_csv(d / "predictive_check.csv", index=False)
     save_figure(posterior_figure(post, PRIORS), out_dir / "posterior_marginals")
     save_figure(predictive_figure(check), out_dir / "predictive_check")
     return diagnostics
 
 
 def _report(diag: dict[str, Any]) -> str:
-    lines = ["Posterior (median [90% interval]):"]
+    lines = ["Posterior (median [90% interval]; width / prior's):"]
     for r in diag["posterior_summary"]:
-        lines.append(f"  {r['parameter']:<28} {r['median']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]")
+        lines.append(
+            f"  {r['parameter']:<28} {r['median']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]"
+            f"  {r['width_vs_prior']:.2f} {r['identified']}"
+        )
     lines.append("Posterior predictive check (model median [90%] vs survey):")
     for r in diag["predictive_check"]:
         lines.append(
@@ -312,9 +417,17 @@ def _report(diag: dict[str, Any]) -> str:
         )
     f = diag["final"]
     lines.append(
-        f"Final epsilon {f['epsilon']:.3f}, acceptance {f['acceptance_rate']:.3f}, ESS {f['ess']:.1f},"
-        f" simulations {f['total_simulations']}"
+        f"Final epsilon {f['epsilon']:.3f}, acceptance {f['acceptance_rate']:.3f}, ESS {f['ess']:.1f}"
+        f" ({f['ess_share']:.0%} of particles), simulations {f['total_simulations']}; {f['stopped_because']}"
     )
+    conv = diag["convergence"]
+    if conv:
+        outside = [r["parameter"] for r in conv["parameters"] if not r["inside"]]
+        lines.append(
+            f"Convergence (seed {conv['seed']}): "
+            + ("every median inside the first fit's 90% interval" if not outside else f"outside: {outside}")
+        )
+    lines.append(f"Wall time: {diag['wall_s']}")
     return "\n".join(lines)
 
 
@@ -325,6 +438,8 @@ def tiny_requested(argv_tiny: bool) -> bool:
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true", help="CI size; does not touch data/posterior/")
+    parser.add_argument("--seed", type=int, default=0, help="the fit's seed (one SeedSequence for everything)")
+    parser.add_argument("--no-check", action="store_true", help="skip the second fit (convergence check)")
     parser.add_argument("--out", type=Path, default=None, help="output folder")
     parser.add_argument("--resume", action="store_true", help="continue the run stored in OUT/abc.db")
     parser.add_argument("--generations", type=int, default=None, help="at most this many (more) generations")
@@ -336,7 +451,9 @@ def main(argv: list[str] | None = None) -> Path:
     logging.getLogger("ABC").setLevel(logging.WARNING)
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
     out = args.out or ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp)
-    diag = calibrate(size, out, None if tiny else ROOT / "data" / "posterior", resume=args.resume)
+    posterior_dir = None if tiny or args.seed != 0 else ROOT / "data" / "posterior"
+    check_seed = None if args.no_check or tiny else args.seed + 1
+    diag = calibrate(size, out, posterior_dir, seed=args.seed, check_seed=check_seed, resume=args.resume)
     print(_report(diag))
     print(f"\nOutputs: {out}")
     return out

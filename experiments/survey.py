@@ -1,13 +1,16 @@
 """The survey's question asked of the model: which immigrant families avoided a benefit.
 
 Mapping (docs/ODD.md, "Calibration"): a family avoided a benefit in a window
-when its decision maker missed at least one in-person benefit appointment
-(a review, a direct-deposit change, an interpreter visit, a return after
-suspension or an application; not an SSN-card service, which is not a
-benefit) that fell due for any member in that window. Shares are weighted by
-the households' sampling weights. The share among a set of families is taken net of the firewall
-counterpart run on the same seed, so only avoidance the policy caused counts
-("for fear of ..."), not misses the model has without it.
+when its decision maker, in that window, missed at least one in-person benefit
+appointment (a review, a direct-deposit change, an interpreter visit, a return
+after suspension or an application; not an SSN-card service, which is not a
+benefit) or skipped a visit to the community clinic, which stands for the
+noncash programs the survey asks about (health coverage, food, housing) that
+are run outside the agency. The survey's unit is the adult: shares are
+weighted by each household's sampling weight times its adults. The share
+among a set of families is taken net of the firewall counterpart run on the
+same seed, so only avoidance the policy caused counts ("for fear of ..."),
+not misses the model has without it.
 
 `track` runs a model week by week and keeps what these measures need: each
 household's misses per week, appointments due and missed by region, and
@@ -30,13 +33,13 @@ from sim.state import OUTCOME_MISSED, OUTCOME_NONE, SSN
 class Record:
     """What one run leaves for the survey measures."""
 
-    missed: np.ndarray  # bool [weeks, households]: the decider missed an appointment that week
+    missed: np.ndarray  # bool [weeks, households]: the decider missed a benefit appointment or a clinic visit
     due_region: np.ndarray  # int [weeks, regions]: in-person or remote appointments due
     missed_region: np.ndarray  # int [weeks, regions]
     receiving: np.ndarray  # int [weeks, regions, 2]: receiving, by citizen (0) / noncitizen (1)
     eligible: np.ndarray  # int [weeks, regions, 2]
     families: dict[str, np.ndarray]  # bool [households] per family type
-    weight: np.ndarray  # float64 [households]: sampling weights
+    weight: np.ndarray  # float64 [households]: sampling weight x adults (the survey asks adults)
 
 
 def family_types(pop: Population) -> dict[str, np.ndarray]:
@@ -66,13 +69,16 @@ def track(cfg: Config) -> Record:
         receiving=np.zeros((weeks, n_regions, 2), dtype=np.int64),
         eligible=np.zeros((weeks, n_regions, 2), dtype=np.int64),
         families=family_types(pop),
-        weight=pop.weight,
+        weight=pop.weight * np.bincount(pop.household[~pop.is_child], minlength=h),
     )
+    clinic = m.households
     for w in range(weeks):
         m.step()
         out = m.people.outcome
         miss = (out == OUTCOME_MISSED) & (m.people.need != SSN)
-        rec.missed[w] = np.bincount(pop.household[miss], minlength=h) > 0
+        rec.missed[w] = (np.bincount(pop.household[miss], minlength=h) > 0) | (
+            clinic.clinic_need & ~clinic.clinic_visit
+        )
         rec.due_region[w] = np.bincount(region[out != OUTCOME_NONE], minlength=n_regions)
         rec.missed_region[w] = np.bincount(region[miss], minlength=n_regions)
         eligible = pop.eligible_ever & (pop.eligible_week <= w)
@@ -91,8 +97,18 @@ def avoided_share(rec: Record, family: str, start: int, end: int) -> float:
 
 
 def net_avoidance(rec: Record, base: Record, family: str, start: int, end: int) -> float:
-    """Avoidance the policy caused: the run's share minus its firewall counterpart's (same seed)."""
-    return avoided_share(rec, family, start, end) - avoided_share(base, family, start, end)
+    """Share of `family` that avoided for fear: in some week of [start, end) its decider missed a contact
+    that, in the firewall counterpart on the same seed and draws, it did not miss.
+
+    Matching the counterpart week by week, not subtracting its share, keeps families that also miss for other
+    reasons (hassle, noise) in the count: the survey asks whether fear made a family avoid, not whether it
+    was the only reason it ever missed.
+    """
+    mask = rec.families[family]
+    if not mask.any():
+        return float("nan")
+    feared = (rec.missed[start:end, mask] & ~base.missed[start:end, mask]).any(axis=0)
+    return float(np.average(feared, weights=rec.weight[mask]))
 
 
 def uptake(rec: Record, weeks: slice, regions: np.ndarray | None = None, noncitizen: bool | None = None) -> float:

@@ -961,6 +961,21 @@ class BehaviorConfig:
         doc="mean weekly probability a household follows local news (drawn per community)",
     )  # fmt: skip
     news_reach_sd: float = _behaviour(0.1, 0, 0.2, "across communities", doc="sd of news reach across communities")
+    announcement_transfer: float = _behaviour(
+        1.0, 0.3, 1.5, "x the calibrated announcement's news",
+        "assumption: the fit measures fear of the 2018 public-charge rule, not of the directive; no study "
+        "measures the ratio (docs/ODD.md, 11, \"Transfer\")",
+        doc="how loud a regime's announcement is, relative to the public-charge rule the surveys measured (tau)",
+    )  # fmt: skip
+    transfer_uncertain: bool = field(
+        default=False,
+        metadata=param(
+            SETTING,
+            source="when true (the `behavior=posterior` group), each seed draws `announcement_transfer` uniformly "
+            "from its plausible range with the `posterior` stream, so predictive intervals carry the transfer",
+            doc="draw the announcement transfer per seed from its plausible range",
+        ),
+    )
     news_halflife_weeks: float = _positive(
         8.0, 2, 26, "weeks", doc="half-life of the news of an announcement or a court's order",
     )  # fmt: skip

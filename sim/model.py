@@ -87,7 +87,9 @@ def build_world(cfg: Config, streams: Streams) -> World:
     presence_u = s.offices.random(n_regions)
     office_u = s.offices.random(n_offices)
     presence = enforcement.build_presence(e, cfg.weeks, n_regions, presence_u)
-    schedule = build_schedule(cfg.policy, cfg.weeks, n_regions, office_region, b.news_halflife_weeks, office_u)
+    schedule = build_schedule(
+        cfg.policy, cfg.weeks, n_regions, office_region, b.news_halflife_weeks, office_u, b.announcement_transfer
+    )
     calendar = appointments.build_calendar(pop, b, cfg.weeks)
     person_region = pop.region[pop.household]
     person_weight = pop.weight[pop.household]

@@ -135,9 +135,14 @@ def build_schedule(
     office_region: np.ndarray,
     news_halflife: float,
     office_u: np.ndarray,
+    transfer: float = 1.0,
     baseline: RegimeRules | None = None,
 ) -> PolicySchedule:
-    """Lay the regime's timeline out over weeks, regions and offices. Events past the horizon are not reached."""
+    """Lay the regime's timeline out over weeks, regions and offices. Events past the horizon are not reached.
+
+    `transfer` scales the announcement's news: how loud this rule is beside the public-charge rule the
+    calibration's surveys measured (`behavior.announcement_transfer`).
+    """
     base = firewall_rules() if baseline is None else baseline
     rules = cfg.rules
     t = np.arange(weeks)[:, None]
@@ -150,7 +155,7 @@ def build_schedule(
     routine = np.where(active, rules.routine, base.routine) & ~blocked
     records = np.where(active, records_kept(cfg, weeks)[:, None], base.records_kept)
     rise = max(0.0, stated - stated_base)
-    announcement = np.where(active & ~blocked, rise, 0.0) * news_decay(t - cfg.start_week, news_halflife)
+    announcement = transfer * np.where(active & ~blocked, rise, 0.0) * news_decay(t - cfg.start_week, news_halflife)
     court = np.zeros((weeks, n_regions))
     if cfg.injunction_week >= 0:
         court = np.where(blocked & active, rise, 0.0) * news_decay(t - cfg.injunction_week, news_halflife)

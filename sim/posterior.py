@@ -132,11 +132,31 @@ def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
     return check_resources(validate(out))
 
 
+TRANSFER = "behavior.announcement_transfer"
+
+
+def draw_transfer(seed: int) -> float:
+    """The seed's announcement transfer, uniform over its declared plausible range (the `transfer` stream).
+
+    The survey fit measures fear of another rule; how loud the directive is beside it is not fitted, so a run
+    that carries the uncertainty draws it afresh per seed (docs/ODD.md, 11, "Transfer").
+    """
+    from sim.params import plausible
+
+    lo, hi = plausible(TRANSFER)
+    return float(lo + (hi - lo) * Streams(seed)["transfer"].random())
+
+
 def apply_posterior(cfg: Config) -> tuple[Config, dict[str, float]]:
-    """cfg with its seed's posterior draw applied (unchanged when no posterior file is set), validated."""
-    if not cfg.behavior.posterior_file:
+    """cfg with its seed's posterior draw (and transfer draw, when uncertain) applied, validated."""
+    params: dict[str, float] = {}
+    if cfg.behavior.posterior_file:
+        params = draw(load_posterior(cfg.behavior.posterior_file), cfg.seed)
+    if cfg.behavior.transfer_uncertain:
+        params[TRANSFER] = draw_transfer(cfg.seed)
+    if not params:
         return check_resources(validate(cfg)), {}
-    params = draw(load_posterior(cfg.behavior.posterior_file), cfg.seed)
     out = apply_parameters(cfg, params)
     out.behavior.posterior_file = ""
+    out.behavior.transfer_uncertain = False  # applied: the run's config records the value drawn
     return out, params

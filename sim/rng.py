@@ -41,7 +41,8 @@ STREAMS = (
     "clinic",
     "arrests",
     "outreach",
-    "posterior",  # last, so adding it shifts no other stream
+    "posterior",
+    "transfer",  # the newest last, so adding it shifted no other stream
 )
 
 
