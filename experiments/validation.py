@@ -1,61 +1,165 @@
 """Validation: what the calibrated model says about statistics it was not fitted to.
 
-Parameters are drawn from the saved posterior, one draw per seed (as
-`behavior=posterior` does), so each interval carries parameter uncertainty and
-chance together. Nothing here feeds back into the fit. Four scenarios:
+Parameters come from the calibrated posterior, one draw per seed, exactly as
+`behavior=posterior` draws them (`sim.posterior.apply_posterior` on a config
+with `behavior.posterior_file` set and `behavior.transfer_uncertain` true): each
+seed draws one particle with its `posterior` stream and its own
+`behavior.announcement_transfer` from the transfer's plausible range, so every
+interval carries parameter uncertainty, the transfer and chance together. The
+same draw serves every scenario of a seed. No parameter is tuned to these
+statistics, and nothing here feeds back into the fit.
 
-- `survey`: the calibration's directive, paired with the firewall: avoidance
-  by family type (the calibration's definition) and the relative uptake loss
-  of noncitizens over that of citizens.
+Family types are the survey's (Urban Institute WBNS), mapped onto the household
+types the population builds (`sim.config.HOUSEHOLD_TYPES`, `sim.population`;
+one mask per type from `experiments.survey.family_types`):
+
+- `avoidance_all_citizen` -> `all_citizen_immigrant`: every member a citizen, at
+  least one naturalized. Not `us_born` households, which the survey does not ask.
+- `avoidance_lpr_citizen` -> `green_card_citizen`: lawful permanent residents
+  (or refugees, whom the model files with them) with or without citizens,
+  nobody undocumented or on a temporary visa.
+- `avoidance_mixed_status` -> `mixed_status` + `visa_holder`: at least one
+  member without legal status (`mixed_status`) or on a temporary student or
+  work visa (`visa_holder`), whoever else lives there (about two thirds of the
+  former and half of the latter hold a citizen).
+
+Avoidance is the calibration's counterpart of the survey question, computed by
+`experiments.survey.net_avoidance` (the one rule): the share of adults
+(sampling weight x adults) whose family's decider, in some week of the window,
+missed a benefit contact or skipped a clinic visit that the paired firewall run
+on the same seed did not miss. Five runs per seed, each to `HORIZON` (178) weeks
+(about 5 s of one core per seed at 20,000 people, so the full size's 60 seeds
+take about 3 min on 2 cores; estimated under load, not timed on an idle machine):
+
+- `survey`: the calibration's directive and its paired firewall run: avoidance
+  by family type in the calibration's December 2018 window
+  (`TARGETS["avoid_2018"].window`), and the noncitizens' relative uptake loss
+  over the citizens', from the directive to the December 2020 wave.
 - `reversal`: the directive, then a court blocks sharing everywhere at the
-  survey date: avoidance 104 weeks later as a share of its peak.
-- `surge`: the directive, and ICE presence jumps in half the regions: the
-  missed-appointment rate in those regions 8 weeks after over 8 weeks before.
-- `jurisdiction`: a court blocks sharing in half the regions; communities
-  span regions, so both halves hold the same communities: uptake there minus
-  elsewhere, in percentage points, over the last year.
+  2018 survey week: immigrant families' avoidance in a trailing window of the
+  2018 window's length, 104 weeks after its peak as a share of the peak (the
+  peak is the first week the trailing share reaches its maximum; measured from
+  the peak, not from the court's order, while the share may still be rising).
+- `surge`: the directive, and ICE presence jumps in half the regions at week
+  100: the missed-appointment rate there 8 weeks after over 8 weeks before.
+- `jurisdiction`: a court blocks sharing in half the regions at the 2018 survey
+  week: uptake there minus elsewhere, in percentage points, over the year
+  before the December 2020 wave (the 2020 window).
 
-    python -m experiments.validation [--tiny] [--posterior data/posterior/posterior.csv]
+Outputs (each records the seeds, posterior file, model version, commit and wall
+time): in the output folder `validation.json` (per statistic: what it is, unit,
+mean, ci_lo, ci_hi (95% CI of the mean over seeds, t), pi_lo, pi_hi (5th and
+95th percentiles over seeds, each its own draw), median, n; plus provenance),
+`validation.csv` (the same, one row per statistic) and `validation_runs.csv`
+(one row per seed: its draw and every statistic); at full size also
+`figures/validation.csv`. The old code compared no statistic with a published
+figure, so the `published` and `published_source` columns are empty.
+
+    python -m experiments.validation            # full: 20,000 people, 60 seeds, 2 processes: about 3 min
+    python -m experiments.validation --tiny     # CI size: 3,000 people, 2 seeds: about 10 s
+    python -m experiments.validation --posterior /path/to/posterior.csv --out DIR
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import json
 import os
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from experiments.calibrate import START, SURVEY_2018, TARGETS
+from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, uptake
-from sim.config import Config, OfficeOpening, default_config
+from sim import MODEL_VERSION
+from sim.config import Config, ConfigError, OfficeOpening, default_config, resolve_path
 from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, apply_parameters, draw, load_posterior
+from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, load_posterior
+from sim.provenance import git_commit, write_atomic, write_json
 from sim.simulate import paired_counterpart
 
 KEYS = (
-    "avoidance_all_citizen_immigrant",
-    "avoidance_green_card_citizen",
+    "avoidance_all_citizen",
+    "avoidance_lpr_citizen",
     "avoidance_mixed_status",
     "persistence_104w",
     "surge_missed_ratio",
     "jurisdiction_gap_pp",
     "noncitizen_citizen_loss_ratio",
 )
-WINDOW = TARGETS["avoid_2018"].window
+# Each avoidance statistic's survey family type -> the household types (sim.config.HOUSEHOLD_TYPES) it covers.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "avoidance_all_citizen": ("all_citizen_immigrant",),
+    "avoidance_lpr_citizen": ("green_card_citizen",),
+    "avoidance_mixed_status": ("mixed_status", "visa_holder"),
+}
+WINDOW = TARGETS["avoid_2018"].window  # the calibration's December 2018 window
 WINDOW_WEEKS = WINDOW[1] - WINDOW[0]
+LAST_YEAR = TARGETS["avoid_2020_children"].window  # the twelve months before the December 2020 wave
+LOSS_WEEKS = (START, SURVEY_2020)  # from the directive to the December 2020 wave
 REVERSAL = SURVEY_2018
 PERSISTENCE_LAG = 104
+PEAK_ALLOWANCE = 26  # the trailing share's peak may fall this long after the reversal and still be followed 104 weeks
 SURGE_WEEK = 100
 SURGE_INCREMENT = 0.4
 SURGE_SPAN = 8
-HORIZON = REVERSAL + PERSISTENCE_LAG + 1
+HORIZON = REVERSAL + PEAK_ALLOWANCE + PERSISTENCE_LAG  # the last trailing window ends here
+assert max(LAST_YEAR[1], LOSS_WEEKS[1], SURGE_WEEK + SURGE_SPAN) <= HORIZON
+
+_AVOID = "share of adults in these families (sampling weight x adults)"
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "avoidance_all_citizen": (
+        "all-citizen immigrant families (all_citizen_immigrant: every member a citizen, one or more naturalized): "
+        "the decider missed a benefit contact or clinic visit the paired firewall run did not, in the 2018 window "
+        f"(weeks {WINDOW[0]}-{WINDOW[1] - 1})",
+        _AVOID,
+    ),
+    "avoidance_lpr_citizen": (
+        "green-card holders and citizens (green_card_citizen: LPRs or refugees, nobody undocumented or on a "
+        f"visa): avoided in the 2018 window (weeks {WINDOW[0]}-{WINDOW[1] - 1})",
+        _AVOID,
+    ),
+    "avoidance_mixed_status": (
+        "mixed-status families (mixed_status + visa_holder: a member without legal status or on a temporary "
+        f"visa): avoided in the 2018 window (weeks {WINDOW[0]}-{WINDOW[1] - 1})",
+        _AVOID,
+    ),
+    "persistence_104w": (
+        f"court blocks sharing everywhere at week {REVERSAL}: immigrant families' avoidance (trailing "
+        f"{WINDOW_WEEKS}-week window) {PERSISTENCE_LAG} weeks after its peak, over the peak",
+        "ratio (share of the peak)",
+    ),
+    "surge_missed_ratio": (
+        f"ICE presence +{SURGE_INCREMENT} in half the regions at week {SURGE_WEEK}: missed over due appointments "
+        f"there, {SURGE_SPAN} weeks after over {SURGE_SPAN} weeks before",
+        "ratio",
+    ),
+    "jurisdiction_gap_pp": (
+        f"court blocks sharing in half the regions at week {REVERSAL}: uptake there minus elsewhere, weeks "
+        f"{LAST_YEAR[0]}-{LAST_YEAR[1] - 1}",
+        "percentage points",
+    ),
+    "noncitizen_citizen_loss_ratio": (
+        "directive vs paired firewall: noncitizens' relative uptake loss over citizens', weeks "
+        f"{LOSS_WEEKS[0]}-{LOSS_WEEKS[1] - 1}",
+        "ratio",
+    ),
+}
+# Published figures to set beside a statistic, with their source: the previous code compared none.
+PUBLISHED: dict[str, tuple[float, str]] = {}
+SUMMARY_COLUMNS = (
+    "key", "what", "unit", "mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi", "n", "published", "published_source",
+)  # fmt: skip
+CALIBRATE = "python -m experiments.calibrate"
+CI_LEVEL = 0.95  # confidence interval of the mean over seeds (t)
+PI_LEVEL = 0.90  # predictive interval: 5th to 95th percentile of the seeds' values
 
 
 @dataclass(frozen=True)
@@ -65,43 +169,83 @@ class Size:
     n_jobs: int
 
 
-FULL = Size(n_people=20_000, seeds=40, n_jobs=2)
-TINY = Size(n_people=2_000, seeds=3, n_jobs=1)
+FULL = Size(n_people=20_000, seeds=60, n_jobs=2)
+TINY = Size(n_people=3_000, seeds=2, n_jobs=1)
+
+
+# ------------------------------------------------------------------ configs
 
 
 @lru_cache(maxsize=8)
-def _base(policy: str, n_people: int) -> Config:
-    return default_config(policy, **{"population.n_people": n_people, "weeks": HORIZON})
+def _base(policy: str, n_people: int, posterior: str) -> Config:
+    """Composed once per process (Hydra's compose costs more than a small run's week)."""
+    return default_config(
+        policy,
+        **{
+            "population.n_people": n_people,
+            "weeks": HORIZON,
+            "behavior.posterior_file": posterior,
+            "behavior.transfer_uncertain": True,
+        },
+    )
 
 
-def _config(policy: str, n_people: int, params: dict[str, float], seed: int) -> Config:
-    cfg = apply_parameters(copy.deepcopy(_base(policy, n_people)), params)
+def scenario(policy: str, n_people: int, posterior: str, seed: int) -> tuple[Config, dict[str, float]]:
+    """`policy` at validation size on `seed`, with the seed's posterior and transfer draws applied."""
+    cfg = copy.deepcopy(_base(policy, n_people, posterior))
     cfg.seed = seed
-    return cfg
+    return apply_posterior(cfg)
 
 
 def half_regions(cfg: Config) -> list[int]:
     return list(range(cfg.population.n_regions // 2))
 
 
+# ------------------------------------------------------------------ statistics
+
+
+def family_masks(families: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each avoidance statistic's households: the union of its household types' masks (`FAMILIES`)."""
+    return {key: np.logical_or.reduce([families[t] for t in types]) for key, types in FAMILIES.items()}
+
+
 def survey_measures(rec: Record, base: Record) -> dict[str, float]:
-    """Avoidance by family type at the survey date, and the noncitizen/citizen loss ratio."""
-    out = {
-        f"avoidance_{f}": net_avoidance(rec, base, f, *WINDOW)
-        for f in ("all_citizen_immigrant", "green_card_citizen", "mixed_status")
-    }
-    after = slice(START, None)
-    loss = {nc: 1.0 - uptake(rec, after, noncitizen=nc) / uptake(base, after, noncitizen=nc) for nc in (True, False)}
+    """Avoidance by family type in the 2018 window, and the noncitizen/citizen loss ratio."""
+    rec.families.update(family_masks(rec.families))
+    base.families.update(family_masks(base.families))
+    out = {key: net_avoidance(rec, base, key, *WINDOW) for key in FAMILIES}
+    weeks = slice(*LOSS_WEEKS)
+    loss = {nc: 1.0 - uptake(rec, weeks, noncitizen=nc) / uptake(base, weeks, noncitizen=nc) for nc in (True, False)}
     out["noncitizen_citizen_loss_ratio"] = loss[True] / loss[False] if loss[False] > 0 else float("nan")
     return out
 
 
-def persistence(rec: Record, base: Record) -> float:
-    """Avoidance (trailing calibration window) 104 weeks after the reversal over its peak."""
-    ends = range(START + WINDOW_WEEKS, REVERSAL + PERSISTENCE_LAG + 1)
-    series = {t: net_avoidance(rec, base, "immigrant", t - WINDOW_WEEKS, t) for t in ends}
-    peak = max(series.values())
-    return series[REVERSAL + PERSISTENCE_LAG] / peak if peak > 0 else float("nan")
+def from_peak(series: pd.Series, lag: int = PERSISTENCE_LAG) -> tuple[float, float]:
+    """(value `lag` weeks after the peak over the peak, the peak's week) of a series indexed by week.
+
+    The peak is the first week the series reaches its maximum. NaN when the series never rises above 0 or
+    ends before the lag is over.
+    """
+    s = series.dropna()
+    if s.empty or s.max() <= 0:
+        return float("nan"), float("nan")
+    peak = int(s.idxmax())
+    later = peak + lag
+    if later not in s.index:
+        return float("nan"), float(peak)
+    return float(s[later] / s[peak]), float(peak)
+
+
+def avoidance_series(rec: Record, base: Record, family: str = "immigrant") -> pd.Series:
+    """Net avoidance in the trailing window of the 2018 window's length, by the week the window ends."""
+    n_weeks = rec.missed.shape[0]
+    ends = range(START + WINDOW_WEEKS, n_weeks + 1)
+    return pd.Series({t: net_avoidance(rec, base, family, t - WINDOW_WEEKS, t) for t in ends}, dtype=float)
+
+
+def persistence(rec: Record, base: Record) -> tuple[float, float]:
+    """Immigrant families' avoidance 104 weeks after its peak over the peak, and the peak's week."""
+    return from_peak(avoidance_series(rec, base))
 
 
 def surge_ratio(rec: Record, regions: list[int]) -> float:
@@ -116,79 +260,175 @@ def surge_ratio(rec: Record, regions: list[int]) -> float:
 
 
 def jurisdiction_gap(rec: Record, blocked: list[int], n_regions: int) -> float:
-    """Uptake where a court blocks sharing minus elsewhere, percentage points, over the last year."""
-    last_year = slice(HORIZON - 52, HORIZON)
+    """Uptake where a court blocks sharing minus elsewhere, percentage points, over the 2020 window."""
+    weeks = slice(*LAST_YEAR)
     others = [r for r in range(n_regions) if r not in blocked]
-    return 100.0 * (uptake(rec, last_year, np.array(blocked)) - uptake(rec, last_year, np.array(others)))
+    return 100.0 * (uptake(rec, weeks, np.array(blocked)) - uptake(rec, weeks, np.array(others)))
 
 
-def one_seed(seed: int, params: dict[str, float], n_people: int) -> dict[str, float]:
-    """All validation statistics for one seed and its posterior draw."""
-    cfg = _config("appointment_disclosure", n_people, params, seed)
+def one_seed(seed: int, n_people: int, posterior: str) -> dict[str, Any]:
+    """Every validation statistic for one seed and its posterior (and transfer) draw."""
+    start = time.perf_counter()
+    cfg, drawn = scenario("appointment_disclosure", n_people, posterior, seed)
     base = track(paired_counterpart(cfg))
-    out = survey_measures(track(cfg), base)
+    out: dict[str, Any] = survey_measures(track(cfg), base)
 
-    rev = _config("injunction", n_people, params, seed)
+    rev, rev_draw = scenario("injunction", n_people, posterior, seed)
     rev.policy.injunction_week, rev.policy.injunction_regions = REVERSAL, []
-    out["persistence_104w"] = persistence(track(rev), base)
+    out["persistence_104w"], out["persistence_peak_week"] = persistence(track(rev), base)
 
     surge = copy.deepcopy(cfg)
     regions = half_regions(cfg)
     surge.enforcement.openings = [OfficeOpening(SURGE_WEEK, r, SURGE_INCREMENT) for r in regions]
     out["surge_missed_ratio"] = surge_ratio(track(surge), regions)
 
-    court = _config("injunction", n_people, params, seed)
+    court, court_draw = scenario("injunction", n_people, posterior, seed)
     court.policy.injunction_week, court.policy.injunction_regions = REVERSAL, regions
     out["jurisdiction_gap_pp"] = jurisdiction_gap(track(court), regions, cfg.population.n_regions)
-    return {"seed": seed, **params, **out}
+    if not drawn == rev_draw == court_draw:
+        raise RuntimeError(f"seed {seed}: the scenarios drew different parameters")  # one draw per seed
+    return {"seed": seed, **drawn, **out, "wall_s": round(time.perf_counter() - start, 2)}
 
 
-def interval(values: pd.Series) -> dict[str, float]:
-    """Median and 90% interval, ignoring runs where a ratio is undefined."""
-    v = values.to_numpy(dtype=float)
+# ------------------------------------------------------------------ summary and outputs
+
+
+def intervals(values: np.ndarray) -> dict[str, float]:
+    """Mean; its 95% CI over seeds (t); the 90% predictive interval (5th and 95th percentiles, numpy's linear
+    interpolation); n. Undefined runs (NaN, infinite ratios) are left out; under two runs, no interval.
+    The rule of the figures' tables (`analysis.stats`)."""
+    v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return {"median": float("nan"), "lo": float("nan"), "hi": float("nan")}
-    lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
-    return {"median": float(med), "lo": float(lo), "hi": float(hi)}
+    n = len(v)
+    out = {"mean": float(v.mean()) if n else float("nan")}
+    if n > 1:
+        half = float(stats.t.ppf(0.5 + CI_LEVEL / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+        lo, hi = np.quantile(v, [(1 - PI_LEVEL) / 2, (1 + PI_LEVEL) / 2])
+        out.update(ci_lo=out["mean"] - half, ci_hi=out["mean"] + half, pi_lo=float(lo), pi_hi=float(hi))
+    else:
+        out.update(ci_lo=float("nan"), ci_hi=float("nan"), pi_lo=float("nan"), pi_hi=float("nan"))
+    return {**out, "n": n, "median": float(np.median(v)) if n else float("nan")}
 
 
-def validate_model(size: Size, posterior: str, out_dir: Path) -> dict[str, dict[str, float]]:
-    """Run every seed with its posterior draw; write validation.json and the per-seed table."""
+def summarise(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per statistic: what and unit, mean, both intervals, n, the published comparison, median."""
+    rows = []
+    for key in KEYS:
+        what, unit = DESCRIPTIONS[key]
+        published, source = PUBLISHED.get(key, (float("nan"), ""))
+        stat = intervals(runs[key].to_numpy(dtype=float))
+        median = stat.pop("median")
+        rows.append(
+            {"key": key, "what": what, "unit": unit, **stat, "published": published, "published_source": source,
+             "median": median}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def seed_text(seeds: list[int]) -> str:
+    """`0-59` for a run of consecutive seeds, else the list."""
+    if seeds and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0])
+    return " ".join(map(str, seeds))
+
+
+def _write_csv(path: Path, df: pd.DataFrame) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda tmp: df.to_csv(tmp, index=False))
+
+
+def check_posterior(posterior: str) -> None:
+    """Stop with a clear message when the posterior is missing (or fitted to another model: `load_posterior`)."""
+    path = resolve_path(posterior)
+    if not path.is_file():
+        made = "" if posterior != DEFAULT_POSTERIOR else f" (the calibration writes {DEFAULT_POSTERIOR})"
+        raise FileNotFoundError(
+            f"no posterior at {posterior} ({path}): make it with `{CALIBRATE}`{made}, "
+            "or pass --posterior <file> with a posterior fitted to this model"
+        )
+    load_posterior(posterior)
+
+
+def validate_model(
+    size: Size, posterior: str, out_dir: Path, figures_dir: Path | None = None, command: str = ""
+) -> dict[str, Any]:
+    """Run every seed with its draws; write validation.json, validation.csv and validation_runs.csv to
+    `out_dir` (and validation.csv to `figures_dir`, when given). Returns what validation.json holds."""
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
-    post = load_posterior(posterior)
-    rows = Parallel(n_jobs=size.n_jobs)(delayed(one_seed)(s, draw(post, s), size.n_people) for s in range(size.seeds))
+    check_posterior(posterior)
+    seeds = list(range(size.seeds))
+    rows = Parallel(n_jobs=size.n_jobs)(delayed(one_seed)(s, size.n_people, posterior) for s in seeds)
     runs = pd.DataFrame(rows)
-    result = {k: interval(runs[k]) for k in KEYS}
+    summary = summarise(runs)
+    wall = round(time.perf_counter() - start, 1)
+    prov = {
+        "seeds": seed_text(seeds),
+        "posterior": posterior,
+        "model_version": MODEL_VERSION,
+        "commit": git_commit(),
+        "wall_s": wall,
+    }
+    result = {
+        "statistics": {r["key"]: {k: v for k, v in r.items() if k != "key"} for r in summary.to_dict("records")},
+        "intervals": "ci_lo to ci_hi: 95% CI of the mean over seeds (t); pi_lo to pi_hi: 90% predictive interval "
+        "(5th to 95th percentile over seeds, each with its own posterior and transfer draw); n: seeds with a value",
+        **prov,
+        "seed_list": seeds,
+        "transfer": f"{TRANSFER} drawn per seed from its plausible range",
+        "size": asdict(size),
+        "horizon_weeks": HORIZON,
+        "command": command,
+    }
+    table = summary[list(SUMMARY_COLUMNS)].assign(**prov)
+    runs = runs.assign(posterior=posterior, model_version=MODEL_VERSION, commit=prov["commit"])
     out_dir.mkdir(parents=True, exist_ok=True)
-    runs.to_csv(out_dir / "validation_runs.csv", index=False)
-    (out_dir / "validation.json").write_text(json.dumps(result, indent=2) + "\n")
-    meta = {"posterior": posterior, "size": size.__dict__, "wall_s": round(time.perf_counter() - start, 1)}
-    (out_dir / "validation_meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    _write_csv(out_dir / "validation_runs.csv", runs)
+    _write_csv(out_dir / "validation.csv", table)
+    write_json(out_dir / "validation.json", result)
+    if figures_dir is not None:
+        _write_csv(figures_dir / "validation.csv", table)
     return result
 
 
-def table(result: dict[str, dict[str, float]]) -> str:
-    lines = [f"{'statistic':<32}{'median':>10}{'90% interval':>24}"]
-    for k, v in result.items():
-        lines.append(f"{k:<32}{v['median']:>10.3f}      [{v['lo']:.3f}, {v['hi']:.3f}]")
+def table_text(result: dict[str, Any]) -> str:
+    lines = [f"{'statistic':<32}{'mean':>9}   {'95% CI of mean':<20}{'90% predictive':<20}{'n':>4}"]
+    for k, v in result["statistics"].items():
+        lines.append(
+            f"{k:<32}{v['mean']:>9.3f}   [{v['ci_lo']:.3f}, {v['ci_hi']:.3f}]".ljust(64)
+            + f"[{v['pi_lo']:.3f}, {v['pi_hi']:.3f}]".ljust(20)
+            + f"{v['n']:>4}"
+        )
+    lines.append(
+        f"seeds {result['seeds']}; posterior {result['posterior']}; model version {result['model_version']}; "
+        f"commit {result['commit']}; wall {result['wall_s']} s"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description="Validation against statistics the model was not fitted to")
-    parser.add_argument("--tiny", action="store_true", help="CI size")
+    parser.add_argument("--tiny", action="store_true", help="CI size (a few seconds); writes nothing to figures/")
     parser.add_argument("--posterior", default=DEFAULT_POSTERIOR, help="posterior particles (CSV)")
     parser.add_argument("--out", type=Path, default=None, help="output folder")
+    parser.add_argument(
+        "--figures", type=Path, default=None, help="folder for validation.csv (default: figures/ at full size)"
+    )
     args = parser.parse_args(argv)
     tiny = args.tiny or os.environ.get("UPTAKE_TINY", "") not in ("", "0")
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
     out = args.out or ROOT / "outputs" / "validation" / (("tiny_" if tiny else "") + stamp)
-    result = validate_model(TINY if tiny else FULL, args.posterior, out)
-    print(table(result))
+    figures_dir = args.figures or (None if tiny else ROOT / "figures")
+    command = "python -m experiments.validation " + " ".join(sys.argv[1:] if argv is None else argv)
+    try:
+        result = validate_model(TINY if tiny else FULL, args.posterior, out, figures_dir, command.strip())
+    except (FileNotFoundError, ConfigError) as err:
+        parser.exit(2, f"experiments.validation: {err}\n")
+    print(table_text(result))
     print(f"\nValidation: {out / 'validation.json'}")
+    if figures_dir is not None:
+        print(f"Table: {figures_dir / 'validation.csv'}")
     return out
 
 
