@@ -10,9 +10,11 @@ announcement is beside the public-charge rule the surveys measured; an
 assumption). A field declared later joins by itself. Left out, each with its
 reason in `SKIPPED` and in the summary:
 
-- `behavior.loss.<status>` (the per-status loss table): represented by
-  `behavior.loss_scale`, which scales every noncitizen entry at once (as the
-  calibration does); varying both would vary the same losses twice;
+- `behavior.loss.<status>` for every status but `citizen` (the noncitizen
+  entries of the per-status loss table): represented by
+  `behavior.loss_scale`, which scales them all at once (as the calibration
+  does); varying both would vary the same losses twice. The citizens' entry,
+  which the scale leaves alone, is varied on its own;
 - entries whose plausible range is one value (`enforcement.exposure.citizen`,
   `behavior.perceived_exposure.citizen`: citizens are not pursued);
 - fields that are not one number (`enforcement.openings`, a list of events).
@@ -49,7 +51,7 @@ and, when it is among the screened parameters, its Sobol indices, and its
 swing: each output at the two ends of its range, everything else at the
 defaults.
 
-    python -m experiments.sensitivity          # full: 20,000 people, 156 weeks, 858 paired runs, ~8 min
+    python -m experiments.sensitivity          # full: 20,000 people, 156 weeks, 863 paired runs, ~8 min
     python -m experiments.sensitivity --plan   # the full run's size and projected time, without running it
     python -m experiments.sensitivity --tiny   # CI size (~25 s of CPU), writes outputs/sensitivity/tiny_*
 
@@ -73,7 +75,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import UNCERTAINTY, Config, default_config
+from sim.config import STATUSES, UNCERTAINTY, Config, default_config
 from sim.params import LOSS_SCALE, parameters, plausible, priors
 from sim.paths import ROOT
 from sim.posterior import TRANSFER, apply_parameters
@@ -81,7 +83,7 @@ from sim.posterior import TRANSFER, apply_parameters
 POLICY = "appointment_disclosure"
 MIXED_CHILD_GROUP = "citizen.mixed_status"
 LAST_YEAR = 52  # weeks of the last-year means
-LOSS_TABLE = "behavior.loss"  # its entries are represented by the derived scale below
+LOSS_TABLE = "behavior.loss"  # its noncitizen entries are represented by the derived loss scale
 WITHIN_BLOCK, WITHIN_COMMUNITY = "network.within_block", "network.within_community"
 COMPLIANCE_SD, MIN_SD = "policy.compliance_sd", 1e-6
 
@@ -110,7 +112,7 @@ def uncertainties() -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
     ranges: list[str] = []
     skipped: dict[str, str] = {}
     for path in parameters(UNCERTAINTY):
-        if path.startswith(LOSS_TABLE + "."):
+        if path.startswith(LOSS_TABLE + ".") and path != f"{LOSS_TABLE}.{STATUSES[0]}":
             skipped[path] = f"represented by {LOSS_SCALE}, which scales every noncitizen entry"
             continue
         try:
@@ -152,8 +154,8 @@ class Size:
 
 
 # The full size: 20,000 people (the calibration's size) and the headline's 156 weeks. One paired run there took
-# 1.07-2.4 s of CPU (median 1.55) on a 2-core machine busy with a calibration, and is about 1 s idle. 858 runs
-# (Morris 5 x 80, Sobol 64 x 7 on the top 5, 8 chance seeds, the transfer's 2 ends) on 2 workers: about 8 min
+# 1.07-2.4 s of CPU (median 1.55) on a 2-core machine busy with a calibration, and is about 1 s idle. 863 runs
+# (Morris 5 x 81, Sobol 64 x 7 on the top 5, 8 chance seeds, the transfer's 2 ends) on 2 workers: about 8 min
 # idle, 11 min at the loaded rate (`--plan`). Five trajectories, not four, because about half the box gives
 # next to no loss at this size, so a few trajectories carry each mu*.
 FULL = Size(
@@ -162,7 +164,7 @@ FULL = Size(
 )  # fmt: skip
 # CI: every parameter, the fewest runs SALib accepts (2 trajectories: one gives no sigma); the directive from
 # week 0, so that 16 weeks at 1,000 people show a loss at about a third of the Morris points (at 400 people and
-# 12 weeks, at none). 180 runs of about 0.12 s each, most of it a paired run's fixed cost: about 25 s of CPU.
+# 12 weeks, at none). 182 runs of about 0.12 s each, most of it a paired run's fixed cost: about 25 s of CPU.
 TINY = Size(
     n_people=1_000, weeks=16, morris_trajectories=2, sobol_top=2, sobol_n=4, chance_seeds=2, n_jobs=1, resamples=50,
     start_week=0,
