@@ -2,8 +2,18 @@
 
 The numbers a figure plots are attached to it (`fig.plotted`) and saved as a
 CSV beside the PNG and PDF by `analysis.style.save_figure`. Losses are paired
-(same run, firewall arm) and in percentage points (pp). Intervals are the 95%
-t-interval of the mean over seeds (`uncertainty_note` says what they carry).
+(same run, firewall arm) and in percentage points (pp).
+
+Every band and every number with an interval gives both kinds, from one rule
+(`analysis.stats.mean_intervals`): the mean over seeds with its 95% confidence
+interval (`ci_lo`, `ci_hi`: drawn dark, or as thick whiskers) and the 90%
+predictive interval, the 5th to 95th percentile of the per-seed outcomes
+(`pi_lo`, `pi_hi`: drawn light, or as thin whiskers). Both are in every
+legend; each CSV's `interval` column says which pair is which and what the
+spread over seeds carries (`uncertainty_note`: with `behavior=posterior` each
+seed draws its own parameters, so parameter uncertainty and chance; with
+behaviour at its defaults, chance only).
+
 Every per-group number carries the eligible agents behind it
 (`eligible_agents`: the fewest over the runs) and a `small` flag for fewer
 than `MIN_AGENTS`; a small group is drawn hatched and grey, marked "n<50", and
@@ -15,9 +25,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from analysis.stats import MIN_AGENTS, agents_behind, mean_ci, paired_loss, segment_rows, uptake
+from analysis.stats import (
+    CI_LEVEL,
+    INTERVAL_COLUMNS,
+    MIN_AGENTS,
+    PI_LEVEL,
+    PI_PERCENTILES,
+    agents_behind,
+    interval_text,
+    label_intervals,
+    mean_intervals,
+    paired_loss,
+    segment_rows,
+    spread_carries,
+    uptake,
+)
 from analysis.style import PALETTE, SEQUENTIAL, attach, new_figure, regime_colors, regime_label, regime_order
 from sim.outcomes import recovery
 from sim.outputs import SCENARIO
@@ -41,6 +66,14 @@ LOSS_SEGMENTS = (
     "People needing an interpreter",
 )
 NOT_RECOVERED = "not recovered by the horizon"
+HALFLIFE = "halflife_from_peak_weeks"  # weeks from a run's peak loss after the injunction to half of it
+
+CI_LABEL = f"{CI_LEVEL:.0%} CI of the mean over seeds"
+PI_LABEL = (
+    f"{PI_LEVEL:.0%} predictive interval ({PI_PERCENTILES[0]:.0f}th-{PI_PERCENTILES[1]:.0f}th percentile of runs)"
+)
+CI_ALPHA, PI_ALPHA = 0.35, 0.12
+KEY_COLOR = "0.3"  # the interval key is drawn in grey: colours belong to regimes
 
 
 def regime_color(regime: str) -> str:
@@ -54,11 +87,55 @@ def _regimes(values: pd.Series) -> list[str]:
 
 
 def uncertainty_note(table: pd.DataFrame) -> str:
-    """What the 95% intervals carry: chance alone, or posterior parameter draws and chance together."""
-    files = table["behavior.posterior_file"] if "behavior.posterior_file" in table else pd.Series(dtype=object)
-    if files.fillna("").astype(str).str.len().gt(0).any():
-        return "mean's 95% CI over seeds, each seed with its own posterior draw: parameter uncertainty and chance"
-    return "mean's 95% CI over seeds; chance only: behaviour at assumed defaults, not calibrated"
+    """What the spread over seeds carries (`analysis.stats.spread_carries`), read from the runs' config columns."""
+
+    def drawn(column: str) -> bool:
+        if column not in table:
+            return False
+        values = table[column].fillna("").astype(str).str.strip().str.lower()
+        return bool((~values.isin(["", "false", "0", "none", "nan"])).any())
+
+    return spread_carries(drawn("behavior.posterior_file"), drawn("behavior.transfer_uncertain"))
+
+
+def interval_note(table: pd.DataFrame) -> str:
+    """The `interval` column of a figure's CSV: which pair is which, and what they carry."""
+    return interval_text(uncertainty_note(table))
+
+
+def bands_title(table: pd.DataFrame, kind: str = "band") -> str:
+    """One line for a title: how the intervals are drawn and what they carry."""
+    mean, dark, light = (
+        ("Line", "dark band", "light band") if kind == "band" else ("Bar", "thick whisker", "thin whisker")
+    )
+    return f"{mean}: mean; {dark}: {CI_LABEL}; {light}: {PI_LABEL}\n({uncertainty_note(table)})"
+
+
+def interval_key(kind: str = "band") -> list:
+    """Legend entries for the two intervals, in grey (bands: dark and light patches; whiskers: thick and thin)."""
+    if kind == "band":
+        return [
+            Patch(color=KEY_COLOR, alpha=CI_ALPHA, label=CI_LABEL),
+            Patch(color=KEY_COLOR, alpha=PI_ALPHA, label=PI_LABEL),
+        ]
+    return [
+        Line2D([], [], color="black", lw=2.2, label=CI_LABEL),
+        Line2D([], [], color="0.55", lw=0.9, marker="|", markersize=6, label=PI_LABEL),
+    ]
+
+
+def attach_intervals(
+    fig: Figure, data: pd.DataFrame, unit: str | dict[str, str], carries: str, by: str | None = None
+) -> Figure:
+    """`analysis.style.attach`, with the `interval` column saying what `ci_*` and `pi_*` are and carry.
+
+    `carries` is `uncertainty_note` of the runs. A table with `lo`/`hi` is refused (they do not say which).
+    """
+    labelled = label_intervals(data, carries)  # refuses lo/hi before anything is attached
+    fig = attach(fig, data, unit, by=by)
+    if "interval" in labelled:
+        fig.plotted["interval"] = interval_text(carries)  # after `unit`, on every row
+    return fig
 
 
 def _agents_label(segment: str, agents: pd.DataFrame) -> str:
@@ -70,12 +147,24 @@ def _agents_label(segment: str, agents: pd.DataFrame) -> str:
 
 
 def _band(ax, data: pd.DataFrame, x: str, label: str, color: str, scale: float = 1.0, **kw) -> None:
+    """The mean as a line, the CI of the mean as a dark band, the predictive interval as a light band."""
+    ax.fill_between(data[x], scale * data["pi_lo"], scale * data["pi_hi"], color=color, alpha=PI_ALPHA, lw=0)
+    ax.fill_between(data[x], scale * data["ci_lo"], scale * data["ci_hi"], color=color, alpha=CI_ALPHA, lw=0)
     ax.plot(data[x], scale * data["mean"], color=color, label=label, lw=1.6, **kw)
-    ax.fill_between(data[x], scale * data["lo"], scale * data["hi"], color=color, alpha=0.2, lw=0)
+
+
+def _whiskers(ax, x, y, row: pd.Series, color: str = "black", horizontal: bool = True) -> None:
+    """Thin whiskers for the predictive interval, thick ones for the CI of the mean, at (x, y)."""
+    for lo, hi, lw, c in (("pi_lo", "pi_hi", 0.9, "0.55"), ("ci_lo", "ci_hi", 2.2, color)):
+        if not (np.isfinite(row[lo]) and np.isfinite(row[hi])):
+            continue
+        err = [[row["mean"] - row[lo]], [row[hi] - row["mean"]]]
+        kw = {"xerr": err} if horizontal else {"yerr": err}
+        ax.errorbar(x, y, fmt="none", ecolor=c, elinewidth=lw, capsize=2 if lw < 1 else 0, zorder=3, **kw)
 
 
 def uptake_over_time(table: pd.DataFrame) -> Figure:
-    """Uptake by week under each regime (scenario arm), mean and 95% band over seeds, for three groups.
+    """Uptake by week under each regime (scenario arm): mean over seeds, its 95% CI and the 90% predictive band.
 
     A panel whose group has fewer than `MIN_AGENTS` eligible agents is drawn in grey, dashed, and says so.
     """
@@ -83,7 +172,7 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
     frames = []
     for segment in TIME_PANELS:
         up = uptake(policy, ["policy", "run", "week"], segment)
-        ci = mean_ci(up, ["policy", "week"], "uptake")
+        ci = mean_intervals(up, ["policy", "week"], "uptake")
         agents = agents_behind(table, ["policy"], segment)
         frames.append(ci.merge(agents, on="policy", how="left").assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
@@ -100,17 +189,18 @@ def uptake_over_time(table: pd.DataFrame) -> Figure:
         title = _agents_label(segment, rows.drop_duplicates("policy"))
         ax.set(title=title, xlabel="Week", ylabel="Uptake (% of eligible people receiving)")
     handles = [Patch(color=regime_color(r), label=regime_label(r)) for r in _regimes(data["policy"])]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(
-        f"Benefit uptake over time by data-sharing regime (weighted)\nBands: {uncertainty_note(table)}", fontsize=10
-    )
-    fig.tight_layout(rect=(0, 0.1, 1, 0.9))
-    columns = ["segment", "policy", "week", "mean", "lo", "hi", "n", "eligible_agents", "small"]
-    return attach(fig, data[columns], "share of eligible people receiving", interval=uncertainty_note(table))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=3, fontsize=8, frameon=False)
+    fig.legend(handles=interval_key(), loc="lower right", bbox_to_anchor=(0.98, 0.0), fontsize=8, frameon=False)
+    fig.suptitle(f"Benefit uptake over time by data-sharing regime (weighted)\n{bands_title(table)}", fontsize=10)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.88))
+    columns = ["segment", "policy", "week", "mean", *INTERVAL_COLUMNS, "n", "eligible_agents", "small"]
+    return attach_intervals(fig, data[columns], "share of eligible people receiving", uncertainty_note(table))
 
 
 def loss_by_group(table: pd.DataFrame, segments: tuple[str, ...] = LOSS_SEGMENTS) -> Figure:
     """Final-week uptake loss against the paired firewall run (pp), by group and regime, with the agents behind.
+
+    Bars are the mean over seeds; thick whiskers its 95% CI, thin whiskers the 90% predictive interval.
 
     Groups with fewer than `MIN_AGENTS` eligible agents are hatched grey and marked "n<50": a flag, not a finding.
     """
@@ -120,9 +210,9 @@ def loss_by_group(table: pd.DataFrame, segments: tuple[str, ...] = LOSS_SEGMENTS
         loss = paired_loss(last, ["policy", "run"], segment).dropna(subset=["loss"])
         agents = agents_behind(table, ["policy"], segment)
         if loss.empty:
-            frames.append(agents.assign(segment=segment, mean=np.nan, lo=np.nan, hi=np.nan, n=0))
+            frames.append(agents.assign(segment=segment, mean=np.nan, **dict.fromkeys(INTERVAL_COLUMNS, np.nan), n=0))
             continue
-        ci = mean_ci(loss, ["policy"], "loss").merge(agents, on="policy", how="left")
+        ci = mean_intervals(loss, ["policy"], "loss").merge(agents, on="policy", how="left")
         frames.append(ci.assign(segment=segment))
     data = pd.concat(frames, ignore_index=True)
     data = data[data["policy"] != BASELINE]
@@ -142,32 +232,41 @@ def loss_by_group(table: pd.DataFrame, segments: tuple[str, ...] = LOSS_SEGMENTS
                 y[j] + i * height,
                 row["mean"],
                 height=height,
-                xerr=[[row["mean"] - row["lo"]], [row["hi"] - row["mean"]]],
                 color=SMALL_COLOR if small else regime_color(regime),
                 hatch="///" if small else None,
                 edgecolor=regime_color(regime) if small else None,
-                error_kw={"lw": 0.8, "ecolor": "0.5" if small else "black"},
             )
+            _whiskers(ax, row["mean"], y[j] + i * height, row, color="0.5" if small else "black")
             if small:
-                ax.text(row["hi"], y[j] + i * height, f" {SMALL_MARK}", va="center", fontsize=6, color="0.3")
+                end = np.nanmax([row["mean"], row["ci_hi"], row["pi_hi"]])
+                ax.text(end, y[j] + i * height, f" {SMALL_MARK}", va="center", fontsize=6, color="0.3")
     labels = [_agents_label(s, data[data["segment"] == s]) for s in segments]
     ax.set_yticks(y + height * (len(regimes) - 1) / 2, labels, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.6)
     ax.set(
         xlabel="Uptake loss vs the paired firewall run, final week (percentage points)",
-        title=f"Who loses benefits (n = eligible agents behind each group)\nBars: {uncertainty_note(table)}",
+        title=f"Who loses benefits (n = eligible agents behind each group)\n{bands_title(table, 'whisker')}",
     )
+    ax.title.set_fontsize(8)
+    # the interval key under the regimes' legend, as a legend of its own: the axes' legend lists regimes only
+    key = ax.legend(handles=interval_key("whisker"), fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 0.8))
+    key.set_frame_on(False)
+    ax.add_artist(key)
     handles = [Patch(color=regime_color(r), label=regime_label(r)) for r in regimes]
     handles.append(Patch(facecolor=SMALL_COLOR, hatch="///", edgecolor="0.3", label=f"{SMALL_MARK}: not a finding"))
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
-    columns = ["segment", "policy", "mean", "lo", "hi", "n", "eligible_agents", "small"]
-    return attach(fig, data[columns], "pp (final-week uptake loss vs the paired run)", interval=uncertainty_note(table))
+    columns = ["segment", "policy", "mean", *INTERVAL_COLUMNS, "n", "eligible_agents", "small"]
+    unit = "pp (final-week uptake loss vs the paired run)"
+    return attach_intervals(fig, data[columns], unit, uncertainty_note(table))
 
 
-def _annotated_heatmap(ax, fig, grid: pd.DataFrame, small: pd.DataFrame, fmt: str, cmap: str = SEQUENTIAL):
-    """A heatmap of `grid` (index y, columns x) with each cell's number written in it; small cells hatched."""
+def _annotated_heatmap(ax, fig, grid: pd.DataFrame, small: pd.DataFrame, fmt: str, cmap: str = SEQUENTIAL, spread=None):
+    """A heatmap of `grid` (index y, columns x) with each cell's number written in it; small cells hatched.
+
+    `spread`, a pair of grids like `grid` (the predictive interval's ends), is written small under each number.
+    """
     values = grid.to_numpy(dtype=float)
     masked = np.ma.masked_invalid(values)
     im = ax.imshow(masked, origin="lower", aspect="auto", cmap=cmap)
@@ -179,6 +278,9 @@ def _annotated_heatmap(ax, fig, grid: pd.DataFrame, small: pd.DataFrame, fmt: st
         text = fmt.format(value) + (f"\n{SMALL_MARK}" if flagged else "") if np.isfinite(value) else "n/a"
         color = "white" if np.isfinite(value) and value < mid else "black"
         ax.text(j, i, text, ha="center", va="center", fontsize=7, color=color)
+        if spread is not None and np.isfinite(spread[0].iloc[i, j]) and np.isfinite(spread[1].iloc[i, j]):
+            lo, hi = fmt.format(spread[0].iloc[i, j]), fmt.format(spread[1].iloc[i, j])
+            ax.text(j, i - 0.28, f"{lo} to {hi}", ha="center", va="center", fontsize=5.5, color=color)
         if flagged:
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.6", lw=0))
     ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
@@ -193,17 +295,19 @@ def dose_response(table: pd.DataFrame, segment: str = ALL) -> Figure:
     disclosures; ICE presence drives requests at the agency, community arrests and perceived activity.
     The loss is that of the final week against the paired firewall run (for all eligible people it is the
     run's `uptake_loss_final_pp`); encounters are those at the agency only (not community arrests), summed
-    over the run, per 100,000 people represented (weighted). Each cell is the mean over seeds, written in it.
+    over the run, per 100,000 people represented (weighted). Each cell is the mean over seeds, written in it;
+    its 90% predictive interval is written small under it, and both intervals are in the CSV (`ci_*`, `pi_*`).
     """
     x, y = "policy.rules.disclosure_prob", "enforcement.base_presence"
     weeks = int(table["week"].max()) + 1
     last = table[table["week"] == table["week"].max()]
-    loss = mean_ci(paired_loss(last, [x, y, "run"], segment), [x, y], "loss").assign(metric="uptake_loss_final_pp")
+    loss = paired_loss(last, [x, y, "run"], segment)
+    loss = mean_intervals(loss, [x, y], "loss").assign(metric="uptake_loss_final_pp")
     scenario = table[table["arm"] == SCENARIO]
     enc = scenario.groupby([x, y, "run"])["encounters"].sum()
     people = scenario[scenario["week"] == scenario["week"].max()].groupby([x, y, "run"])["people"].sum()
     per_run = (1e5 * enc / people).rename("per_100k").reset_index()
-    enc = mean_ci(per_run, [x, y], "per_100k").assign(metric="encounters_per_100k_people")
+    enc = mean_intervals(per_run, [x, y], "per_100k").assign(metric="encounters_per_100k_people")
     agents = agents_behind(table, [x, y], segment)
     data = pd.concat([loss, enc], ignore_index=True).merge(agents, on=[x, y], how="left")
     fig, axes = new_figure(2, width=5.0, height=4.4)
@@ -219,7 +323,8 @@ def dose_response(table: pd.DataFrame, segment: str = ALL) -> Figure:
         rows = data[data["metric"] == metric]
         grid = rows.pivot(index=y, columns=x, values="mean")
         small = rows.pivot(index=y, columns=x, values="small").reindex_like(grid)
-        bar = _annotated_heatmap(ax, fig, grid, small, fmt)
+        spread = [rows.pivot(index=y, columns=x, values=c).reindex_like(grid) for c in ("pi_lo", "pi_hi")]
+        bar = _annotated_heatmap(ax, fig, grid, small, fmt, spread=spread)
         bar.set_label(unit)
         ax.set(
             xlabel="Stated disclosure probability (P office discloses | ICE asks)",
@@ -228,18 +333,27 @@ def dose_response(table: pd.DataFrame, segment: str = ALL) -> Figure:
         )
     n = int(data["n"].min())
     fig.suptitle(
-        f"Dose-response: stated disclosure x ICE presence (mean of {n} seed{'s' if n != 1 else ''} per cell; "
-        f"intervals in the CSV)\n{uncertainty_note(table)}",
+        "Dose-response: stated disclosure x ICE presence\n"
+        f"Each cell: the mean of {n} seed{'s' if n != 1 else ''}; under it, small: the {PI_LABEL}\n"
+        f"({CI_LABEL} in the CSV; {uncertainty_note(table)})",
         fontsize=9,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
     units = {"uptake_loss_final_pp": "pp", "encounters_per_100k_people": "per 100,000 people (weighted), whole run"}
-    columns = ["metric", x, y, "mean", "lo", "hi", "n", "eligible_agents", "small"]
-    return attach(fig, data[columns], units, by="metric", interval=uncertainty_note(table))
+    columns = ["metric", x, y, "mean", *INTERVAL_COLUMNS, "n", "eligible_agents", "small"]
+    return attach_intervals(fig, data[columns], units, uncertainty_note(table), by="metric")
 
 
 def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame:
-    """Per run: the recovery of `sim.outcomes.recovery` (from the peak loss), with a status that says what it is."""
+    """Per run: its recovery, measured from the run's PEAK loss after the injunction, with a status saying what it is.
+
+    `weekly` holds each run's paired loss by week (pp); `key` the injunction week. The rule is
+    `sim.outcomes.recovery` (the run's `recovered` and `recovery_half_life_weeks` in summary.json): the peak is
+    the largest loss at or after the injunction week (the loss can go on rising for weeks after the court's
+    order), and `halflife_from_peak_weeks` is the weeks from that peak until the loss first falls to half of
+    it. It is never measured from the injunction week: while the loss still rises that would count the rise as
+    slow recovery. `peak_weeks_after_injunction` says how long the loss kept rising.
+    """
     rows = []
     for (week, run), one in weekly.groupby([key, "run"]):
         rec = recovery(one.set_index("week")["loss"], int(week))
@@ -254,9 +368,10 @@ def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame
                 "run": run,
                 "status": status,
                 "recovered": rec["recovered"],
-                "half_life": rec["recovery_half_life_weeks"],
+                HALFLIFE: rec["recovery_half_life_weeks"],
                 "peak_loss_pp": rec.get("peak_loss_pp"),
                 "peak_loss_week": peak_week,
+                "peak_weeks_after_injunction": None if peak_week is None else peak_week - int(week),
                 "weeks_observed_after_peak": None if peak_week is None else weeks - 1 - peak_week,
             }
         )
@@ -264,30 +379,38 @@ def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame
 
 
 def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
-    """Recovery after an injunction at different weeks: loss curves, and the half-life measured from the peak loss.
+    """Recovery after an injunction at different weeks: loss curves, and the half-life measured from the PEAK loss.
 
-    The recovery is `sim.outcomes.recovery` (for all eligible people it is the run's `recovered` and
-    `recovery_half_life_weeks`): the weeks from the peak loss at or after the injunction until the loss first
-    falls to half of it. A run that never gets there is plotted as not recovered by the horizon (an open
+    The half-life (`halflife_from_peak_weeks`, `_recovery_by_run`; for all eligible people it is the run's
+    `recovery_half_life_weeks`) counts the weeks from each run's peak loss at or after the injunction until the
+    loss first falls to half of that peak, not from the injunction week: the loss keeps rising for a while after
+    the court's order, and counting that rise as recovery made "recovery is slower after a short spell under the
+    policy" an artefact. A run that never gets there is plotted as not recovered by the horizon (an open
     triangle at the weeks it was observed after its peak: the half-life is longer than that), never dropped.
+
+    The CSV's `kind` says what a row is: `loss_curve` (mean loss by week with both intervals),
+    `halflife_from_peak_recovered_runs` (mean half-life from the peak over the recovered runs, with both
+    intervals and the runs recovered and not), `run` (one row per run: `halflife_from_peak_weeks`, peak loss and
+    its week, `peak_weeks_after_injunction`, status).
     """
     key = "policy.injunction_week"
     weeks = int(table["week"].max()) + 1
     weekly = paired_loss(table, [key, "run", "week"], segment)
-    curves = mean_ci(weekly, [key, "week"], "loss").assign(kind="loss_curve")
+    curves = mean_intervals(weekly, [key, "week"], "loss").assign(kind="loss_curve")
     per_run = _recovery_by_run(weekly, key, weeks)
     start = table["policy.start_week"].iloc[0] if "policy.start_week" in table else 0
     per_run["weeks_under_policy"] = per_run[key] - start
-    done = per_run[per_run["status"] == "recovered"].assign(half_life=lambda d: d["half_life"].astype(float))
-    hl = mean_ci(done, [key], "half_life") if len(done) else pd.DataFrame(columns=[key, "mean", "lo", "hi", "n"])
+    done = per_run[per_run["status"] == "recovered"].assign(**{HALFLIFE: lambda d: d[HALFLIFE].astype(float)})
+    hl = mean_intervals(done, [key], HALFLIFE) if len(done) else pd.DataFrame(columns=[key, "mean", "n"])
     counts = per_run.groupby(key)["status"].value_counts().unstack(fill_value=0)
     hl = counts.reindex(columns=["recovered", NOT_RECOVERED], fill_value=0).reset_index().merge(hl, on=key, how="left")
     hl = hl.rename(columns={"recovered": "runs_recovered", NOT_RECOVERED: "runs_not_recovered"})
-    hl = hl.assign(kind="half_life_recovered_runs", weeks_under_policy=hl[key] - start)
-    runs = per_run.rename(columns={"half_life": "mean"}).assign(kind="run")
+    hl = hl.reindex(columns=[*hl.columns, *(c for c in INTERVAL_COLUMNS if c not in hl)])
+    hl = hl.assign(kind="halflife_from_peak_recovered_runs", weeks_under_policy=hl[key] - start)
+    runs = per_run.assign(kind="run")
     agents = agents_behind(table, [key], segment)
 
-    fig, axes = new_figure(2, width=4.8, height=4.2)
+    fig, axes = new_figure(2, width=4.8, height=5.0)
     for i, week in enumerate(sorted(curves[key].unique())):
         rows = curves[curves[key] == week]
         color = PALETTE[i % len(PALETTE)]
@@ -295,7 +418,8 @@ def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
         axes[0].axvline(week, color=color, ls=":", lw=0.8)
     title = _agents_label(segment, agents)
     axes[0].set(xlabel="Week", ylabel="Uptake loss vs firewall (percentage points)", title=title)
-    axes[0].legend(fontsize=7)
+    handles, _ = axes[0].get_legend_handles_labels()
+    axes[0].legend(handles=[*handles, *interval_key()], fontsize=6)
     rng = np.random.default_rng(0)  # jitter only, so seeds at the same week do not hide each other
     xs = np.unique(runs["weeks_under_policy"].to_numpy(dtype=float))
     jitter = 0.04 * (np.min(np.diff(xs)) if len(xs) > 1 else 10.0)
@@ -303,7 +427,7 @@ def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
         rows = runs[runs["status"] == status]
         if rows.empty:
             continue
-        yv = rows["mean"] if status == "recovered" else rows["weeks_observed_after_peak"]
+        yv = rows[HALFLIFE] if status == "recovered" else rows["weeks_observed_after_peak"]
         xv = rows["weeks_under_policy"] + rng.uniform(-jitter, jitter, len(rows))
         axes[1].scatter(
             xv,
@@ -312,15 +436,15 @@ def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
             facecolors=PALETTE[0] if fill else "none",
             edgecolors=PALETTE[0] if fill else PALETTE[1],
             alpha=0.7,
-            label="run: half-life" if fill else f"run {NOT_RECOVERED} (half-life > weeks observed after peak)",
+            label="run: half-life from its peak"
+            if fill
+            else f"run {NOT_RECOVERED} (half-life > weeks observed after peak)",
         )
     ok = hl.dropna(subset=["mean"])
     if len(ok):
-        err = np.vstack([ok["mean"] - ok["lo"], ok["hi"] - ok["mean"]])
-        axes[1].errorbar(
-            ok["weeks_under_policy"], ok["mean"], yerr=err, fmt="s-", color="black", capsize=3, ms=4,
-            label="mean of recovered runs (95% CI)",
-        )  # fmt: skip
+        for _, row in ok.iterrows():
+            _whiskers(axes[1], row["weeks_under_policy"], row["mean"], row, horizontal=False)
+        axes[1].plot(ok["weeks_under_policy"], ok["mean"], "s-", color="black", ms=4, label="mean of recovered runs")
     runs_at = per_run.groupby(key)["run"].count()
     for _, row in hl.iterrows():
         others = int(runs_at[row[key]] - row["runs_recovered"] - row["runs_not_recovered"])
@@ -339,28 +463,38 @@ def reversal(table: pd.DataFrame, segment: str = ALL) -> Figure:
     axes[1].set_ylim(bottom=0)  # a half-life is not negative; the interval's lower end is in the CSV
     axes[1].set(
         xlabel="Weeks under the directive before the injunction",
-        ylabel="Recovery half-life from the peak loss (weeks)",
+        ylabel="Half-life from each run's peak loss (weeks)",
         title="Longer under the policy, slower recovery?",
     )
     if axes[1].get_legend_handles_labels()[0]:
-        axes[1].legend(fontsize=6)
+        handles, _ = axes[1].get_legend_handles_labels()
+        extra = interval_key("whisker") if len(ok) else []
+        axes[1].legend(
+            handles=[*handles, *extra], fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False
+        )
     else:  # no run had a loss to recover from: say so rather than show an empty panel
         told = ", ".join(f"{k}: {v}" for k, v in per_run["status"].value_counts().items())
         axes[1].text(0.5, 0.5, f"no run to measure\n({told})", transform=axes[1].transAxes, ha="center", fontsize=7)
-    note = uncertainty_note(table)
-    fig.suptitle(f"Reversal: recovery after a court blocks sharing\nBands and bars: {note}", fontsize=9)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    fig.suptitle(
+        "Reversal: recovery after a court blocks sharing\n"
+        f"Left: line, mean; dark band: {CI_LABEL}; light band: {PI_LABEL}\n"
+        f"Right: square, mean of recovered runs; thick whisker: {CI_LABEL}; thin whisker: {PI_LABEL}\n"
+        f"({uncertainty_note(table)})",
+        fontsize=8,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
     data = pd.concat([curves, hl, runs], ignore_index=True).merge(agents, on=key, how="left")
     columns = [
-        "kind", key, "week", "run", "weeks_under_policy", "mean", "lo", "hi", "n", "status", "runs_recovered",
-        "runs_not_recovered", "peak_loss_pp", "peak_loss_week", "weeks_observed_after_peak", "eligible_agents", "small",
+        "kind", key, "week", "run", "weeks_under_policy", "mean", *INTERVAL_COLUMNS, "n", HALFLIFE, "status",
+        "runs_recovered", "runs_not_recovered", "peak_loss_pp", "peak_loss_week", "peak_weeks_after_injunction",
+        "weeks_observed_after_peak", "eligible_agents", "small",
     ]  # fmt: skip
     units = {
         "loss_curve": "pp (uptake loss vs the paired run)",
-        "half_life_recovered_runs": "weeks",
-        "run": "weeks (half-life of this run; empty if not recovered)",
+        "halflife_from_peak_recovered_runs": "weeks (from each run's peak loss after the injunction to half of it)",
+        "run": "weeks (halflife_from_peak_weeks of this run; empty if not recovered); peak_loss_pp in pp",
     }
-    return attach(fig, data.reindex(columns=columns), units, by="kind", interval=uncertainty_note(table))
+    return attach_intervals(fig, data.reindex(columns=columns), units, uncertainty_note(table), by="kind")
 
 
 def _weighted_mean(rows: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:
@@ -384,10 +518,10 @@ def network(table: pd.DataFrame) -> Figure:
     fear = []
     for arm in (SCENARIO, BASELINE_ARM):
         per_run = _weighted_mean(us_born[us_born["arm"] == arm], "perceived_disclosure_mean", [deg, hom, "run"])
-        fear.append(mean_ci(per_run, [deg, hom], "value").assign(metric=f"perceived_disclosure_us_born_{arm}"))
+        fear.append(mean_intervals(per_run, [deg, hom], "value").assign(metric=f"perceived_disclosure_us_born_{arm}"))
     weekly = paired_loss(table, [deg, hom, "run", "week"], ALL)
     per_run = weekly.groupby([deg, hom, "run"], dropna=False)["loss"].mean().reset_index()
-    loss = mean_ci(per_run, [deg, hom], "loss").assign(metric="uptake_loss_mean_pp")
+    loss = mean_intervals(per_run, [deg, hom], "loss").assign(metric="uptake_loss_mean_pp")
     fear_agents = agents_behind(table, [deg, hom], US_BORN)
     fear = pd.concat(fear).merge(fear_agents, on=[deg, hom])
     data = pd.concat([fear, loss.merge(agents_behind(table, [deg, hom]), on=[deg, hom])], ignore_index=True)
@@ -410,22 +544,27 @@ def network(table: pd.DataFrame) -> Figure:
         ylabel="Uptake loss vs firewall, mean over weeks (pp)",
         title="Uptake lost, all eligible people",
     )
-    axes[0].legend(fontsize=6)
-    fig.suptitle(f"Network: how ties and homophily spread fear\nBands: {uncertainty_note(table)}", fontsize=9)
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    handles, _ = axes[0].get_legend_handles_labels()
+    axes[0].legend(handles=[*handles, *interval_key()], fontsize=6)
+    fig.suptitle(f"Network: how ties and homophily spread fear\n{bands_title(table)}", fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
     units = {m: "% (mean perceived probability that the agency tells ICE)" for m in data["metric"].unique()}
     units["uptake_loss_mean_pp"] = "pp (mean over weeks)"
-    columns = ["metric", deg, hom, "mean", "lo", "hi", "n", "eligible_agents", "small"]
-    return attach(fig, data[columns], units, by="metric", interval=uncertainty_note(table))
+    columns = ["metric", deg, hom, "mean", *INTERVAL_COLUMNS, "n", "eligible_agents", "small"]
+    return attach_intervals(fig, data[columns], units, uncertainty_note(table), by="metric")
 
 
 def spillover(table: pd.DataFrame, segment: str = IMMIGRANT) -> Figure:
-    """Clinic visits lost against the firewall (% of the firewall run's), by the clinic's rule and kappa."""
+    """Clinic visits lost against the firewall (% of the firewall run's), by the clinic's rule and kappa.
+
+    Line: mean over seeds; dark band: its 95% CI; light band: the 90% predictive interval.
+    """
     disc, kappa = "policy.clinic_disclosure_prob", "behavior.kappa"
     rows = segment_rows(table, segment)
     visits = rows.groupby([disc, kappa, "run", "arm"])["clinic_visits"].sum().unstack("arm").reset_index()
     visits["lost"] = 100.0 * (1.0 - visits[SCENARIO] / visits[BASELINE_ARM].where(visits[BASELINE_ARM] > 0))
-    data = mean_ci(visits, [disc, kappa], "lost").merge(agents_behind(table, [disc, kappa], segment), on=[disc, kappa])
+    data = mean_intervals(visits, [disc, kappa], "lost")
+    data = data.merge(agents_behind(table, [disc, kappa], segment), on=[disc, kappa])
     fig, (ax,) = new_figure(1, width=6.4, height=4.4)
     for i, d in enumerate(sorted(data[disc].unique())):
         rows = data[data[disc] == d].sort_values(kappa)
@@ -435,13 +574,14 @@ def spillover(table: pd.DataFrame, segment: str = IMMIGRANT) -> Figure:
     ax.set(
         xlabel="Fear generalised from the agency to the clinic (kappa)",
         ylabel="Clinic visits lost vs firewall (% of the firewall run's visits)",
-        title=f"Spillover: {_agents_label(segment.lower(), data)}\nBands: {uncertainty_note(table)}",
+        title=f"Spillover: {_agents_label(segment.lower(), data)}\n{bands_title(table)}",
     )
     ax.title.set_fontsize(8)
-    ax.legend(fontsize=7)
-    columns = [disc, kappa, "mean", "lo", "hi", "n", "eligible_agents", "small"]
+    handles, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=[*handles, *interval_key()], fontsize=7)
+    columns = [disc, kappa, "mean", *INTERVAL_COLUMNS, "n", "eligible_agents", "small"]
     unit = "% of the paired run's clinic visits lost"
-    return attach(fig, data[columns], unit, interval=uncertainty_note(table))
+    return attach_intervals(fig, data[columns], unit, uncertainty_note(table))
 
 
 # Per-run metrics of summary.json (`m.` in the sweep's runs table): label and scale.
@@ -474,8 +614,16 @@ HEADLINE_METRICS = {  # column: (label, scale, unit)
 HEADLINE_UNITS = {label: unit for label, _, unit in HEADLINE_METRICS.values()}
 
 
+HEADLINE_COLUMNS = ["metric", "mean", *INTERVAL_COLUMNS, "n"]
+
+
 def headline_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
-    """Per-run headline metrics by regime: mean and 95% CI of the mean over seeds, with n (runs behind each).
+    """Per-run headline metrics by regime: `mean`, `ci_lo`, `ci_hi`, `pi_lo`, `pi_hi`, `n` (`mean_intervals`).
+
+    `mean` is the mean over seeds; `ci_lo`-`ci_hi` its 95% confidence interval (t); `pi_lo`-`pi_hi` the 90%
+    predictive interval, the 5th to 95th percentile of the per-seed values: with `behavior=posterior` (one draw
+    per seed) where one run falls given parameter uncertainty and chance. `n` is the runs behind each row.
+    `policy_comparison` saves it with `unit` and `interval` (`attach_intervals`).
 
     A run without a value (no encounters for a chilling ratio, no injunction for a recovery) is left out of
     that metric, and `n` says how many runs are behind it; `m.recovered` is the share of runs with an
@@ -489,5 +637,6 @@ def headline_table(runs: pd.DataFrame, by: str = "policy") -> pd.DataFrame:
         if rows.empty:
             continue
         rows = rows.assign(value=rows[column].astype(float) * scale)
-        frames.append(mean_ci(rows, [by], "value").assign(metric=label))
-    return pd.concat(frames, ignore_index=True)[["metric", by, "mean", "lo", "hi", "n"]]
+        frames.append(mean_intervals(rows, [by], "value").assign(metric=label))
+    columns = [HEADLINE_COLUMNS[0], by, *HEADLINE_COLUMNS[1:]]
+    return pd.concat(frames, ignore_index=True)[columns]

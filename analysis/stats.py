@@ -1,4 +1,15 @@
-"""Statistics over a sweep's tidy table: uptake series, paired losses (pp), means with 95% intervals, agents behind.
+"""Statistics over a sweep's tidy table: uptake series, paired losses (pp), means with both intervals, agents behind.
+
+Every interval in the figures, their CSVs, the headline table and `experiments.compare` comes from one
+function, `mean_intervals`: the mean over runs (seeds) with
+
+- `ci_lo`, `ci_hi`: the 95% confidence interval of that mean (t over seeds): how precisely the runs pin the
+  mean down. It narrows as seeds are added.
+- `pi_lo`, `pi_hi`: the 90% predictive interval, the 5th and 95th percentiles of the per-run outcomes: where
+  one run's outcome falls. It does not narrow with more seeds. Under `behavior=posterior` each seed draws its
+  own parameters, so it carries parameter uncertainty and chance; with behaviour at its defaults, chance only.
+
+`interval_text` words a table's `interval` column so that it says which pair is which and what they carry.
 
 Segments are groups of people defined on the timeseries' keys (`status`, `household_type`, `interpreter`),
 with the model's household types (`sim.config.HOUSEHOLD_TYPES`) and its citizen statuses (US-born `citizen`
@@ -20,7 +31,33 @@ from sim.outcomes import MIN_AGENTS
 from sim.outputs import SCENARIO
 from sim.paths import BASELINE_ARM
 
-__all__ = ["MIN_AGENTS", "SEGMENTS", "agents_behind", "mean_ci", "paired_loss", "segment_rows", "uptake"]
+__all__ = [
+    "CI_LEVEL",
+    "INTERVAL_COLUMNS",
+    "MIN_AGENTS",
+    "PI_LEVEL",
+    "PI_PERCENTILES",
+    "SEGMENTS",
+    "agents_behind",
+    "interval_text",
+    "label_intervals",
+    "mean_ci",
+    "mean_intervals",
+    "paired_loss",
+    "segment_rows",
+    "spread_carries",
+    "uptake",
+]
+
+CI_LEVEL = 0.95  # confidence interval of the mean over seeds (t)
+PI_LEVEL = 0.90  # predictive interval: the 5th to the 95th percentile of the per-run outcomes
+INTERVAL_COLUMNS = ("ci_lo", "ci_hi", "pi_lo", "pi_hi")
+PI_PERCENTILES = (100 * (1 - PI_LEVEL) / 2, 100 * (1 + PI_LEVEL) / 2)  # 5th and 95th
+CI_WORDS = f"ci_lo to ci_hi: {CI_LEVEL:.0%} CI of the mean over seeds (t; how precisely the runs pin down the mean)"
+PI_WORDS = (
+    f"pi_lo to pi_hi: {PI_LEVEL:.0%} predictive interval ({PI_PERCENTILES[0]:.0f}th to "
+    f"{PI_PERCENTILES[1]:.0f}th percentile of the per-seed outcomes; where one run falls)"
+)
 
 
 def _citizen(df: pd.DataFrame) -> pd.Series:
@@ -60,14 +97,89 @@ def segment_rows(table: pd.DataFrame, segment: str) -> pd.DataFrame:
     return table[SEGMENTS[name](table)]
 
 
-def mean_ci(df: pd.DataFrame, by: Sequence[str], value: str, level: float = 0.95) -> pd.DataFrame:
-    """Mean of `value` across runs (seeds) within `by`, with the t-interval of the mean (lo, hi) and n."""
-    grouped = df.groupby(list(by), dropna=False)[value]
-    out = grouped.agg(mean="mean", sd="std", n="count").reset_index()
-    half = stats.t.ppf(0.5 + level / 2, np.maximum(out["n"] - 1, 1)) * out["sd"] / np.sqrt(out["n"])
-    half = half.where(out["n"] > 1, 0.0).fillna(0.0)
-    out["lo"], out["hi"] = out["mean"] - half, out["mean"] + half
-    return out.drop(columns="sd")
+def mean_intervals(
+    df: pd.DataFrame, by: Sequence[str], value: str, ci_level: float = CI_LEVEL, pi_level: float = PI_LEVEL
+) -> pd.DataFrame:
+    """Mean of `value` over runs within `by`, with its confidence interval and the predictive interval, and n.
+
+    Columns: `by`, `mean`, `ci_lo`, `ci_hi` (the `ci_level` t-interval of the mean over runs), `pi_lo`, `pi_hi`
+    (the (1 - `pi_level`)/2 and (1 + `pi_level`)/2 quantiles of the runs' values, linear interpolation as
+    numpy's default), `n` (runs with a value; missing values are left out). With one run there is no interval
+    (NaN). With few runs the percentiles cannot reach beyond the runs, and the CI of the mean can be the wider
+    of the two: below about 10 seeds read `n` before either. `by` may be empty: one row over all of `df`.
+    """
+    by = list(by)
+    data = df[[*by, value]] if by else df[[value]].assign(_all=0)
+    keys = by or ["_all"]
+    grouped = data.groupby(keys, dropna=False)[value]
+    out = grouped.agg(mean="mean", sd="std", n="count")
+    out["pi_lo"] = grouped.quantile((1 - pi_level) / 2)
+    out["pi_hi"] = grouped.quantile((1 + pi_level) / 2)
+    out = out.reset_index()
+    if not by:
+        out = out.drop(columns="_all")
+        if out.empty:  # no rows at all: one row that says so
+            out = pd.DataFrame({"mean": [np.nan], "sd": [np.nan], "n": [0], "pi_lo": [np.nan], "pi_hi": [np.nan]})
+    several = out["n"] > 1
+    half = stats.t.ppf(0.5 + ci_level / 2, np.maximum(out["n"] - 1, 1)) * out["sd"] / np.sqrt(out["n"].clip(lower=1))
+    half = half.where(several)
+    out["ci_lo"], out["ci_hi"] = out["mean"] - half, out["mean"] + half
+    out[["pi_lo", "pi_hi"]] = out[["pi_lo", "pi_hi"]].where(several)
+    out["n"] = out["n"].astype(int)
+    return out[[*by, "mean", *INTERVAL_COLUMNS, "n"]]
+
+
+def mean_ci(df: pd.DataFrame, by: Sequence[str], value: str, level: float = CI_LEVEL) -> pd.DataFrame:
+    """Deprecated: `mean_intervals` without the predictive interval, its CI named `lo` and `hi` (as before).
+
+    Kept for callers not yet moved to `mean_intervals` (experiments/levers.py); the rule is `mean_intervals`'.
+    """
+    out = mean_intervals(df, by, value, ci_level=level)
+    return out.drop(columns=["pi_lo", "pi_hi"]).rename(columns={"ci_lo": "lo", "ci_hi": "hi"})
+
+
+def spread_carries(posterior: bool, transfer: bool = False) -> str:
+    """What the spread over seeds carries, in words: what each seed draws besides its chance.
+
+    `posterior`: each seed draws one particle of the calibrated posterior (`behavior.posterior_file`);
+    `transfer`: each seed draws the announcement transfer (`behavior.transfer_uncertain`).
+    """
+    if posterior and transfer:
+        return (
+            "each seed with its own posterior draw and announcement transfer: "
+            "parameter and transfer uncertainty and chance"
+        )
+    if posterior:
+        return "each seed with its own posterior draw: parameter uncertainty and chance"
+    if transfer:
+        return (
+            "each seed with its own announcement transfer: transfer uncertainty and chance "
+            "(other behaviour at assumed defaults)"
+        )
+    return "chance only: behaviour at assumed defaults, not calibrated"
+
+
+def interval_text(carries: str) -> str:
+    """The words of a table's `interval` column: which pair is which, and what the runs' spread carries.
+
+    `carries` says where the spread over seeds comes from, e.g. "each seed with its own posterior draw:
+    parameter uncertainty and chance", or "chance only: behaviour at assumed defaults, not calibrated".
+    """
+    if not carries:
+        raise ValueError("an interval must say what it carries")
+    return f"{CI_WORDS}; {PI_WORDS}; the spread over seeds carries {carries}"
+
+
+def label_intervals(data: pd.DataFrame, carries: str) -> pd.DataFrame:
+    """`data` with an `interval` column (`interval_text`) if it has any of `INTERVAL_COLUMNS`; refuses old names.
+
+    A table with `lo` and `hi` is refused: they do not say which interval they are.
+    """
+    if {"lo", "hi"} & set(data.columns):
+        raise ValueError("columns lo/hi do not say which interval they are: use mean_intervals' ci_lo, ..., pi_hi")
+    if not set(INTERVAL_COLUMNS) & set(data.columns):
+        return data
+    return data.assign(interval=interval_text(carries))
 
 
 def uptake(table: pd.DataFrame, keys: Sequence[str], segment: str = "All eligible people") -> pd.DataFrame:

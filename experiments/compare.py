@@ -13,14 +13,21 @@ which overrides reach which scenario.
 For every seed both scenarios run on that seed (same people, same network,
 same random numbers wherever the scenarios agree), each through
 `sim.simulate.run_config`, exactly as `python -m sim.run` would run it. The
-difference B minus A is taken seed by seed. The table gives, per metric:
+difference B minus A is taken seed by seed. The table gives, per metric, by
+the rule of every interval in the figures (`analysis.stats.mean_intervals`):
 
-- the mean difference and the 95% confidence interval of that mean (t over
-  seeds): how sure we are of the average difference;
-- the 95% predictive interval (t, sd x sqrt(1 + 1/n)): where the difference
-  of one more run would fall, the spread of outcomes. With behaviour at its
-  defaults it carries chance only; with `behavior=posterior` each seed draws
-  its own parameters, and it carries parameter uncertainty as well.
+- `mean`, `ci_lo`, `ci_hi`: the mean difference and the 95% confidence
+  interval of that mean (t over seeds): how sure we are of the average
+  difference. It narrows with more seeds.
+- `pi_lo`, `pi_hi`: the 90% predictive interval, the 5th to 95th percentile
+  of the per-seed differences: where the difference of one run falls, the
+  spread of outcomes. It does not narrow with more seeds; with few seeds it
+  cannot reach beyond the runs (`runs_min`, `runs_max`), so read `n`. With
+  behaviour at its defaults it carries chance only; with `behavior=posterior`
+  each seed draws its own parameters, and it carries parameter uncertainty as
+  well.
+
+The `interval` column says which pair is which and what they carry.
 
 Writes `<out>/<a>_vs_<b>.csv` (the table) and `<out>/<a>_vs_<b>_runs.csv`
 (every run's metrics), with the seeds, config hashes, version and commit.
@@ -33,12 +40,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
-from scipy import stats
 
+from analysis.stats import CI_LEVEL, INTERVAL_COLUMNS, PI_LEVEL, interval_text, mean_intervals, spread_carries
 from sim import __version__
 from sim.paths import ROOT, regimes
 from sim.provenance import git_commit, write_atomic
@@ -88,32 +94,37 @@ def _run(args: tuple[str, list[str], int]) -> dict:
     return {"seed": seed, "config_hash": prov["config_hash"], **{k: m[k] for k in METRICS}}
 
 
-def interval_table(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Per metric: mean of B minus A over seeds, its confidence interval, and the predictive interval."""
+def _carries(drawn: dict[str, tuple[bool, bool]]) -> str:
+    """What the spread over seeds carries, given what each scenario draws per seed (posterior, transfer)."""
+    if drawn["a"] == drawn["b"]:
+        carries = spread_carries(*drawn["a"])
+        return carries if not any(drawn["a"]) else f"{carries} (the same draws in A and B)"
+    return f"A: {spread_carries(*drawn['a'])}; B: {spread_carries(*drawn['b'])}"
+
+
+def interval_table(runs: pd.DataFrame, carries: str = "") -> pd.DataFrame:
+    """Per metric: mean of B minus A over seeds, its confidence interval and the predictive interval, n.
+
+    Both intervals are `analysis.stats.mean_intervals`' (95% CI of the mean, 90% predictive interval);
+    `carries` (what the spread over seeds carries) goes into the `interval` column.
+    """
     a, b = runs[runs["scenario"] == "a"].set_index("seed"), runs[runs["scenario"] == "b"].set_index("seed")
     rows = []
     for metric, (column, unit, scale) in METRICS.items():
         diff = (scale * (b[metric].astype(float) - a[metric].astype(float))).dropna()
-        n, mean = len(diff), float(diff.mean())
-        sd = float(diff.std(ddof=1)) if n > 1 else 0.0
-        t = float(stats.t.ppf(0.5 + level / 2, max(n - 1, 1)))
-        ci = t * sd / np.sqrt(n) if n > 1 else float("nan")
-        pi = t * sd * np.sqrt(1 + 1 / n) if n > 1 else float("nan")
+        row = mean_intervals(diff.rename("diff").to_frame(), [], "diff").iloc[0]
         rows.append(
             {
                 "metric": column,
                 "unit": unit,
-                "mean": mean,
-                "mean_ci_lo": mean - ci,
-                "mean_ci_hi": mean + ci,
-                "predictive_lo": mean - pi,
-                "predictive_hi": mean + pi,
+                "mean": float(row["mean"]),
+                **{c: float(row[c]) for c in INTERVAL_COLUMNS},
                 "runs_min": float(diff.min()),
                 "runs_max": float(diff.max()),
-                "n": n,
+                "n": int(row["n"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(interval=interval_text(carries or spread_carries(False)))
 
 
 def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out: Path) -> pd.DataFrame:
@@ -128,8 +139,10 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
     labels = {"a": a, "b": b}
     for arm in ("a", "b"):
         print(f"[compare] {arm.upper()} = {labels[arm]} with {' '.join(arms[arm]) or 'no overrides'}")
+    drawn = {}
     for arm in ("a", "b"):  # every job checked before any runs: a config that cannot run stops here
-        _config(labels[arm], arms[arm], 0)
+        behavior = _config(labels[arm], arms[arm], 0).behavior
+        drawn[arm] = (bool(behavior.posterior_file), bool(behavior.transfer_uncertain))
     jobs_list = [(arm, labels[arm], arms[arm], seed) for seed in range(seeds) for arm in ("a", "b")]
     results = Parallel(n_jobs=jobs)(delayed(_run)((r, o, s)) for _, r, o, s in jobs_list)
     runs = pd.DataFrame(
@@ -138,7 +151,8 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
             for (arm, r, o, _), res in zip(jobs_list, results, strict=True)
         ]
     )
-    table = interval_table(runs).assign(a=a, b=b, seeds=seeds, version=__version__, git_commit=git_commit())
+    table = interval_table(runs, _carries(drawn))
+    table = table.assign(a=a, b=b, seeds=seeds, version=__version__, git_commit=git_commit())
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{a}_vs_{b}"
     write_atomic(out / f"{stem}_runs.csv", lambda tmp: runs.to_csv(tmp, index=False))
@@ -148,13 +162,16 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
 
 def format_table(table: pd.DataFrame) -> str:
     lines = [
-        "B minus A, mean over seeds [95% CI of the mean] and the 95% predictive interval (where one more run falls):"
+        f"B minus A: mean over seeds, {CI_LEVEL:.0%} CI of the mean, and the {PI_LEVEL:.0%} predictive interval "
+        "(5th to 95th percentile of the per-seed differences: where one run falls):"
     ]
     for _, r in table.iterrows():
         lines.append(
-            f"  {r['metric']:<40} {r['mean']:>12,.3f}  CI [{r['mean_ci_lo']:,.3f}, {r['mean_ci_hi']:,.3f}]  "
-            f"predictive [{r['predictive_lo']:,.3f}, {r['predictive_hi']:,.3f}]  n={r['n']}  ({r['unit']})"
+            f"  {r['metric']:<40} {r['mean']:>12,.3f}  CI [{r['ci_lo']:,.3f}, {r['ci_hi']:,.3f}]  "
+            f"predictive [{r['pi_lo']:,.3f}, {r['pi_hi']:,.3f}]  n={r['n']}  ({r['unit']})"
         )
+    if len(table):
+        lines.append(f"  ({table['interval'].iloc[0]})")
     return "\n".join(lines)
 
 

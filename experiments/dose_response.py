@@ -3,7 +3,10 @@
 python -m experiments.dose_response [--figures DIR] [hydra overrides...]
 
 Writes figures/dose_response_main.{png,pdf,csv}: heatmaps over stated disclosure x ICE presence of the
-final-week uptake loss (pp) and of encounters at the agency per 100,000 people, and prints both grids.
+final-week uptake loss (pp) and of encounters at the agency per 100,000 people, and prints both grids. Each
+cell is the mean over seeds, with its 90% predictive interval written under it; the CSV holds both intervals
+(`ci_lo`, `ci_hi`: 95% CI of the mean; `pi_lo`, `pi_hi`: 5th to 95th percentile of the seeds) and says what
+they carry (`interval`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ def main(argv: Sequence[str] | None = None) -> ExperimentResult:
     small = data[data["small"].astype(bool)]
     if len(small):
         print(f"\n{len(small)} cell(s) rest on fewer than {figures.MIN_AGENTS} eligible agents: flags, not findings.")
-    print(f"\nCells with their 95% intervals and the agents behind them: {csv}")
+    print(
+        f"\nCells with the {figures.CI_LABEL}, the {figures.PI_LABEL} and the agents behind them "
+        f"(spread over seeds: {figures.uncertainty_note(result.sweep.table)}): {csv}"
+    )
     return result
 
 

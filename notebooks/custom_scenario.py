@@ -21,7 +21,8 @@
 # its firewall twin, reads the runs' outputs back, and compares them.
 #
 # Behaviour is the model's default, assumed parameter set (not calibrated to this model version), so the
-# intervals below carry chance only. Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
+# spread over seeds, and with it the predictive intervals below, carries chance only. Set
+# `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
 # %% tags=["parameters"]
 import os
@@ -37,12 +38,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from scipy import stats
 
 from analysis.load import load_sweep
+from analysis.stats import mean_intervals
 from analysis.style import new_figure, regime_colors, regime_label
 from sim.config import default_config
 from sim.outcomes import MIN_AGENTS
@@ -124,8 +124,9 @@ print(
 #
 # One Hydra sweep runs both regimes, each seed once, exactly as `python -m sim.run -m` does on the command line;
 # the runs' outputs are then read back into a tidy table (`analysis.load`). `paired=true` runs each scenario's
-# firewall counterpart on the same random numbers, so each loss below compares the same people; pairing cuts
-# the chance in a loss (about 4 to 6 times in variance for uptake, docs/reliability.md), it does not remove it,
+# firewall counterpart on the same random numbers, so each loss below compares the same people. Pairing cuts the
+# chance in a loss; it does not remove it: `docs/reliability.md` ("Variance reduction from pairing", behaviour at
+# its defaults) measures a variance reduction of x5.6 for uptake, mean over weeks, and x4.4 for uptake, final week,
 # hence the intervals over seeds. The counterpart keeps the scenario's remote services (`paired_counterpart` in
 # `sim.simulate` takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the
 # sharing alone, given the services on offer.
@@ -152,19 +153,17 @@ runs = sweep.runs.rename(columns=lambda c: c.removeprefix("m."))
 # ## 4. Compare
 #
 # Each row: the mean over seeds, the **95% confidence interval of that mean** (how precisely these runs pin down
-# the average), and the **range over seeds** (how much a single run varies with chance; it does not shrink with
-# more seeds). Losses are in percentage points against each run's firewall twin; counts are weighted (people
-# represented).
+# the average; it narrows with more seeds), and the **90% predictive interval**, the 5th to 95th percentile of the
+# per-seed outcomes (where a single run falls; it does not shrink with more seeds, and with few seeds it cannot
+# reach beyond the runs). Both come from `analysis.stats.mean_intervals`, the rule of the figures. Losses are in
+# percentage points against each run's firewall twin; counts are weighted (people represented).
 
 
 # %%
 def spread(values: pd.Series) -> pd.Series:
-    """Mean over runs, the 95% t-interval of that mean, and the range over runs."""
+    """Mean over runs, the 95% CI of that mean (ci_lo, ci_hi) and the 90% predictive interval (pi_lo, pi_hi), n."""
     v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
-    n = len(v)
-    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
-    mean = v.mean() if n else np.nan
-    return pd.Series({"mean": mean, "lo": mean - half, "hi": mean + half, "min": v.min(), "max": v.max(), "n": n})
+    return mean_intervals(pd.DataFrame({"value": v}), [], "value").iloc[0]
 
 
 COLUMNS = {
@@ -180,14 +179,14 @@ for column, label in COLUMNS.items():
         rows.append({"metric": label, "policy": policy, **spread(part[column])})
 summary = pd.DataFrame(rows)
 summary["mean"] = summary["mean"].map(lambda x: f"{x:,.2f}")
-summary["95% CI of the mean"] = [f"{r.lo:,.2f} to {r.hi:,.2f}" for r in summary.itertuples()]
-summary["range over seeds"] = [f"{r.min:,.2f} to {r.max:,.2f}" for r in summary.itertuples()]
-summary.pivot(index="metric", columns="policy", values=["mean", "95% CI of the mean", "range over seeds"])
+summary["95% CI of the mean"] = [f"{r.ci_lo:,.2f} to {r.ci_hi:,.2f}" for r in summary.itertuples()]
+summary["90% predictive interval"] = [f"{r.pi_lo:,.2f} to {r.pi_hi:,.2f}" for r in summary.itertuples()]
+summary.pivot(index="metric", columns="policy", values=["mean", "95% CI of the mean", "90% predictive interval"])
 
 # %% [markdown]
 # The loss over time for immigrant families (every household type but US-born), against each run's firewall
-# twin: line, the mean over seeds; dark band, the 95% confidence interval of the mean; light band, the range over
-# seeds.
+# twin: line, the mean over seeds; dark band, the 95% confidence interval of the mean; light band, the 90%
+# predictive interval (5th to 95th percentile of the runs).
 
 # %%
 immigrant = table[table["household_type"] != "us_born"]
@@ -203,8 +202,8 @@ fig, (ax,) = new_figure(1, width=7.0, height=3.8)
 for name, rows_ in weekly.groupby("policy"):
     s = rows_.groupby("week")["loss"].apply(spread).unstack()
     ax.plot(s.index, s["mean"], color=colors[name], label=regime_label(name))
-    ax.fill_between(s.index, s["lo"], s["hi"], color=colors[name], alpha=0.3, lw=0)
-    ax.fill_between(s.index, s["min"], s["max"], color=colors[name], alpha=0.1, lw=0)
+    ax.fill_between(s.index, s["ci_lo"], s["ci_hi"], color=colors[name], alpha=0.3, lw=0)
+    ax.fill_between(s.index, s["pi_lo"], s["pi_hi"], color=colors[name], alpha=0.1, lw=0)
 ax.axhline(0, color="grey", lw=0.5)
 title = "Immigrant families: loss against the firewall"
 ax.set(xlabel="Week", ylabel="Uptake loss vs firewall (pp)", title=title + (" (too few agents: noise)" if few else ""))
@@ -221,9 +220,11 @@ fewest_all = int(
 
 
 def both(m: pd.Series) -> str:
+    if m["n"] < 2:
+        return "a single run, so no interval"
     return (
-        f"95% confidence interval of the mean {m['lo']:.2f} to {m['hi']:.2f}; runs ranged from {m['min']:.2f} "
-        f"to {m['max']:.2f}"
+        f"95% confidence interval of the mean {m['ci_lo']:.2f} to {m['ci_hi']:.2f}; 90% predictive interval "
+        f"(where one run falls) {m['pi_lo']:.2f} to {m['pi_hi']:.2f}"
     )
 
 
@@ -233,9 +234,9 @@ if fewest_all < MIN_AGENTS:
         "regimes; run at full size."
     )
 else:
-    if directive["mean"] > 0 and saved["lo"] > 0:
+    if directive["mean"] > 0 and saved["ci_lo"] > 0:
         verdict = f"removes {100 * saved['mean'] / directive['mean']:.0f}% of the directive's mean loss"
-    elif saved["hi"] < 0:
+    elif saved["ci_hi"] < 0:
         verdict = "increases the directive's loss in these runs"
     else:
         verdict = (

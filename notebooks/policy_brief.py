@@ -25,8 +25,10 @@
 # In the model, fear is an inference about the enforcement chain: each household's decision maker holds a belief
 # that the agency tells ICE when asked (perceived disclosure), a sense of ICE activity nearby, and trust in the
 # agency (`docs/ODD.md`, section 7). Every run of the directive is paired with a firewall run on the same random
-# numbers, so each difference below is the policy's effect on the same people. Every number in the text is
-# computed from the runs in this notebook.
+# numbers, so each difference below compares the same people. Pairing cuts the chance in a difference; it does
+# not remove it: `docs/reliability.md` ("Variance reduction from pairing", behaviour at its defaults) measures a
+# variance reduction of x5.6 for uptake, mean over weeks, and x4.4 for uptake, final week, hence the intervals over
+# seeds. Every number in the text is computed from the runs in this notebook.
 #
 # **The behavioural parameters are the model's defaults: assumptions, not a calibration.** The earlier calibration
 # was fitted to a previous version of the model and is not used until it is refitted.
@@ -55,9 +57,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
-from scipy import stats
 
 from analysis.load import load_sweep
+from analysis.stats import mean_intervals
 from analysis.style import PALETTE, new_figure, regime_colors, regime_label
 from sim.config import CITIZEN_STATUSES, HOUSEHOLD_TYPES
 from sim.outcomes import MIN_AGENTS
@@ -114,26 +116,25 @@ start_week = int(runs["policy.start_week"].iloc[0])
 # %% [markdown]
 # ## Two kinds of interval
 #
-# Every headline number is the mean over seeds, shown with **two** intervals that answer different questions:
+# Every headline number is the mean over seeds, shown with **two** intervals that answer different questions
+# (`analysis.stats.mean_intervals`, the rule of the figures and of `experiments.compare`):
 #
 # - the **95% confidence interval of the mean** (a t-interval over seeds): how precisely these runs pin down the
 #   model's average effect. It narrows as seeds are added.
-# - the **range over seeds** (lowest to highest run): how much one run's outcome varies with chance. It does not
-#   narrow with more seeds, and is the better guide to how different one realised outcome could be.
+# - the **90% predictive interval** (the 5th to 95th percentile of the per-seed outcomes): where one run's outcome
+#   falls. It does not narrow with more seeds, and is the better guide to how different one realised outcome
+#   could be. With few seeds the percentiles cannot reach beyond the runs.
 #
-# Neither carries uncertainty about the behavioural parameters, which are fixed at assumed values here.
+# With behaviour at its assumed defaults (`BEHAVIOR = "default"`) the spread over seeds is chance only; with
+# `behavior=posterior` each seed draws its own parameters, and the predictive interval carries parameter
+# uncertainty as well.
 
 
 # %%
 def spread(values: pd.Series) -> pd.Series:
-    """Mean over runs, the 95% t-interval of that mean, and the range over runs."""
+    """Mean over runs, the 95% CI of that mean (ci_lo, ci_hi) and the 90% predictive interval (pi_lo, pi_hi), n."""
     v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
-    n = len(v)
-    if n == 0:
-        return pd.Series({"mean": np.nan, "lo": np.nan, "hi": np.nan, "min": np.nan, "max": np.nan, "n": 0})
-    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else 0.0
-    mean = v.mean()
-    return pd.Series({"mean": mean, "lo": mean - half, "hi": mean + half, "min": v.min(), "max": v.max(), "n": n})
+    return mean_intervals(pd.DataFrame({"value": v}), [], "value").iloc[0]
 
 
 def metric(policy: str, column: str) -> pd.Series:
@@ -164,8 +165,12 @@ for column, (label, digits) in HEADLINE.items():
                 "metric": label,
                 "regime": regime_label(policy),
                 "mean": num(s["mean"], digits) if s["n"] else "n/a",
-                "95% CI of the mean": f"{num(s['lo'], digits)} to {num(s['hi'], digits)}" if s["n"] else "n/a",
-                "range over seeds": f"{num(s['min'], digits)} to {num(s['max'], digits)}" if s["n"] else "n/a",
+                "95% CI of the mean": f"{num(s['ci_lo'], digits)} to {num(s['ci_hi'], digits)}"
+                if s["n"] > 1
+                else "n/a",
+                "90% predictive interval": f"{num(s['pi_lo'], digits)} to {num(s['pi_hi'], digits)}"
+                if s["n"] > 1
+                else "n/a",
             }
         )
 headline = pd.DataFrame(rows).set_index(["metric", "regime"])
@@ -224,7 +229,7 @@ for segment in SEGMENTS:
         )
 by_group = pd.DataFrame(groups)
 shown = by_group[by_group["policy"] == DIRECTIVE].set_index("segment")
-shown[["mean", "lo", "hi", "min", "max"]].round(2).join(shown[["eligible agents (fewest in a run)", "flag"]])
+shown[["mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi"]].round(2).join(shown[["eligible agents (fewest in a run)", "flag"]])
 
 # %% [markdown]
 # ## What the model finds
@@ -242,17 +247,22 @@ def amount(x: float, digits: int, unit: str) -> str:
 
 def intervals(m: pd.Series, digits: int = 2, unit: str = "") -> str:
     """Both intervals of a headline, as words."""
+    if m["n"] < 2:
+        return "a single run, so no interval"
     return (
-        f"95% confidence interval of the mean {amount(m['lo'], digits, unit)} to {amount(m['hi'], digits, unit)}; "
-        f"runs ranged from {amount(m['min'], digits, unit)} to {amount(m['max'], digits, unit)}"
+        f"95% confidence interval of the mean {amount(m['ci_lo'], digits, unit)} to "
+        f"{amount(m['ci_hi'], digits, unit)}; 90% predictive interval (where one run falls) "
+        f"{amount(m['pi_lo'], digits, unit)} to {amount(m['pi_hi'], digits, unit)}"
     )
 
 
 def direction(m: pd.Series) -> str:
     """Whether the interval of the mean excludes zero."""
-    if m["lo"] > 0:
+    if m["n"] < 2:
+        return "one run cannot settle the sign"
+    if m["ci_lo"] > 0:
         return "the interval of the mean lies above zero"
-    if m["hi"] < 0:
+    if m["ci_hi"] < 0:
         return "the interval of the mean lies below zero"
     return "the interval of the mean includes zero, so these runs do not settle the sign"
 
@@ -324,7 +334,7 @@ if chilling["n"] and deterred["mean"] > 0:
         f"({intervals(chilling, 1)})"
         + (
             ": most of the harm comes from fear, not from encounters."
-            if chilling["lo"] > 1
+            if chilling["n"] > 1 and chilling["ci_lo"] > 1
             else "; these runs do not show that fear outweighs encounters."
         )
     )
@@ -379,7 +389,7 @@ if SIZE != "full":
 # ## Figures
 #
 # Uptake over time under each regime and its firewall twin (line: mean over seeds; dark band: 95% confidence
-# interval of the mean; light band: range over seeds).
+# interval of the mean; light band: 90% predictive interval, the 5th to 95th percentile of the runs).
 
 # %%
 colors = regime_colors([*SCENARIOS, BASELINE])
@@ -393,8 +403,8 @@ def weekly_uptake(rows: pd.DataFrame) -> pd.DataFrame:
 def band(ax, per_run: pd.DataFrame, value: str, color: str, label: str, scale: float = 100.0) -> None:
     s = per_run.groupby("week")[value].apply(spread).unstack()
     ax.plot(s.index, scale * s["mean"], color=color, label=label)
-    ax.fill_between(s.index, scale * s["lo"], scale * s["hi"], color=color, alpha=0.3, lw=0)
-    ax.fill_between(s.index, scale * s["min"], scale * s["max"], color=color, alpha=0.1, lw=0)
+    ax.fill_between(s.index, scale * s["ci_lo"], scale * s["ci_hi"], color=color, alpha=0.3, lw=0)
+    ax.fill_between(s.index, scale * s["pi_lo"], scale * s["pi_hi"], color=color, alpha=0.1, lw=0)
 
 
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
@@ -410,9 +420,9 @@ ax.legend(fontsize=8)
 fig
 
 # %% [markdown]
-# Who loses benefits by the last week (bars: mean loss against the paired firewall run; whiskers: 95% confidence
-# interval of the mean; dots: each seed). Hatched, grey bars are flagged groups: too few eligible agents to mean
-# anything.
+# Who loses benefits by the last week (bars: mean loss against the paired firewall run; thick whiskers: 95%
+# confidence interval of the mean; thin grey whiskers: 90% predictive interval; dots: each seed). Hatched, grey
+# bars are flagged groups: too few eligible agents to mean anything.
 
 # %%
 plot = by_group[by_group["policy"] == DIRECTIVE].set_index("segment")
@@ -422,7 +432,10 @@ few = (plot["flag"] != "").to_numpy()
 ax.barh(y, plot["mean"], color=np.where(few, "#cccccc", colors[DIRECTIVE]), hatch=None)
 for i in np.flatnonzero(few):
     ax.barh(y[i], plot["mean"].iloc[i], color="#cccccc", hatch="//", edgecolor="#888888")
-ax.errorbar(plot["mean"], y, xerr=[plot["mean"] - plot["lo"], plot["hi"] - plot["mean"]], fmt="none", color="k")
+ax.errorbar(plot["mean"], y, xerr=[plot["mean"] - plot["pi_lo"], plot["pi_hi"] - plot["mean"]], fmt="none",
+            color="0.55", lw=0.9, capsize=2, label="90% predictive interval")  # fmt: skip
+ax.errorbar(plot["mean"], y, xerr=[plot["mean"] - plot["ci_lo"], plot["ci_hi"] - plot["mean"]], fmt="none",
+            color="k", lw=2.2, label="95% CI of the mean")  # fmt: skip
 for i, segment in enumerate(plot.index):
     per_run = segment_loss(final[final["policy"] == DIRECTIVE], segment, ["run"])
     ax.scatter(per_run["loss"], np.full(len(per_run), i), s=10, color=PALETTE[7], zorder=3)
@@ -430,13 +443,14 @@ ax.set_yticks(y, [f"{s} (few agents)" if f else s for s, f in zip(plot.index, fe
 ax.invert_yaxis()
 ax.axvline(0, color="grey", lw=0.8)
 ax.set(xlabel="Uptake loss vs firewall at the last week (pp)", title=f"{regime_label(DIRECTIVE)}: who loses")
+ax.legend(fontsize=7, loc="lower right")
 fig
 
 # %% [markdown]
 # ## Loss over time with and without a court order
 #
 # Immigrant families (every household type but US-born): loss against the paired firewall run (line: mean; dark
-# band: 95% confidence interval of the mean; light band: range over seeds).
+# band: 95% confidence interval of the mean; light band: 90% predictive interval).
 
 # %%
 fig, (ax,) = new_figure(1, width=7.0, height=3.8)
@@ -461,9 +475,10 @@ This is an agent-based simulation of a synthetic population of {n_people:,} peop
 parameters are **illustrative assumptions**, documented with their sources and ranges in `docs/ODD.md`; they are
 not census counts. The behavioural parameters (how strongly news, events and safe visits move the belief that the
 agency tells ICE, how fast it fades, how trust falls and recovers) are the **declared defaults, not calibrated**
-to this version of the model; the old calibration is refused until it is refitted. So the intervals above carry
-chance only, not uncertainty about behaviour, and the numbers show the size and direction of effects the mechanism
-produces under these assumptions and which groups it reaches; they are not forecasts of national totals. Counts
+to this version of the model; the old calibration is refused until it is refitted. So the spread over seeds, and
+with it the predictive intervals above, carries chance only, not uncertainty about behaviour, and the numbers show
+the size and direction of effects the mechanism produces under these assumptions and which groups it reaches; they
+are not forecasts of national totals. Counts
 are weighted (people represented). Sweep:
 `{sweep_dir.relative_to(ROOT) if sweep_dir.is_relative_to(ROOT) else sweep_dir}`.
 """)

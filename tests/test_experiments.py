@@ -77,9 +77,13 @@ def _dose_response(result, figures_dir: Path) -> None:
 
 
 def _reversal(result, figures_dir: Path) -> None:
-    """Every run is in the figure's data with the recovery of its summary: not-recovered runs are kept as such."""
+    """Every run is in the figure's data with the recovery of its summary: not-recovered runs are kept as such.
+
+    The figure's half-life is the summary's, measured from the run's peak loss after the injunction.
+    """
     data = pd.read_csv(figures_dir / "reversal_main.csv")
-    runs = data[data["kind"] == "run"].set_index("run")["status"]
+    per_run = data[data["kind"] == "run"].set_index("run")
+    runs = per_run["status"]
     assert len(runs) == len(result.sweep.runs)
     for _, row in result.sweep.runs.iterrows():
         recovered = row.get("m.recovered")
@@ -87,11 +91,27 @@ def _reversal(result, figures_dir: Path) -> None:
             assert runs[row["run"]] not in ("recovered", "not recovered by the horizon")
         elif bool(recovered):
             assert runs[row["run"]] == "recovered"
+            got = per_run.loc[row["run"], "halflife_from_peak_weeks"]
+            assert got == pytest.approx(row["m.recovery_half_life_weeks"])
+            assert per_run.loc[row["run"], "peak_loss_week"] == row["m.peak_loss_week"]
         else:
             assert runs[row["run"]] == "not recovered by the horizon"
 
 
-CHECKS = {"dose_response": _dose_response, "reversal": _reversal}
+def _policy_comparison(result, figures_dir: Path) -> None:
+    """The headline table a brief quotes: the mean with both intervals, n, unit, and which interval is which."""
+    head = pd.read_csv(figures_dir / "policy_comparison_headline.csv")
+    assert list(head.columns) == [
+        "metric", "policy", "mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi", "n", "unit", "interval"
+    ]  # fmt: skip
+    assert head["interval"].str.contains("95% CI of the mean").all()
+    assert head["interval"].str.contains("90% predictive interval").all()
+    both = head[head["n"] >= 2]
+    assert len(both) and (both["ci_lo"] <= both["mean"]).all() and (both["mean"] <= both["ci_hi"]).all()
+    assert (both["pi_lo"] <= both["pi_hi"]).all()
+
+
+CHECKS = {"dose_response": _dose_response, "reversal": _reversal, "policy_comparison": _policy_comparison}
 
 
 def test_expected_runs_follows_overrides() -> None:
