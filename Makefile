@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APP_PORT ?= 8765
 
-.PHONY: install run figures app test brief bench bench-national bench-agents bench-profile lint format clean
+.PHONY: install run figures calibrate validation sensitivity findings app test brief bench bench-national bench-agents bench-profile lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,22 @@ run: $(STAMP)
 # Every experiment at full size: figures/, their CSVs and figures/MANIFEST.json.
 figures: $(STAMP)
 	$(PY) -m experiments.all
+
+# The fit to the survey figures and its convergence check (data/posterior/; at most 30 min on 2 cores).
+calibrate: $(STAMP)
+	$(PY) -m experiments.calibrate
+
+# Statistics the fit did not use, from the calibrated model (figures/validation.csv; a few minutes).
+validation: $(STAMP)
+	$(PY) -m experiments.validation
+
+# Morris, then Sobol, over every declared uncertainty (figures/sensitivity_*; about 10 min on 2 cores).
+sensitivity: $(STAMP)
+	$(PY) -m experiments.sensitivity
+
+# Rewrite the numbers README.md and docs/ODD.md state from the files above (tests/test_findings.py checks them).
+findings: $(STAMP)
+	$(PY) -m analysis.findings --write
 
 # The explorer in the browser (Mesa's SolaraViz): http://localhost:$(APP_PORT)
 app: $(STAMP)

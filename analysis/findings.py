@@ -1,17 +1,21 @@
-"""The README's table of what the model produces, generated from the CSVs `make figures` writes.
+"""The numbers README.md and docs/ODD.md state about runs, generated from the files the runs wrote.
 
-Every number in the block between `<!-- findings:begin -->` and
-`<!-- findings:end -->` in README.md comes from `figures/levers.csv`,
+Each block between `<!-- NAME:begin -->` and `<!-- NAME:end -->` is made here
+from its source, never typed: README's `findings` from `figures/levers.csv`,
 `figures/levers_surge.csv` and `figures/group_sizes.csv` (experiments/levers.py);
-tests/test_findings.py fails when the README and the CSVs disagree.
+the ODD's `calibration` from `data/posterior/` (experiments/calibrate.py),
+`validation` from `figures/validation.csv` (experiments/validation.py) and
+`sensitivity` from `figures/sensitivity_*.csv` (experiments/sensitivity.py).
+tests/test_findings.py fails when a document and its sources disagree.
 
-    python -m analysis.findings            # print the block
-    python -m analysis.findings --write    # rewrite it in README.md
+    python -m analysis.findings            # print every block
+    python -m analysis.findings --write    # rewrite them in README.md and docs/ODD.md
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -20,8 +24,112 @@ import pandas as pd
 from sim.paths import ROOT
 
 README = ROOT / "README.md"
+ODD = ROOT / "docs" / "ODD.md"
 FIGURES = ROOT / "figures"
+POSTERIOR = ROOT / "data" / "posterior"
 BEGIN, END = "<!-- findings:begin -->", "<!-- findings:end -->"
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def calibration_block(folder: Path = POSTERIOR) -> str:
+    """The fit's record: generations, posterior with identification, convergence, predictive check."""
+    diag = json.loads((folder / "diagnostics.json").read_text())
+    begin, end = markers("calibration")
+    f, size = diag["final"], diag["size"]
+    lines = [
+        begin,
+        f"The committed fit (`{diag['command']}`, commit `{str(diag['commit'])[:10]}`): {size['n_people']:,} people "
+        f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations; "
+        f"stopped because the {f['stopped_because']}. Wall time {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
+        f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit and the predictive check, on 2 cores.",
+        "",
+        *_table(
+            ["generation", "tolerance (RMS z)", "simulations", "acceptance rate", "effective sample size"],
+            [
+                [
+                    str(g["generation"]),
+                    f"{g['epsilon']:.3f}",
+                    str(g["simulations"]),
+                    f"{g['acceptance_rate']:.3f}",
+                    f"{g['ess']:.1f} of {g['particles']} ({g['ess'] / g['particles']:.0%})",
+                ]
+                for g in diag["generations"]
+            ],
+        ),  # fmt: skip
+        "",
+        "Posterior: median and 90% interval of each fitted parameter (weighted particles); the width is the "
+        "interval's over the prior's 90% width (under 0.5: pinned by the targets; over 0.8: near its prior).",
+        "",
+    ]
+    conv = {r["parameter"]: r for r in (diag.get("convergence") or {}).get("parameters", [])}
+    header = ["parameter", "prior (uniform)", "median", "90% interval", "width / prior's", "identified"]
+    rows = []
+    for r in diag["posterior_summary"]:
+        rows.append(
+            [f"`{r['parameter']}`", f"{r['prior_lo']:g} to {r['prior_hi']:g}", f"{r['median']:.3g}",
+             f"{r['lo']:.3g} to {r['hi']:.3g}", f"{r['width_vs_prior']:.2f}", r["identified"]]
+        )  # fmt: skip
+        if conv:
+            c = conv[r["parameter"]]
+            rows[-1].append(f"{c['second_median']:.3g} ({'inside' if c['inside'] else 'outside'})")
+    if conv:
+        header.append(f"median of the fit with seed {diag['convergence']['seed']}")
+    lines += _table(header, rows)
+    lines += [
+        "",
+        "Posterior predictive check: fresh seeds, parameters drawn from the posterior "
+        f"({size['predictive_draws']} draws at {size['n_people']:,} people); the model's median and 90% "
+        "predictive interval beside the survey's figure.",
+        "",
+        *_table(
+            ["target", "survey", "tolerance", "model median", "model 90% interval", "z of the median", "survey inside"],
+            [
+                [
+                    r["target"],
+                    f"{r['survey']:.1%}",
+                    f"{r['survey_sd']:.1%}",
+                    f"{r['model_median']:.1%}",
+                    f"{r['model_lo']:.1%} to {r['model_hi']:.1%}",
+                    f"{r['z']:+.2f}",
+                    "yes" if r["survey_in_interval"] else "no",
+                ]
+                for r in diag["predictive_check"]
+            ],
+        ),  # fmt: skip
+        end,
+    ]
+    return "\n".join(lines)
+
+
+def validation_block(figures: Path = FIGURES) -> str:
+    """Statistics the fit did not use: mean with its 95% CI over seeds, and the 90% predictive interval."""
+    df = pd.read_csv(figures / "validation.csv")
+    begin, end = markers("validation")
+    first = df.iloc[0]
+    rows = [
+        [f"`{r['key']}`", str(r["what"]), str(r["unit"]), f"{r['mean']:.3g}", f"{r['ci_lo']:.3g} to {r['ci_hi']:.3g}",
+         f"{r['pi_lo']:.3g} to {r['pi_hi']:.3g}", str(int(r["n"]))]
+        for _, r in df.iterrows()
+    ]  # fmt: skip
+    return "\n".join(
+        [
+            begin,
+            f"`python -m experiments.validation` ({int(first['seeds'])} seeds, one posterior draw and one transfer "
+            f"each; `figures/validation.csv`, {first['wall_s'] / 60:.1f} min on 2 cores). 95% CI: of the mean over "
+            "seeds; 90% PI: the 5th to 95th percentile of the seeds' outcomes (parameter and transfer uncertainty "
+            "and chance).",
+            "",
+            *_table(["statistic", "what", "unit", "mean", "95% CI of the mean", "90% predictive interval", "n"], rows),
+            end,
+        ]
+    )
 
 
 def _interval(row: pd.Series, metric: str) -> str:
@@ -83,21 +191,31 @@ def block(figures: Path = FIGURES) -> str:
     return "\n".join(lines)
 
 
-def readme_block(text: str) -> str:
-    return text[text.index(BEGIN) : text.index(END) + len(END)]
+def readme_block(text: str, name: str = "findings") -> str:
+    begin, end = markers(name)
+    return text[text.index(begin) : text.index(end) + len(end)]
+
+
+def blocks() -> dict[tuple[Path, str], str]:
+    """Every generated block, by (document, block name)."""
+    return {
+        (README, "findings"): block(),
+        (ODD, "calibration"): calibration_block(),
+        (ODD, "validation"): validation_block(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m analysis.findings", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="rewrite the block in README.md")
+    parser.add_argument("--write", action="store_true", help="rewrite the blocks in README.md and docs/ODD.md")
     args = parser.parse_args(argv)
-    new = block()
-    if not args.write:
-        print(new)
-        return
-    text = README.read_text()
-    README.write_text(text.replace(readme_block(text), new))
-    print(f"wrote {README}", file=sys.stderr)
+    for (doc, name), new in blocks().items():
+        if not args.write:
+            print(new, end="\n\n")
+            continue
+        text = doc.read_text()
+        doc.write_text(text.replace(readme_block(text, name), new))
+        print(f"wrote {doc} ({name})", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ CONFIG_COLUMNS = (
     "population.n_people",
     "weeks",
     "behavior.posterior_file",
+    "behavior.transfer_uncertain",
 )
 
 

@@ -41,7 +41,6 @@ __all__ = [
     "agents_behind",
     "interval_text",
     "label_intervals",
-    "mean_ci",
     "mean_intervals",
     "paired_loss",
     "segment_rows",
@@ -127,15 +126,6 @@ def mean_intervals(
     out[["pi_lo", "pi_hi"]] = out[["pi_lo", "pi_hi"]].where(several)
     out["n"] = out["n"].astype(int)
     return out[[*by, "mean", *INTERVAL_COLUMNS, "n"]]
-
-
-def mean_ci(df: pd.DataFrame, by: Sequence[str], value: str, level: float = CI_LEVEL) -> pd.DataFrame:
-    """Deprecated: `mean_intervals` without the predictive interval, its CI named `lo` and `hi` (as before).
-
-    Kept for callers not yet moved to `mean_intervals` (experiments/levers.py); the rule is `mean_intervals`'.
-    """
-    out = mean_intervals(df, by, value, ci_level=level)
-    return out.drop(columns=["pi_lo", "pi_hi"]).rename(columns={"ci_lo": "lo", "ci_hi": "hi"})
 
 
 def spread_carries(posterior: bool, transfer: bool = False) -> str:

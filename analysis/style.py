@@ -71,10 +71,12 @@ def attach(
     data["unit"] = unit if isinstance(unit, str) else data[by].map(unit)
     if data["unit"].isna().any():
         raise ValueError(f"no unit for {sorted(set(data.loc[data['unit'].isna(), by]))}")
-    if {"lo", "hi"} <= set(data.columns):
-        if not interval:
-            raise ValueError("a table with lo and hi must say what the interval carries")
-        data["interval"] = interval
+    bounds = {"lo", "hi", "ci_lo", "ci_hi", "pi_lo", "pi_hi"} & set(data.columns)
+    if bounds:
+        if not interval and "interval" not in data.columns:
+            raise ValueError(f"a table with {sorted(bounds)} must say what its intervals carry")
+        if interval:
+            data["interval"] = interval
     fig.plotted = data
     return fig
 

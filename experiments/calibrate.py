@@ -356,7 +356,7 @@ def _stop_reason(gens: list[dict[str, Any]], size: Size) -> str:
 
 
 def calibrate(
-    size: Size, out_dir: Path, posterior_dir: Path | None, seed: int = 0, check_seed: int | None = 1,
+    size: Size, out_dir: Path, posterior_dir: Path | None, seed: int = 0, check_seed: int | None = None,
     resume: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Fit, check convergence with a second seed, run the predictive check, write posterior and figures."""

@@ -154,6 +154,19 @@ def run_sweep(name: str, overrides: Sequence[str], sweep_dir: Path, force_new: b
     return folder
 
 
+def behavior_record(runs: pd.DataFrame) -> dict:
+    """Whether the experiment's runs are the calibrated model: the posterior each drew from, and the transfer."""
+    files = sorted({str(f) for f in runs.get("behavior.posterior_file", pd.Series(dtype=str)).dropna() if f})
+    transfer = bool(runs.get("behavior.transfer_uncertain", pd.Series([False])).fillna(False).astype(bool).all())
+    calibrated = bool(files) and len(runs) > 0 and runs["behavior.posterior_file"].fillna("").astype(bool).all()
+    return {
+        "calibrated": calibrated,
+        "posterior_file": files,
+        "draws": "one posterior draw per seed" if calibrated else "assumed defaults (behavior=default)",
+        "transfer_uncertain": transfer,
+    }
+
+
 def _manifest_entry(name: str, sweep: SweepTable, paths: list[Path], wall_s: float) -> dict:
     runs = sweep.runs
     hashes = sorted(set(runs["p.config_hash"])) if "p.config_hash" in runs else []
@@ -164,6 +177,7 @@ def _manifest_entry(name: str, sweep: SweepTable, paths: list[Path], wall_s: flo
         "runs": len(runs),
         "config_hashes": hashes,
         "seeds": seeds,
+        "behavior": behavior_record(runs),
         "version": __version__,
         "git_commit": git_commit(),
         "runtime_s": round(wall_s, 1),

@@ -5,8 +5,9 @@ Writes three CSVs into the figures folder (and MANIFEST.json entries):
 - `levers.csv`: for each lever setting, the uptake loss against the paired
   firewall run (pp: final week and mean over weeks), encounters at the
   agency and community arrests per run; mean over seeds and the 95%
-  confidence interval of that mean (chance only: behaviour at the declared
-  defaults, not calibrated);
+  confidence interval of that mean. Every run is the calibrated model
+  (`behavior=posterior`: one posterior draw and one announcement transfer per
+  seed), and every setting of a lever uses the same seeds, so the same draws;
 - `levers_surge.csv`: an ICE office opening in one region: missed benefit
   appointments there in the 8 weeks after against the 8 weeks before, with
   and without the opening, on the same seeds;
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.stats import mean_ci
+from analysis.stats import interval_text, mean_intervals, spread_carries
 from experiments.common import FIGURES_DIR, update_manifest
 from sim import __version__
 from sim.config import NEEDS, default_config
@@ -34,6 +35,7 @@ from sim.paths import BASELINE, regimes
 from sim.provenance import config_hash, git_commit, write_atomic
 
 POLICY = "appointment_disclosure"
+BEHAVIOR = "posterior"  # the calibrated model: one posterior draw per seed
 FLAT = {"enforcement.growth_per_year": 0.0}
 REMOTE = {f"policy.remote_share.{k}": 0.5 for k in NEEDS if k not in ("ssn", "interpreter")}
 OUTREACH = {"policy.outreach_week": 12, "policy.outreach_weeks": 52, "policy.outreach_reach": 0.3}
@@ -58,7 +60,13 @@ def _paired(job: tuple[str, dict, int, int, int]) -> dict:
     from sim.simulate import run_scenario
 
     regime, overrides, seed, people, weeks = job
-    cfg = default_config(regime, seed=seed, paired=True, **{"population.n_people": people, "weeks": weeks, **overrides})
+    cfg = default_config(
+        regime,
+        seed=seed,
+        paired=True,
+        behavior=BEHAVIOR,
+        **{"population.n_people": people, "weeks": weeks, **overrides},
+    )
     m = run_scenario(cfg).summary["metrics"]
     return {
         "seed": seed,
@@ -71,12 +79,14 @@ def _paired(job: tuple[str, dict, int, int, int]) -> dict:
 
 
 def _regional_misses(job: tuple[dict, int, int, int, int]) -> dict:
-    from sim.model import UptakeModel
+    from sim.simulate import build_model
     from sim.state import OUTCOME_MISSED, SSN
 
     overrides, seed, people, week, region = job
-    model = UptakeModel(
-        default_config(POLICY, seed=seed, **{"population.n_people": people, "weeks": week + 8, **overrides})
+    model = build_model(
+        default_config(
+            POLICY, seed=seed, behavior=BEHAVIOR, **{"population.n_people": people, "weeks": week + 8, **overrides}
+        )
     )
     w, misses = model.world, []
     for _ in range(week + 8):
@@ -107,9 +117,10 @@ def lever_table(seeds: int, people: int, weeks: int, n_jobs: int) -> pd.DataFram
     for (lever, setting), g in runs.groupby(["lever", "setting"], sort=False):
         row = {"lever": lever, "setting": setting, "seeds": len(g), "people": people, "weeks": weeks}
         for metric in metrics:
-            ci = mean_ci(g[[metric]].assign(k=0), ["k"], metric).iloc[0]
-            row.update({metric: ci["mean"], f"{metric}_ci_lo": ci["lo"], f"{metric}_ci_hi": ci["hi"]})
-        row["interval"] = "95% t-interval of the mean over seeds (chance only; not the spread of outcomes)"
+            iv = mean_intervals(g, [], metric).iloc[0]
+            row[metric] = iv["mean"]
+            row.update({f"{metric}_{k}": iv[k] for k in ("ci_lo", "ci_hi", "pi_lo", "pi_hi")})
+        row["interval"] = interval_text(spread_carries(posterior=True, transfer=True))
         out.append(row)
     return pd.DataFrame(out)
 

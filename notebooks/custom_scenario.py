@@ -20,9 +20,9 @@
 # about. It runs the new regime and the directive on the same seeds through `python -m sim.run`, each paired with
 # its firewall twin, reads the runs' outputs back, and compares them.
 #
-# Behaviour is the model's default, assumed parameter set (not calibrated to this model version), so the
-# spread over seeds, and with it the predictive intervals below, carries chance only. Set
-# `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
+# Behaviour is the calibrated model (`behavior=posterior`): each seed draws one particle of the posterior and one
+# announcement transfer, so the spread over seeds, and with it the predictive intervals below, carries parameter
+# and transfer uncertainty and chance. Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
 # %% tags=["parameters"]
 import os
@@ -72,7 +72,7 @@ size_overrides = {
     "weeks": size["weeks"],
     "paired": True,
     "progress": False,
-    "behavior": "default",  # assumed behaviour: the old calibrated posterior is refused until a refit
+    "behavior": "posterior",  # the calibrated model: one posterior draw and one announcement transfer per seed
 }
 cfg = default_config(DIRECTIVE, **REMOTE_FIRST, **size_overrides)
 cfg.policy

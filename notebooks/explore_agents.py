@@ -22,7 +22,7 @@
 # population week by week under the directive and follows households through Mesa's `AgentSet` (`select`,
 # `groupby`, `agg`, `get`).
 #
-# Behaviour is the model's default, assumed parameter set, not a calibration. Means are weighted by the people
+# Behaviour is one draw of the calibrated posterior (`behavior=posterior`, the seed's). Means are weighted by the people
 # each household represents. A household type with fewer than `sim.outcomes.MIN_AGENTS` eligible agents is
 # flagged: its figures are noise. Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
@@ -60,7 +60,7 @@ cfg = default_config(
     seed=SEED,
     progress=False,
     weeks=size["weeks"],
-    behavior="default",
+    behavior="posterior",
     **{"population.n_people": size["people"], "enforcement.base_presence": 0.8},
 )
 model = build_model(cfg)  # as a run builds it: the same checks, and the posterior draw when behavior=posterior

@@ -30,8 +30,9 @@
 # variance reduction of x5.6 for uptake, mean over weeks, and x4.4 for uptake, final week, hence the intervals over
 # seeds. Every number in the text is computed from the runs in this notebook.
 #
-# **The behavioural parameters are the model's defaults: assumptions, not a calibration.** The earlier calibration
-# was fitted to a previous version of the model and is not used until it is refitted.
+# **The behavioural parameters are the calibrated posterior** (`behavior=posterior`, `docs/ODD.md` section 11):
+# each seed draws one particle of the fit to the Urban Institute's survey figures, and one announcement transfer
+# (how loud the directive is beside the public-charge rule the surveys measured, an assumption from 0.3 to 1.5).
 #
 # `make brief` runs this notebook and writes `reports/policy_brief.html`. Set `UPTAKE_NOTEBOOK_SIZE=small` for a
 # quick check (tiny population, few seeds: the numbers are then noise, not findings).
@@ -46,7 +47,7 @@ SIZES = {
     "small": {"people": 1_000, "weeks": 66, "seeds": 2, "launcher": "basic"},  # the court acts at week 60
 }
 size = SIZES[SIZE]
-BEHAVIOR = "default"  # assumed behavioural parameters; the old posterior is refused until a refit
+BEHAVIOR = "posterior"  # the calibrated model: one posterior draw and one announcement transfer per seed
 
 # %%
 # %matplotlib inline
@@ -125,9 +126,9 @@ start_week = int(runs["policy.start_week"].iloc[0])
 #   falls. It does not narrow with more seeds, and is the better guide to how different one realised outcome
 #   could be. With few seeds the percentiles cannot reach beyond the runs.
 #
-# With behaviour at its assumed defaults (`BEHAVIOR = "default"`) the spread over seeds is chance only; with
-# `behavior=posterior` each seed draws its own parameters, and the predictive interval carries parameter
-# uncertainty as well.
+# Each seed draws its own parameters from the posterior and its own announcement transfer, so the predictive
+# interval carries parameter and transfer uncertainty as well as chance; with `BEHAVIOR = "default"` it would
+# carry chance only.
 
 
 # %%
@@ -474,11 +475,12 @@ This is an agent-based simulation of a synthetic population of {n_people:,} peop
 {n_seeds} times per regime ({len(runs)} paired runs in all). Population shares, benefit amounts and enforcement
 parameters are **illustrative assumptions**, documented with their sources and ranges in `docs/ODD.md`; they are
 not census counts. The behavioural parameters (how strongly news, events and safe visits move the belief that the
-agency tells ICE, how fast it fades, how trust falls and recovers) are the **declared defaults, not calibrated**
-to this version of the model; the old calibration is refused until it is refitted. So the spread over seeds, and
-with it the predictive intervals above, carries chance only, not uncertainty about behaviour, and the numbers show
-the size and direction of effects the mechanism produces under these assumptions and which groups it reaches; they
-are not forecasts of national totals. Counts
+agency tells ICE, how trust falls and recovers) are drawn per seed from the **posterior fitted to the Urban
+Institute's survey figures on the 2018 public-charge rule** (`docs/ODD.md`, section 11), with the announcement
+transfer to this directive drawn from an assumed range; the parameters the survey figures do not pin down stay
+near their priors, so the predictive intervals above carry that uncertainty too. The numbers show the size and
+direction of effects the mechanism produces under these assumptions and which groups it reaches; they are not
+forecasts of national totals. Counts
 are weighted (people represented). Sweep:
 `{sweep_dir.relative_to(ROOT) if sweep_dir.is_relative_to(ROOT) else sweep_dir}`.
 """)

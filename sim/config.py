@@ -1016,6 +1016,16 @@ class BehaviorConfig:
             doc="a calibrated posterior to draw behaviour from (empty: the declared defaults)",
         ),
     )  # fmt: skip
+    posterior_keep: list[str] = field(
+        default_factory=list,
+        metadata=param(
+            SETTING, plausible="fitted parameters' paths", default_note="none",
+            source="parameters a posterior draw leaves at the config's value, so that a sweep over a fitted "
+            "parameter (the spillover experiment's `behavior.kappa`) is not overwritten by the draw; each must "
+            "be a parameter the posterior (or the transfer draw) sets",
+            doc="fitted parameters the posterior draw must not set (a sweep over one keeps its values)",
+        ),
+    )  # fmt: skip
 
 
 @dataclass

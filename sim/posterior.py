@@ -154,6 +154,13 @@ def apply_posterior(cfg: Config) -> tuple[Config, dict[str, float]]:
         params = draw(load_posterior(cfg.behavior.posterior_file), cfg.seed)
     if cfg.behavior.transfer_uncertain:
         params[TRANSFER] = draw_transfer(cfg.seed)
+    keep = cfg.behavior.posterior_keep
+    unknown = [k for k in keep if k not in params]
+    if unknown:
+        raise ConfigError(
+            "behavior.posterior_keep", unknown, f"parameters the draw sets: {', '.join(params) or 'none'}"
+        )
+    params = {k: v for k, v in params.items() if k not in keep}
     if not params:
         return check_resources(validate(cfg)), {}
     out = apply_parameters(cfg, params)

@@ -90,3 +90,28 @@ def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> N
             assert (tmp_path / f"{stem}.{ext}").stat().st_size > 0
     summary = pd.DataFrame(diag["posterior_summary"])
     assert (summary["lo"] <= summary["median"]).all() and (summary["median"] <= summary["hi"]).all()
+
+
+def test_the_same_seed_gives_the_same_posterior_with_one_process_or_two(tmp_path) -> None:
+    """The fit is reproducible from its seed: pyabc's sampler, its main process and the model share one
+    SeedSequence, and the seeded sampler's result does not depend on how many processes evaluate it."""
+    size = replace(cal.TINY, n_people=600, population_size=4, max_populations=2, max_simulations=16)
+    one, _ = cal.fit(size, tmp_path / "one", seed=3)
+    two, _ = cal.fit(replace(size, n_procs=2), tmp_path / "two", seed=3)
+    pd.testing.assert_frame_equal(one, two)
+    other, _ = cal.fit(size, tmp_path / "other", seed=4)
+    assert not one.equals(other)
+
+
+def test_convergence_check_flags_a_median_outside_the_first_interval() -> None:
+    first = pd.DataFrame({"parameter": ["a", "b"], "median": [1.0, 5.0], "lo": [0.5, 4.0], "hi": [1.5, 6.0]})
+    second = pd.DataFrame({"parameter": ["a", "b"], "median": [1.2, 7.0]})
+    assert [r["inside"] for r in cal.convergence(first, second)] == [True, False]
+
+
+def test_identification_calls_a_parameter_pinned_only_when_its_interval_narrowed() -> None:
+    summary = pd.DataFrame(
+        {"parameter": ["a", "b"], "median": [0.5, 0.5], "lo": [0.45, 0.06], "hi": [0.55, 0.94],
+         "prior_lo": [0.0, 0.0], "prior_hi": [1.0, 1.0]}
+    )  # fmt: skip
+    assert list(cal.identification(summary)["identified"]) == ["pinned", "near prior"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import figures
-from analysis.stats import MIN_AGENTS, agents_behind, mean_ci, mean_intervals, paired_loss
+from analysis.stats import MIN_AGENTS, agents_behind, mean_intervals, paired_loss
 from analysis.style import new_figure, save_figure
 
 INTERVALS = ["ci_lo", "ci_hi", "pi_lo", "pi_hi"]
@@ -183,7 +183,7 @@ def test_dose_response_heatmap_cells(tmp_path: Path) -> None:
     last = table[table["week"] == 3]
     by_hand = paired_loss(last, [x, y, "run"])
     np.testing.assert_allclose(
-        loss.sort_values([x, y])["mean"], mean_ci(by_hand, [x, y], "loss").sort_values([x, y])["mean"]
+        loss.sort_values([x, y])["mean"], mean_intervals(by_hand, [x, y], "loss").sort_values([x, y])["mean"]
     )
     grid = fig.axes[0].images[0].get_array()
     expected = loss.pivot(index=y, columns=x, values="mean")
@@ -304,8 +304,6 @@ def test_mean_intervals_ci_is_the_t_interval_and_pi_the_percentiles() -> None:
     assert out.loc["x", "mean"] == 2.5 and out.loc["x", "ci_hi"] - out.loc["x", "mean"] == pytest.approx(half)
     assert [out.loc["x", "pi_lo"], out.loc["x", "pi_hi"]] == pytest.approx([1.15, 3.85])
     assert out.loc["y", "n"] == 1 and out.loc["y", INTERVALS].isna().all()  # one run: no interval, not a zero-width one
-    legacy = mean_ci(df, ["k"], "v").set_index("k")  # the old names, the same rule
-    assert legacy.loc["x", "hi"] == pytest.approx(out.loc["x", "ci_hi"])
 
 
 def test_predictive_interval_is_wider_than_the_ci_when_seeds_are_many() -> None:

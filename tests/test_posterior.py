@@ -27,12 +27,12 @@ def _write(tmp_path, rows: list[dict], model_version: int | None = MODEL_VERSION
     return str(path)
 
 
-def test_posterior_stream_is_last_and_shifts_no_other_stream() -> None:
-    assert STREAMS[-1] == "posterior"
+def test_the_newest_streams_are_last_and_shift_no_other_stream() -> None:
+    assert STREAMS[-2:] == ("posterior", "transfer")
     seed = 11
-    without = np.random.SeedSequence(seed).spawn(len(STREAMS) - 1)
+    without = np.random.SeedSequence(seed).spawn(len(STREAMS) - 2)
     streams = Streams(seed)
-    for name, child in zip(STREAMS[:-1], without, strict=True):
+    for name, child in zip(STREAMS[:-2], without, strict=True):
         expected = np.random.Generator(np.random.PCG64(child)).random(4)
         np.testing.assert_array_equal(streams[name].random(4), expected)
 
@@ -158,3 +158,32 @@ def test_the_python_entry_points_apply_the_posterior_as_a_run_does(tmp_path) -> 
     assert result.summary["posterior_draw"]["behavior.w_announcement"] == 0.0
     assert build_model(cfg).cfg.behavior.w_announcement == 0.0
     assert cfg.behavior.w_announcement != 0.0, "the draw is applied to a copy, not to the caller's config"
+
+
+def test_the_transfer_is_drawn_per_seed_over_its_declared_range_and_can_be_pinned() -> None:
+    from sim.params import plausible
+    from sim.posterior import TRANSFER
+
+    lo, hi = plausible(TRANSFER)
+    drawn = []
+    for seed in range(40):
+        cfg = small_config(n_people=800, weeks=10, seed=seed, **{"behavior.transfer_uncertain": True})
+        applied, params = apply_posterior(cfg)
+        assert applied.behavior.announcement_transfer == params[TRANSFER]
+        assert not applied.behavior.transfer_uncertain  # the run's config records the value drawn
+        drawn.append(params[TRANSFER])
+    assert lo <= min(drawn) and max(drawn) <= hi and max(drawn) - min(drawn) > 0.5 * (hi - lo)
+    assert apply_posterior(small_config(n_people=800, weeks=10, seed=3, **{"behavior.transfer_uncertain": True}))[
+        1
+    ] == {TRANSFER: drawn[3]}
+    pinned = small_config(n_people=800, weeks=10, **{"behavior.announcement_transfer": 0.7})
+    assert apply_posterior(pinned)[0].behavior.announcement_transfer == 0.7
+
+
+def test_a_louder_announcement_never_lowers_the_directive_s_loss() -> None:
+    """The transfer is a lever that moves the outcome: the same seed, the announcement 0.3 or 1.5 times as loud."""
+    visits = []
+    for tau in (0.3, 1.5):
+        cfg = small_config(n_people=3000, weeks=40, **{"behavior.announcement_transfer": tau})
+        visits.append(run_scenario(cfg).summary["metrics"]["clinic_visits"])
+    assert visits[1] < visits[0]  # more fear: fewer visits to the clinic (the survey's other programs)
