@@ -972,7 +972,7 @@ class BehaviorConfig:
         metadata=param(
             SETTING,
             source="when true (the `behavior=posterior` group), each seed draws `announcement_transfer` uniformly "
-            "from its plausible range with the `posterior` stream, so predictive intervals carry the transfer",
+            "from its plausible range with the `transfer` stream, so predictive intervals carry the transfer",
             doc="draw the announcement transfer per seed from its plausible range",
         ),
     )

@@ -239,8 +239,9 @@ def _allowed(p: Param, typ: Any) -> str:
         return "regions in [0, n_regions-1]" if typing.get_origin(typ) is list else "0 to n_regions-1"
     if typing.get_origin(typ) is list:
         item = typing.get_args(typ)[0]
-        names = ", ".join(f.name for f in dataclasses.fields(item)) if dataclasses.is_dataclass(item) else "items"
-        return f"list of {{{names}}}"
+        if not dataclasses.is_dataclass(item):
+            return f"list of {getattr(item, '__name__', 'items')}"
+        return f"list of {{{', '.join(f.name for f in dataclasses.fields(item))}}}"
     if typ is str:
         return "text"
     lo, hi = p.bounds or (None, None)

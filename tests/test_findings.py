@@ -1,14 +1,18 @@
-"""Every number README.md states about what the model produces comes from the CSVs `make figures` writes."""
+"""Every number README.md and docs/ODD.md state about runs comes from the files the runs wrote."""
 
 from __future__ import annotations
 
 import re
 
-from analysis.findings import README, block, readme_block
+import pytest
+
+from analysis.findings import README, blocks, readme_block
 
 
-def test_readme_findings_are_the_csvs() -> None:
-    assert readme_block(README.read_text()) == block(), "run `python -m analysis.findings --write`"
+@pytest.mark.parametrize("doc_name", list(blocks()), ids=lambda k: f"{k[0].name}:{k[1]}")
+def test_each_generated_block_is_its_source(doc_name) -> None:
+    doc, name = doc_name
+    assert readme_block(doc.read_text(), name) == blocks()[doc_name], "run `python -m analysis.findings --write`"
 
 
 def test_readme_states_no_number_from_the_old_fit_or_the_withdrawn_figure() -> None:
