@@ -132,10 +132,7 @@ def attach_intervals(
     `carries` is `uncertainty_note` of the runs. A table with `lo`/`hi` is refused (they do not say which).
     """
     labelled = label_intervals(data, carries)  # refuses lo/hi before anything is attached
-    fig = attach(fig, data, unit, by=by)
-    if "interval" in labelled:
-        fig.plotted["interval"] = interval_text(carries)  # after `unit`, on every row
-    return fig
+    return attach(fig, data, unit, by=by, interval=interval_text(carries) if "interval" in labelled else None)
 
 
 def _agents_label(segment: str, agents: pd.DataFrame) -> str:

@@ -408,8 +408,9 @@ def calibrate(
         (d / "diagnostics.json").write_text(json.dumps(diagnostics, indent=2) + "\n")
         summary.to_csv(d / "posterior_summary.csv", index=False)
         check.to_csv(d / "predictive_check.csv", index=False)
-    save_figure(posterior_figure(post, PRIORS), out_dir / "posterior_marginals")
-    save_figure(predictive_figure(check), out_dir / "predictive_check")
+    for d in {out_dir, posterior_dir} - {None}:
+        save_figure(posterior_figure(post, PRIORS), d / "posterior_marginals")
+        save_figure(predictive_figure(check), d / "predictive_check")
     return diagnostics
 
 

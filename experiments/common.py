@@ -158,7 +158,7 @@ def behavior_record(runs: pd.DataFrame) -> dict:
     """Whether the experiment's runs are the calibrated model: the posterior each drew from, and the transfer."""
     files = sorted({str(f) for f in runs.get("behavior.posterior_file", pd.Series(dtype=str)).dropna() if f})
     transfer = bool(runs.get("behavior.transfer_uncertain", pd.Series([False])).fillna(False).astype(bool).all())
-    calibrated = bool(files) and len(runs) > 0 and runs["behavior.posterior_file"].fillna("").astype(bool).all()
+    calibrated = bool(files and len(runs) and runs["behavior.posterior_file"].fillna("").astype(bool).all())
     return {
         "calibrated": calibrated,
         "posterior_file": files,
