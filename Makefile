@@ -10,7 +10,7 @@ APP_PORT ?= 8765
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,cluster,viz,calibration]"
+	$(PY) -m pip install --quiet -e ".[dev,cluster,viz,calibration,discovery]"
 	touch $(STAMP)
 
 install: $(STAMP)
