@@ -9,8 +9,9 @@ then over seeds:
   people, network, random numbers and posterior draw): uptake (pp, final week and mean over weeks), people
   receiving per 100,000 eligible (final week), benefit dollars kept (USD per 100,000 eligible, whole run)
   and citizen children kept on benefits (final week; people represented, and per 100,000 eligible). The row
-  `directive_withdrawn` is the directive's whole loss against its paired firewall run: the most any
-  mitigation could recover.
+  `directive_withdrawn` is the directive's whole loss against its paired firewall run: what withdrawing it
+  would recover (remote service can recover more: it also helps people who would miss an in-person visit
+  without the directive).
 - `mitigation_table`: mean, 95% CI of the mean and 90% predictive interval over seeds (the one rule,
   `analysis.stats.mean_intervals`), n, the `interval` words, and the eligible agents behind each number.
 - `figure`: the ranked chart of people recovered per 100,000 eligible (final week).
@@ -19,6 +20,7 @@ then over seeds:
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,8 +38,9 @@ from sim.paths import CONF_DIR
 
 MITIGATION_DIR = CONF_DIR / "mitigation"
 NONE = "none"  # the directive without mitigation: every mitigation is measured against it, seed by seed
-WITHDRAWN = "directive_withdrawn"  # the directive's whole loss (its paired firewall run): the ceiling
-WITHDRAWN_LABEL = "Directive withdrawn (its whole loss against the firewall, same seed): the most to recover"
+WITHDRAWN = "directive_withdrawn"  # the directive's whole loss (its paired firewall run): withdrawing it
+# Not a ceiling for remote service, which also helps people who would miss an in-person visit without the directive.
+WITHDRAWN_LABEL = "Directive withdrawn: its whole loss (against the firewall on the same seed)"
 REFERENCE = "reference"
 PER = 100_000  # "per 100,000 eligible"
 
@@ -177,7 +180,7 @@ def per_seed(runs: pd.DataFrame, eligible: pd.Series) -> pd.DataFrame:
             "citizen_children_kept_per_100k_eligible": PER * children / float(eligible.loc[seed]),
         }
         rows += [{"mitigation": r["mitigation"], "seed": seed, "metric": k, "value": v} for k, v in values.items()]
-    for seed, base in none.iterrows():  # the ceiling: what withdrawing the directive recovers
+    for seed, base in none.iterrows():  # what withdrawing the directive recovers
         if "m.uptake_loss_final_pp" not in base or pd.isna(base["m.uptake_loss_final_pp"]):
             continue
         loss = float(base["m.uptake_loss_final_pp"])
@@ -205,7 +208,7 @@ def mitigation_table(
     """One row per mitigation x metric: mean, ci_lo, ci_hi, pi_lo, pi_hi, n over seeds, with unit and words.
 
     `seeds`: `per_seed`'s rows. `order`: the mitigations in the order of the table (`none` left out; the
-    ceiling `directive_withdrawn` goes first). `interval`: the `interval` column (`analysis.stats.interval_text`).
+    reference `directive_withdrawn` goes first). `interval`: the `interval` column (`analysis.stats.interval_text`).
     `agents`: the fewest eligible agents in any run's final week, per segment (`ALL_SEGMENT`, `CHILD_SEGMENT`).
     """
     stats = mean_intervals(seeds, ["mitigation", "metric"], "value")
@@ -247,7 +250,7 @@ def figure(table: pd.DataFrame, note: str = "", metric: str = MAIN_METRIC) -> Fi
     """Ranked dot-and-interval chart of `metric` (people receiving per 100,000 eligible, final week).
 
     Each mitigation: the mean over seeds (dot), the 95% CI of the mean (thick whisker) and the 90% predictive
-    interval (thin whisker), coloured by family; ranked by the mean, the directive's whole loss (the ceiling)
+    interval (thin whisker), coloured by family; ranked by the mean, the directive's whole loss (withdrawing it)
     on top and as a dashed line. `note`: the size, the agents behind and what the spread carries.
     """
     data = table[table["metric"] == metric].copy()
@@ -281,13 +284,22 @@ def figure(table: pd.DataFrame, note: str = "", metric: str = MAIN_METRIC) -> Fi
         Line2D([], [], color="black", lw=1.0, label=f"thin: {PI_LABEL}: where one run falls"),
         *(Line2D([], [], color=FAMILY_COLORS[f], lw=4.0, label=f) for f in families),
     ]
-    ax.legend(handles=handles, fontsize=7, loc="lower right", frameon=False)
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if note:
-        fig.text(0.0, -0.01, note, fontsize=7, va="top", ha="left", wrap=True, transform=fig.transFigure)
+        ax.annotate(
+            textwrap.fill(note, 150),
+            xy=(0.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -48),
+            textcoords="offset points",
+            fontsize=7,
+            va="top",
+            ha="left",
+        )
     columns = ["mitigation", "family", "label", "overrides", "metric", "mean", *INTERVAL_COLUMNS, "n"]
     extra = [c for c in ("segment", "eligible_agents", "small", "interval") if c in plotted]
     return attach(fig, plotted[columns + extra], METRICS[metric])
 
 
-def _short(label: str, width: int = 70) -> str:
+def _short(label: str, width: int = 90) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"

@@ -1,0 +1,245 @@
+"""What would undo the directive: each mitigation alone and in combination, on paired seeds, with both intervals.
+
+    python -m experiments.mitigation [--tiny] [--seeds N] [--people N] [--weeks N] [--figures DIR]
+        [--sweep-dir DIR] [--force-new] [hydra overrides ...]
+
+The sweep is conf/experiment/mitigation.yaml: under the directive (policy=appointment_disclosure), every
+mitigation listed there (each a file of conf/mitigation/: remote service restored for each need and for all,
+video interpreting, records kept, outreach of three reaches, an injunction in half the regions or in all at
+week 26 or 52, and the combinations an agency or a court could adopt) and the directive without mitigation
+(`none`), each on the same seeds. With `behavior=posterior` (the experiment's default) each seed draws one
+posterior particle and one announcement transfer, the same for every mitigation, so a mitigation's effect on
+a seed is measured against the directive without mitigation on that seed: the same people, network, random
+numbers and parameters. `none` also runs its paired firewall run: the directive's whole loss, what withdrawing it
+would recover (`directive_withdrawn` in the table; remote service can recover more, as it also helps people
+who would miss an in-person visit without the directive).
+
+Writes into the figures folder (and MANIFEST.json entries, with the behaviour the runs drew from):
+
+- `mitigation.csv`: one row per mitigation x metric (`analysis.mitigation.METRICS`: uptake recovered in pp,
+  final week and mean over weeks; people receiving per 100,000 eligible; benefit USD kept per 100,000
+  eligible over the run; citizen children kept on benefits, people represented and per 100,000 eligible),
+  with `unit`, mean, `ci_lo`/`ci_hi` (95% CI of the mean over seeds), `pi_lo`/`pi_hi` (90% predictive
+  interval: where one run falls), `n`, `interval`, the eligible agents behind it, the mitigation's family,
+  label and overrides, and the size, version and commit;
+- `mitigation_seeds.csv`: every seed's value of every metric, per mitigation;
+- `mitigation_main.{png,pdf,csv}`: the ranked dot-and-interval chart of people recovered per 100,000
+  eligible (final week) and its numbers.
+
+Full size (the YAML's: 21 arms x 10 seeds at 20,000 people, 156 weeks) takes about 4 minutes on 2 idle cores;
+`--tiny` (`TINY`: 3 mitigations and `none`, 2 seeds, 2,000 people, 104 weeks, one process) about 15 s.
+Other arguments are Hydra overrides
+(`behavior=default`, `mitigation=none,records_kept,...`; `none` is added to a `mitigation=` list without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import mitigation as mit
+from analysis.load import SweepTable, load_sweep
+from analysis.stats import agents_behind, interval_text, spread_carries
+from analysis.style import save_figure
+from experiments.common import FIGURES_DIR, behavior_record, run_sweep, update_manifest
+from sim import __version__
+from sim.outputs import SCENARIO
+from sim.paths import ROOT
+from sim.provenance import git_commit, write_atomic
+from sim.sweeps import FORCE_NEW_FLAG
+
+NAME = "mitigation"
+KEY = "mitigation"
+# --tiny: remote service, a court order in some regions and every lever at once; 2 seeds, a small population, 2
+# years. Every job of a Hydra sweep composes its config twice (the sweep guard's check, then the job), about 0.5 s
+# of CPU each time, so a check in seconds runs few jobs; tests/test_mitigation.py runs every mitigation in-process.
+TINY = {
+    "seeds": 2,
+    "people": 2000,
+    "weeks": 104,
+    "mitigations": ("none", "remote_all", "injunction_half_week26", "everything"),
+}
+
+
+@dataclass
+class MitigationResult:
+    sweep_dir: Path
+    sweep: SweepTable
+    runs: pd.DataFrame  # one row per run: mitigation, seed, summary metrics (`m.`), provenance (`p.`)
+    seeds: pd.DataFrame  # per mitigation x seed x metric
+    table: pd.DataFrame  # per mitigation x metric, over seeds
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m experiments.{NAME}",
+        description=__doc__.splitlines()[0] + " Other arguments are Hydra overrides.",
+    )
+    parser.add_argument("--tiny", action="store_true", help=f"a check in seconds: {TINY}, one process")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default: the YAML's, 10)")
+    parser.add_argument("--people", type=int, default=None, help="population.n_people (default: the YAML's)")
+    parser.add_argument("--weeks", type=int, default=None, help="weeks (default: 156)")
+    parser.add_argument("--figures", type=Path, default=FIGURES_DIR, help="folder for the table and figure")
+    parser.add_argument("--sweep-dir", type=Path, default=None, help=f"sweep folder (default: multirun/{NAME})")
+    parser.add_argument(FORCE_NEW_FLAG, action="store_true", help="a folder holding another sweep: write beside it")
+    args, overrides = parser.parse_known_args(argv)
+    if args.seeds is not None and args.seeds < 2:
+        parser.error("--seeds must be at least 2 (an interval needs two runs)")
+    return args, overrides
+
+
+def sweep_overrides(args: argparse.Namespace, overrides: Sequence[str]) -> list[str]:
+    """The Hydra overrides of the sweep: the size options, then the user's; `none` always among the mitigations."""
+    size = {k: TINY[k] for k in ("seeds", "people", "weeks")} if args.tiny else {}
+    size.update({k: v for k, v in (("seeds", args.seeds), ("people", args.people), ("weeks", args.weeks)) if v})
+    out = []
+    if "seeds" in size:
+        out.append(f"seed=range(0,{size['seeds']})")
+    if "people" in size:
+        out.append(f"population.n_people={size['people']}")
+    if "weeks" in size:
+        out.append(f"weeks={size['weeks']}")
+    if args.tiny and not any(o.startswith("hydra/launcher=") for o in overrides):
+        out.append("hydra/launcher=basic")  # tiny runs: one process is faster than starting workers
+    if args.tiny and not any(o.startswith(f"{KEY}=") for o in overrides):
+        out.append(f"{KEY}={','.join(TINY['mitigations'])}")
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if sep and key == KEY and mit.NONE not in value.split(","):
+            item = f"{KEY}={mit.NONE},{value}"
+        out.append(item)
+    return out
+
+
+def eligible_final(sweep: SweepTable, runs: pd.DataFrame) -> pd.Series:
+    """Eligible people (weighted) in the final week of each seed's run without mitigation, indexed by seed."""
+    t = sweep.table
+    last = t[(t["arm"] == SCENARIO) & (t["week"] == t["week"].max())]
+    per_run = last.groupby("run")["eligible"].sum()
+    none = runs[runs[KEY] == mit.NONE]
+    return pd.Series(per_run.loc[none["run"]].to_numpy(), index=none["seed"].to_numpy(), name="eligible")
+
+
+def fewest_agents(sweep: SweepTable) -> dict[str, int]:
+    """The fewest eligible agents in any run's final week, per segment the table reports on."""
+    return {
+        s: int(agents_behind(sweep.table, [], s)["eligible_agents"].iloc[0])
+        for s in (mit.ALL_SEGMENT, mit.CHILD_SEGMENT)
+    }
+
+
+def _carries(behavior: dict) -> str:
+    words = spread_carries(behavior["calibrated"], behavior["transfer_uncertain"])
+    drawn = behavior["calibrated"] or behavior["transfer_uncertain"]
+    return f"{words} (the same draws with and without each mitigation)" if drawn else words
+
+
+def _note(behavior: dict, seeds: int, people: int, weeks: int, agents: dict[str, int], carries: str) -> str:
+    model = (
+        f"Calibrated model (behavior=posterior: {', '.join(behavior['posterior_file'])})"
+        if behavior["calibrated"]
+        else "Behaviour at assumed defaults (behavior=default), NOT calibrated"
+    )
+    return (
+        f"{model}; {seeds} seeds x {people:,} people, {weeks} weeks; every mitigation on the same seeds as the "
+        f"directive without mitigation. Behind each number: at least {agents[mit.ALL_SEGMENT]:,} eligible agents "
+        f"(the fewest in any run's final week; {agents[mit.CHILD_SEGMENT]:,} citizens in mixed-status households "
+        f"behind the children). The spread over seeds carries {carries}."
+    )
+
+
+def _write(df: pd.DataFrame, path: Path) -> Path:
+    write_atomic(path, lambda tmp: df.to_csv(tmp, index=False, float_format="%.6g"))
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> MitigationResult:
+    args, user = parse_args(argv)
+    overrides = sweep_overrides(args, user)
+    default_dir = ROOT / "multirun" / (f"{NAME}_tiny" if args.tiny else NAME)
+    start = time.perf_counter()
+    folder = run_sweep(NAME, overrides, (args.sweep_dir or default_dir).resolve(), force_new=args.force_new)
+    sweep = load_sweep(folder)
+    runs = sweep.runs.sort_values("run").assign(seed=lambda d: d["p.seed"].astype(int))
+    order = list(dict.fromkeys(runs[KEY]))
+    behavior = behavior_record(runs)
+    carries = _carries(behavior)
+    agents = fewest_agents(sweep)
+    seeds = mit.per_seed(runs, eligible_final(sweep, runs))
+    table = mit.mitigation_table(seeds, order, interval_text(carries), agents)
+    n_seeds, people, weeks = runs["seed"].nunique(), int(runs["p.n_people"].iloc[0]), int(runs["p.weeks"].iloc[0])
+    wall = time.perf_counter() - start
+    size = {
+        "seeds": n_seeds,
+        "people": people,
+        "weeks": weeks,
+        "behavior": "posterior" if behavior["calibrated"] else "default",
+    }
+    stamp = {"version": __version__, "git_commit": git_commit()}
+    args.figures.mkdir(parents=True, exist_ok=True)
+    files = {
+        NAME: [
+            _write(table.assign(**size, **stamp), args.figures / f"{NAME}.csv"),
+            _write(seeds.assign(unit=seeds["metric"].map(mit.METRICS)), args.figures / f"{NAME}_seeds.csv"),
+        ]
+    }
+    fig = mit.figure(table, _note(behavior, n_seeds, people, weeks, agents, carries))
+    files[f"{NAME}_main"] = save_figure(fig, args.figures / f"{NAME}_main")
+    entry = {
+        "experiment": NAME,
+        "runs": len(runs),
+        "mitigations": [m for m in order if m != mit.NONE],
+        "config_hashes": sorted(set(runs["p.config_hash"])),
+        "seeds": sorted(int(s) for s in runs["seed"].unique()),
+        "people": people,
+        "weeks": weeks,
+        "behavior": behavior,
+        **stamp,
+        "runtime_s": round(wall, 1),
+    }
+    update_manifest(args.figures, {stem: {**entry, "files": [p.name for p in paths]} for stem, paths in files.items()})
+    print(summary_text(table))
+    print(f"\n[{NAME}] sweep: {folder}")
+    for stem, paths in files.items():
+        print(f"[{NAME}] {stem}: {', '.join(str(p) for p in paths)}")
+    print(f"[{NAME}] {wall:.0f} s")
+    return MitigationResult(folder, sweep, runs, seeds, table, files, wall)
+
+
+def summary_text(table: pd.DataFrame) -> str:
+    """The table in a few columns: per mitigation, mean [95% CI] {90% predictive interval} of four metrics."""
+    shown = {
+        mit.MAIN_METRIC: ("people/100k", "{:,.0f}"),
+        "uptake_recovered_mean_pp": ("pp, mean over weeks", "{:.2f}"),
+        "benefits_kept_usd_per_100k_eligible": ("USD/100k", "{:,.0f}"),
+        "citizen_children_kept_per_100k_eligible": ("children/100k", "{:,.0f}"),
+    }
+    lines = ["Recovered against the directive without mitigation, same seed: mean [95% CI] {90% predictive}"]
+    for name, g in table.groupby("mitigation", sort=False):
+        cells = []
+        for metric, (unit, fmt) in shown.items():
+            r = g[g["metric"] == metric]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            vals = [
+                fmt.format(r[c]) if np.isfinite(r[c]) else "-" for c in ("mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi")
+            ]
+            cells.append(f"{vals[0]} [{vals[1]}, {vals[2]}] {{{vals[3]}, {vals[4]}}} {unit}")
+        lines.append(f"  {name:<24} " + "; ".join(cells))
+    if len(table):
+        lines.append(f"  ({table['interval'].iloc[0]})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
