@@ -8,13 +8,15 @@ PDF:
 - `box_figure` (`discovery_box`): each restricted dimension of each chosen
   box, its limits as a share of the declared range, against the range sampled
   (narrower than the declared one for the posterior's parameters), with the
-  limits in the parameter's unit and the quasi-p value of each restriction;
+  limits in the parameter's unit and the quasi-p value of each restriction
+  (faint when it is 0.05 or more: the restriction may be noise);
 - `peeling_figure` (`discovery_peeling`): density against coverage for every
   step of each box's peeling trajectory, coloured by the number of restricted
   dimensions, the chosen step circled, the minimum density dashed;
 - `feature_scores_figure` (`discovery_feature_scores`): the extra-trees score
   of the best-scored inputs for telling the cases of interest apart and for
-  the loss itself, coloured by kind (posterior, assumption, lever).
+  the loss itself, coloured by kind (posterior, assumption, lever), with the
+  noise level (the best score of a column of pure noise) dashed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from matplotlib.figure import Figure
 
 from analysis.calibration import BLUE, GREEN, GREY, VERMILION
 
-KIND_COLOURS = {"posterior": BLUE, "assumption": GREY, "lever": GREEN}
+KIND_COLOURS = {"posterior": BLUE, "assumption": VERMILION, "lever": GREEN}
 LIGHT = "#dddddd"
 
 
@@ -61,7 +63,7 @@ def box_figure(boxes: pd.DataFrame, min_density: float | None = None) -> Figure:
         return fig
     heights = [max(1, int((data["box"] == b).sum())) for b in numbers]
     fig, axes = plt.subplots(
-        len(numbers), 1, figsize=(7.5, 0.38 * sum(heights) + 1.1 * len(numbers) + 0.4),
+        len(numbers), 1, figsize=(10.0, 0.38 * sum(heights) + 1.1 * len(numbers) + 0.4),
         gridspec_kw={"height_ratios": heights}, squeeze=False,
     )  # fmt: skip
     for ax, number in zip(axes[:, 0], numbers, strict=True):
@@ -73,7 +75,12 @@ def box_figure(boxes: pd.DataFrame, min_density: float | None = None) -> Figure:
             label="sampled",
         )  # fmt: skip
         colours = [KIND_COLOURS.get(k, GREY) for k in d["kind"]]
-        ax.barh(y, d["upper_share"] - d["lower_share"], left=d["lower_share"], height=0.4, color=colours, label="box")
+        strong = d["significant"].astype(bool).to_numpy() if "significant" in d else np.ones(len(d), bool)
+        for keep, alpha in ((strong, 1.0), (~strong, 0.35)):  # faint: a restriction whose quasi-p is 0.05 or more
+            ax.barh(
+                y[keep], (d["upper_share"] - d["lower_share"])[keep], left=d["lower_share"][keep], height=0.4,
+                color=[c for c, k in zip(colours, keep, strict=True) if k], alpha=alpha,
+            )  # fmt: skip
         for yi, r in zip(y, d.to_dict("records"), strict=True):
             unit = "" if r["unit"] in ("-", "") else f" ({r['unit']})"
             ax.text(1.02, yi, f"{r['lower']:.3g} to {r['upper']:.3g}{unit}; {_qp(pd.Series(r))}", va="center",
@@ -91,6 +98,7 @@ def box_figure(boxes: pd.DataFrame, min_density: float | None = None) -> Figure:
                            fontsize=7.5)  # fmt: skip
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in (LIGHT, "#bbbbbb", *KIND_COLOURS.values())]
     labels = ["declared range", "sampled range", *(f"box: {k}" for k in KIND_COLOURS)]
+    fig.text(0.01, 0.0, "faint: quasi-p >= 0.05 (the restriction may be noise)", fontsize=6.5, va="top")
     axes[0, 0].legend(handles, labels, frameon=False, fontsize=6.5, ncol=5, loc="lower left", bbox_to_anchor=(0, 1.12))
     fig.tight_layout()
     fig.plotted = data.reset_index(drop=True)
@@ -144,6 +152,9 @@ def feature_scores_figure(scores: pd.DataFrame, top: int = 25) -> Figure:
         (axes[1], "score_loss", "the loss itself (regression)"),
     ):
         ax.barh(y, shown[col], color=colours, height=0.7)
+        level = col.replace("score", "noise")
+        if level in shown:
+            ax.axvline(float(shown[level].iloc[0]), color="black", ls="--", lw=0.8, label="noise level (best probe)")
         ax.set_title(title, fontsize=8.5)
         ax.set_xlabel("feature score (share of impurity decrease)", fontsize=7.5)
         ax.tick_params(labelsize=7)
@@ -151,7 +162,8 @@ def feature_scores_figure(scores: pd.DataFrame, top: int = 25) -> Figure:
     labels = [_label(p) + (" *" if s else "") for p, s in zip(shown["parameter"], in_prim, strict=True)]
     axes[0].set_yticks(y, labels)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in KIND_COLOURS.values()]
-    axes[1].legend(handles, list(KIND_COLOURS), frameon=False, fontsize=7, loc="lower right")
+    lines = [plt.Line2D([], [], color="black", ls="--", lw=0.8)]
+    axes[1].legend(handles + lines, [*KIND_COLOURS, "noise level"], frameon=False, fontsize=7, loc="lower right")
     fig.suptitle(
         f"Extra-trees feature scores, the {len(shown)} best of {len(scores)} inputs (* : PRIM looks at it)", fontsize=9
     )
