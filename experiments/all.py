@@ -13,8 +13,13 @@ from pathlib import Path
 
 from experiments.common import FIGURES_DIR
 
-EXPERIMENTS = ("policy_comparison", "dose_response", "reversal", "network", "spillover", "levers")
-NOT_SWEEPS = ("levers",)  # driven by their own options, not Hydra overrides
+EXPERIMENTS = (
+    "policy_comparison", "dose_response", "reversal", "network", "spillover", "levers", "mitigation", "discovery",
+)  # fmt: skip
+NOT_SWEEPS = ("levers", "discovery")  # driven by their own options, not Hydra overrides
+# Sizes `make figures` uses where an experiment's own default is larger (MANIFEST.json records what ran):
+# scenario discovery at 500 paired runs of 10,000 people, the least its PRIM needs (docs/guide.md).
+OWN_OPTIONS: dict[str, list[str]] = {"discovery": ["--runs", "500", "--people", "10000"]}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -25,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = time.perf_counter()
     for name in args.only:
         module = importlib.import_module(f"experiments.{name}")
-        own = [] if name in NOT_SWEEPS else overrides
+        own = OWN_OPTIONS.get(name, []) + ([] if name in NOT_SWEEPS else list(overrides))
         module.main([*own, f"--figures={args.figures}"])
     print(
         f"\nAll figures in {args.figures} (manifest: {args.figures / 'MANIFEST.json'}); "

@@ -466,6 +466,37 @@ ax.legend(fontsize=8)
 fig
 
 # %% [markdown]
+# ## What would undo it, and when it does the most harm
+#
+# Two experiments of `make figures` answer this on the calibrated model; this section reads their tables from
+# `figures/` (`python -m experiments.mitigation`, `python -m experiments.discovery`). The mitigations run under
+# the directive on paired seeds, each against the directive without mitigation on the same seed; scenario
+# discovery samples the posterior, the assumptions it does not pin down and the levers, and PRIM finds the
+# boxes of inputs under which the directive's loss is highest.
+
+# %%
+figures_dir = ROOT / "figures"
+mitigation_csv, boxes_csv = figures_dir / "mitigation.csv", figures_dir / "discovery_boxes.csv"
+if mitigation_csv.exists():
+    mitigation = pd.read_csv(mitigation_csv)
+    main = mitigation[mitigation["metric"] == "people_recovered_final_per_100k_eligible"]
+    shown = main.sort_values("mean", ascending=False)[["label", "mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi", "n"]]
+    display(
+        Markdown(
+            "**People kept on benefits per 100,000 eligible, final week** (mean; 95% CI of the mean; "
+            "90% predictive interval; seeds):"
+        )
+    )
+    display(shown.round(1).set_index("label"))
+else:
+    display(Markdown("No `figures/mitigation.csv`: run `python -m experiments.mitigation`."))
+if boxes_csv.exists():
+    display(Markdown("**PRIM boxes** (the inputs each box restricts, with coverage and density):"))
+    display(pd.read_csv(boxes_csv))
+else:
+    display(Markdown("No `figures/discovery_boxes.csv`: run `python -m experiments.discovery`."))
+
+# %% [markdown]
 # ## What this model is, and is not
 
 # %%
