@@ -301,5 +301,5 @@ def figure(table: pd.DataFrame, note: str = "", metric: str = MAIN_METRIC) -> Fi
     return attach(fig, plotted[columns + extra], METRICS[metric])
 
 
-def _short(label: str, width: int = 90) -> str:
+def _short(label: str, width: int = 95) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"

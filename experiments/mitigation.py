@@ -27,7 +27,7 @@ Writes into the figures folder (and MANIFEST.json entries, with the behaviour th
   eligible (final week) and its numbers.
 
 Full size (the YAML's: 21 arms x 10 seeds at 20,000 people, 156 weeks) takes about 4 minutes on 2 idle cores;
-`--tiny` (`TINY`: 3 mitigations and `none`, 2 seeds, 2,000 people, 104 weeks, one process) about 15 s.
+`--tiny` (`TINY`: 2 mitigations and `none`, 2 seeds, 2,000 people, 104 weeks, one process) about 15 s.
 Other arguments are Hydra overrides
 (`behavior=default`, `mitigation=none,records_kept,...`; `none` is added to a `mitigation=` list without it).
 """
@@ -56,14 +56,14 @@ from sim.sweeps import FORCE_NEW_FLAG
 
 NAME = "mitigation"
 KEY = "mitigation"
-# --tiny: remote service, a court order in some regions and every lever at once; 2 seeds, a small population, 2
+# --tiny: a court order in some regions and every lever at once; 2 seeds, a small population, 2
 # years. Every job of a Hydra sweep composes its config twice (the sweep guard's check, then the job), about 0.5 s
 # of CPU each time, so a check in seconds runs few jobs; tests/test_mitigation.py runs every mitigation in-process.
 TINY = {
     "seeds": 2,
     "people": 2000,
     "weeks": 104,
-    "mitigations": ("none", "remote_all", "injunction_half_week26", "everything"),
+    "mitigations": ("none", "injunction_half_week26", "everything"),
 }
 
 
