@@ -121,7 +121,7 @@ def validation_block(figures: Path = FIGURES) -> str:
     return "\n".join(
         [
             begin,
-            f"`python -m experiments.validation` ({int(first['seeds'])} seeds, one posterior draw and one transfer "
+            f"`python -m experiments.validation` (seeds {first['seeds']}, one posterior draw and one transfer "
             f"each; `figures/validation.csv`, {first['wall_s'] / 60:.1f} min on 2 cores). 95% CI: of the mean over "
             "seeds; 90% PI: the 5th to 95th percentile of the seeds' outcomes (parameter and transfer uncertainty "
             "and chance).",
@@ -288,7 +288,6 @@ def blocks() -> dict[tuple[Path, str], str]:
         (README, "findings"): block(),
         (ODD, "calibration"): calibration_block(),
         (ODD, "validation"): validation_block(),
-        (ODD, "sensitivity"): sensitivity_block(),
     }
 
 
