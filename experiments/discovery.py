@@ -84,7 +84,9 @@ restricted dimensions of every step), `discovery_feature_scores.{png,pdf,csv}`,
 `discovery.json` (seed, model version, commit, wall time, posterior file,
 inputs, threshold, boxes) and MANIFEST.json entries; in `--out`
 (outputs/discovery/<stamp>/): `runs.csv` (every run's inputs, seed, particle
-and losses) and a copy of `discovery.json`. Needs ema-workbench:
+and losses) and a copy of `discovery.json`. While it runs, the runs done so far
+are saved every 50 in `runs.partial.csv`: the same command with the same
+`--out` (and seed and size) goes on from there after a stop. Needs ema-workbench:
 `pip install -e .[discovery]`.
 """
 
@@ -336,8 +338,18 @@ def evaluate(params: dict[str, float], size: Size, seed: int) -> dict[str, float
     return {**out, "cpu_s": time.process_time() - start}
 
 
-def run(table: pd.DataFrame, inp: Inputs, size: Size, progress: bool = False) -> pd.DataFrame:
-    """Every row of `table` run on its own seed, over `size.n_jobs` worker processes; inputs beside outputs."""
+PARTIAL = "runs.partial.csv"  # the runs done so far, beside runs.csv: a stopped run resumes from it
+CHUNK = 50  # runs between two saves of the partial table
+
+
+def run(
+    table: pd.DataFrame, inp: Inputs, size: Size, progress: bool = False, partial: Path | None = None
+) -> pd.DataFrame:
+    """Every row of `table` run on its own seed, over `size.n_jobs` worker processes; inputs beside outputs.
+
+    With `partial`, the runs done so far are saved there every `CHUNK` runs, and a run that finds the file
+    (the same points, from the same seed and size) goes on from where it stopped.
+    """
     from joblib import Parallel, delayed
 
     jobs = [
@@ -345,13 +357,34 @@ def run(table: pd.DataFrame, inp: Inputs, size: Size, progress: bool = False) ->
     ]
     for params, seed in jobs:  # every point validated before any run: a bad one stops here, not after many runs
         configure(params, size, seed)
-    results = Parallel(n_jobs=size.n_jobs, return_as="generator")(delayed(evaluate)(p, size, s) for p, s in jobs)
-    rows, start, step = [], time.perf_counter(), max(1, len(jobs) // 10)
-    for i, row in enumerate(results, start=1):
-        rows.append(row)
-        if progress and (i % step == 0 or i == len(jobs)):
-            print(f"[discovery] {i}/{len(jobs)} runs, {time.perf_counter() - start:.0f} s", flush=True)
+    done = _resume(partial, table)
+    rows = done.drop(columns=list(table.columns)).to_dict("records") if len(done) else []
+    start = time.perf_counter()
+    with Parallel(n_jobs=size.n_jobs) as parallel:
+        for lo in range(len(rows), len(jobs), CHUNK):
+            chunk = jobs[lo : lo + CHUNK]
+            rows += parallel(delayed(evaluate)(p, size, s) for p, s in chunk)
+            out = pd.concat([table.iloc[: len(rows)].reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+            if partial is not None:
+                out.to_csv(partial, index=False, float_format="%.17g")
+            if progress:
+                print(f"[discovery] {len(rows)}/{len(jobs)} runs, {time.perf_counter() - start:.0f} s", flush=True)
     return pd.concat([table.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+
+
+def _resume(partial: Path | None, table: pd.DataFrame) -> pd.DataFrame:
+    """The runs a stopped run saved, if they are this table's first rows; else nothing (and say so)."""
+    if partial is None or not partial.exists():
+        return pd.DataFrame()
+    done = pd.read_csv(partial)
+    head = table.iloc[: len(done)].reset_index(drop=True)
+    try:
+        pd.testing.assert_frame_equal(done[list(table.columns)], head, check_dtype=False, rtol=1e-12)
+    except (AssertionError, KeyError):
+        print(f"[discovery] {partial} holds other points (another seed or size): starting afresh", flush=True)
+        return pd.DataFrame()
+    print(f"[discovery] resuming after {len(done)} runs saved in {partial}", flush=True)
+    return done
 
 
 # ------------------------------------------------------------ the analysis
@@ -653,9 +686,10 @@ def experiment(
         _, table = sample(inp, post, size, seed)
         wall["sample"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        runs = run(table, inp, size, progress=progress)
+        runs = run(table, inp, size, progress=progress, partial=out_dir / PARTIAL)
         wall["runs"] = round(time.perf_counter() - t, 1)
         runs.to_csv(out_dir / "runs.csv", index=False, float_format="%.10g")
+        (out_dir / PARTIAL).unlink(missing_ok=True)
     t = time.perf_counter()
     found = discover(runs, inp, size, seed, settings)
     wall["discovery"] = round(time.perf_counter() - t, 1)

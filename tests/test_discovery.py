@@ -128,3 +128,14 @@ def test_the_discovery_run_is_reproducible_from_its_seed(posterior, tmp_path) ->
         assert all((tmp_path / f).exists() for f in entry["files"])
         table = pd.read_csv(tmp_path / f"{stem}.csv")
         assert "unit" in table and table["unit"].notna().all(), stem
+
+
+def test_a_stopped_run_resumes_only_from_its_own_points(posterior, tmp_path) -> None:
+    post = disc.check_posterior(posterior)
+    inp = disc.inputs(post, disc.TINY)
+    table = disc.sample(inp, post, disc.TINY, seed=0)[1]
+    partial = tmp_path / disc.PARTIAL
+    table.head(3).assign(uptake_loss_last_year_pp=0.1, cpu_s=0.0).to_csv(partial, index=False, float_format="%.17g")
+    assert len(disc._resume(partial, table)) == 3
+    assert disc._resume(partial, disc.sample(inp, post, disc.TINY, seed=1)[1]).empty  # another seed's points
+    assert disc._resume(tmp_path / "none.csv", table).empty
