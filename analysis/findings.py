@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.paths import ROOT
+from sim.paths import BASELINE, ROOT
 
 README = ROOT / "README.md"
 ODD = ROOT / "docs" / "ODD.md"
@@ -192,7 +192,7 @@ def _fmt(value: float, unit: str) -> str:
 
 def headline_rows(head: pd.DataFrame) -> list[str]:
     """Each regime's headline metrics: the mean, its 95% CI and the 90% predictive interval."""
-    head = head[head["metric"].isin(HEADLINE_SHOWN) & (head["policy"] != "firewall")]
+    head = head[head["metric"].isin(HEADLINE_SHOWN) & (head["policy"] != BASELINE)]
     rows = []
     for _, r in head.sort_values(["metric", "mean"], ascending=[True, False], key=_metric_order).iterrows():
         u = r["unit"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -133,8 +134,9 @@ def test_runnable_blocks(tmp_path: Path, part: str):
         assert ran >= 8
         assert (tmp_path / "runs" / "first" / "summary.json").exists()
         assert "remote_first" in (tmp_path / "runs" / "remote_first" / ".hydra" / "config.yaml").read_text()
-        # the old model's posterior is refused (exit 2, "invalid config", checked above) before anything is written
-        assert not (tmp_path / "runs" / "posterior").exists()
+        # the calibrated run records its draw: one particle and one announcement transfer for its seed
+        drawn = json.loads((tmp_path / "runs" / "posterior" / "summary.json").read_text())["posterior_draw"]
+        assert "behavior.announcement_transfer" in drawn and "behavior.w_announcement" in drawn
     else:
         assert ran >= 3
         assert list((tmp_path / "figures_small").glob("*.png"))

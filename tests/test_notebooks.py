@@ -57,7 +57,7 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         findings = " ".join(outputs(nb, "text/markdown"))
         for topic in ("Uptake.", "Citizen children.", "Money.", "Arrests and fear.", "A court order."):
             assert topic in findings
-        assert list((tmp_path / "policy_brief_small_default").glob("*/summary.json")), "the sweep ran in tmp"
+        assert list((tmp_path / "policy_brief_small_posterior").glob("*/summary.json")), "the sweep ran in tmp"
 
 
 def test_notebooks_are_percent_scripts():

@@ -102,12 +102,15 @@ def test_composing_once_per_regime_gives_hydras_configs(hydra_loader) -> None:
     ("sweep", "named"),
     [
         (["population.n_people=1000,-5"], ["job 1 of 2", "population.n_people=-5", "population.n_people"]),
-        (["behavior=default,posterior"], ["job 1 of 2", "behavior=posterior", "behavior.posterior_file"]),
+        (
+            ["behavior.posterior_file=data/posterior/posterior.csv,data/posterior/none.csv"],
+            ["job 1 of 2", "behavior.posterior_file=data/posterior/none.csv", "behavior.posterior_file"],
+        ),
         (["policy=firewall,no_such_regime"], ["job 1 of 2", "policy=no_such_regime", "policy/no_such_regime"]),
         (["population.n_people=1000,390000000"], ["job 1 of 2", "population.n_people=390000000", "memory"]),
         (["policy=injunction", "policy.injunction_week=20,-5"], ["job 1 of 2", "policy.injunction_week=-5"]),
     ],
-    ids=["out_of_range", "posterior_refused", "unknown_regime", "ram_guard", "injunction_week"],
+    ids=["out_of_range", "posterior_missing", "unknown_regime", "ram_guard", "injunction_week"],
 )
 def test_a_job_that_can_never_run_is_named_before_any_runs(hydra_loader, sweep: list[str], named: list[str]) -> None:
     with pytest.raises(SweepError) as err:
