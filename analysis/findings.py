@@ -47,7 +47,7 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
         begin,
         f"The committed fit (`{diag['command']}`, commit `{str(diag['commit'])[:10]}`): {size['n_people']:,} people "
         f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations; "
-        f"stopped because the {f['stopped_because']}. Wall time {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
+        f"stopped: {f['stopped_because']}. Wall time {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
         f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit and the predictive check, on 2 cores.",
         "",
         *_table(
