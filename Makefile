@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APP_PORT ?= 8765
 
-.PHONY: install run figures calibrate validation sensitivity findings app test brief bench bench-national bench-agents bench-profile lint format clean
+.PHONY: install run figures mitigation discovery calibrate validation sensitivity findings app test brief bench bench-national bench-agents bench-profile lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ run: $(STAMP)
 # Every experiment at full size: figures/, their CSVs and figures/MANIFEST.json.
 figures: $(STAMP)
 	$(PY) -m experiments.all
+
+# What would undo the directive: every mitigation of conf/mitigation/ on paired seeds (figures/mitigation*).
+mitigation: $(STAMP)
+	$(PY) -m experiments.all --only mitigation
+
+# Under which assumptions and levers the directive does the most harm: PRIM boxes (figures/discovery_*).
+discovery: $(STAMP)
+	$(PY) -m experiments.all --only discovery
 
 # The fit to the survey figures and its convergence check (data/posterior/; at most 30 min on 2 cores).
 calibrate: $(STAMP)

@@ -2,7 +2,9 @@
 
 Each block between `<!-- NAME:begin -->` and `<!-- NAME:end -->` is made here
 from its source, never typed: README's `findings` from `figures/levers.csv`,
-`figures/levers_surge.csv` and `figures/group_sizes.csv` (experiments/levers.py);
+`figures/levers_surge.csv` and `figures/group_sizes.csv` (experiments/levers.py),
+`mitigation` from `figures/mitigation.csv` (experiments/mitigation.py) and
+`discovery` from `figures/discovery*` (experiments/discovery.py);
 the ODD's `calibration` from `data/posterior/` (experiments/calibrate.py),
 `validation` from `figures/validation.csv` (experiments/validation.py) and
 `sensitivity` from `figures/sensitivity_*.csv` (experiments/sensitivity.py).
@@ -231,6 +233,86 @@ def block(figures: Path = FIGURES) -> str:
     return "\n".join(lines)
 
 
+MITIGATION_SHOWN = {
+    "people_recovered_final_per_100k_eligible": ("people kept per 100,000 eligible, final week", "{:,.0f}"),
+    "uptake_recovered_final_pp": ("uptake recovered, final week (pp)", "{:.2f}"),
+    "benefits_kept_usd_per_100k_eligible": ("benefits kept per 100,000 eligible, whole run (USD)", "{:,.0f}"),
+    "citizen_children_kept_per_100k_eligible": ("citizen children kept per 100,000 eligible", "{:,.0f}"),
+}
+
+
+def mitigation_block(figures: Path = FIGURES) -> str:
+    """The mitigation table: each mitigation's mean, 95% CI of the mean and 90% predictive interval."""
+    df = pd.read_csv(figures / "mitigation.csv")
+    begin, end = markers("mitigation")
+    first = df.iloc[0]
+    main = df[df["metric"] == "people_recovered_final_per_100k_eligible"].sort_values("mean", ascending=False)
+    header = ["mitigation", *(label for label, _ in MITIGATION_SHOWN.values())]
+    rows = []
+    for name in main["mitigation"]:
+        cells = [str(main.loc[main["mitigation"] == name, "label"].iloc[0])]
+        for metric, (_, fmt) in MITIGATION_SHOWN.items():
+            r = df[(df["mitigation"] == name) & (df["metric"] == metric)].iloc[0]
+            f = fmt.format
+            cells.append(f"{f(r['mean'])} [{f(r['ci_lo'])}, {f(r['ci_hi'])}] {{{f(r['pi_lo'])}, {f(r['pi_hi'])}}}")
+        rows.append(cells)
+    agents = int(main["eligible_agents"].min())
+    intro = (
+        f"What each mitigation recovers under the directive, against the directive without it on the same seed "
+        f"(`python -m experiments.mitigation`: {first['seeds']} seeds x {first['people']:,} people, "
+        f"{first['weeks']} weeks, each seed with its own posterior draw and announcement transfer, the same with "
+        f"and without each mitigation; at least {agents:,} eligible agents behind each number; "
+        "`figures/mitigation.csv`). Each cell: mean [95% CI of the mean over seeds] {90% predictive interval: "
+        "where one run falls}. The first row is the directive's whole loss against its paired firewall run."
+    )
+    return "\n".join([begin, intro, "", *_table(header, rows), end])
+
+
+def discovery_block(figures: Path = FIGURES) -> str:
+    """Scenario discovery: the threshold, each PRIM box's restrictions, coverage and density, the top scores."""
+    summary = json.loads((figures / "discovery.json").read_text())
+    boxes = pd.read_csv(figures / "discovery_boxes.csv")
+    scores = pd.read_csv(figures / "discovery_feature_scores.csv").sort_values("rank_cases")
+    begin, end = markers("discovery")
+    size, thr = summary["size"], summary["threshold"]
+    lines = [
+        begin,
+        f"`{summary['command']}`: {size['n_runs']:,} paired runs (directive and firewall, same seed) of "
+        f"{size['n_people']:,} people, {size['weeks']} weeks, over a Latin hypercube of the posterior, the "
+        f"assumptions it leaves open and the levers ({len(scores)} inputs; `figures/discovery_*`). Outcome: "
+        f"{summary['outcome_unit']}. Cases of interest: the {thr['cases']} runs above the "
+        f"{thr['quantile']:.0%} quantile, {thr['pp']:.3f} pp (median of all runs "
+        f"{summary['outcome_quantiles_pp']['0.5']:.3f} pp, 95th percentile "
+        f"{summary['outcome_quantiles_pp']['0.95']:.3f} pp).",
+        "",
+    ]
+    if boxes.empty:
+        lines.append("PRIM found no box reaching the minimum density.")
+    for box, g in boxes.groupby("box"):
+        first = g.iloc[0]
+        limits = "; ".join(
+            f"`{r['parameter']}` {r['lower']:.3g} to {r['upper']:.3g} (quasi-p "
+            f"{min(x for x in (r['qp_lower'], r['qp_upper']) if pd.notna(x)):.2g})"
+            for _, r in g[g["significant"]].iterrows()
+        )
+        loose = ", ".join(f"`{p}`" for p in g.loc[~g["significant"], "parameter"])
+        lines.append(
+            f"- Box {box}: coverage {first['coverage']:.2f}, density {first['density']:.2f}, mass {first['mass']:.2f} "
+            f"({int(first['runs_in_box'])} runs, {int(first['cases_in_box'])} cases). Restrictions with quasi-p "
+            f"under 0.05: {limits or 'none'}" + (f"; also restricted, not significant: {loose}." if loose else ".")
+        )
+    above = scores[scores["above_noise"]]
+    lines += [
+        "",
+        f"Feature scores (extra trees, telling the cases apart): {len(above)} of {len(scores)} inputs score above "
+        f"every one of 40 noise probes ({above['noise_cases'].iloc[0]:.4f}): "
+        + ", ".join(f"`{r['parameter']}` {r['score_cases']:.3f}" for _, r in above.head(8).iterrows())
+        + f". The announcement transfer ranks {summary['transfer']['rank_cases']} of {summary['transfer']['of']}.",
+        end,
+    ]
+    return "\n".join(lines)
+
+
 def sensitivity_block(figures: Path = FIGURES, top: int = 12) -> str:
     """Morris's ranking (the top and the transfer), Sobol's indices of the screened set, the transfer's swing."""
     begin, end = markers("sensitivity")
@@ -286,6 +368,8 @@ def blocks() -> dict[tuple[Path, str], str]:
     """Every generated block, by (document, block name)."""
     return {
         (README, "findings"): block(),
+        (README, "mitigation"): mitigation_block(),
+        (README, "discovery"): discovery_block(),
         (ODD, "calibration"): calibration_block(),
         (ODD, "validation"): validation_block(),
     }

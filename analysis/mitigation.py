@@ -19,7 +19,6 @@ then over seeds:
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,10 +33,8 @@ from matplotlib.lines import Line2D
 from analysis.figures import CI_LABEL, PI_LABEL
 from analysis.stats import INTERVAL_COLUMNS, MIN_AGENTS, mean_intervals
 from analysis.style import PALETTE, attach, new_figure
-from sim.paths import CONF_DIR
+from sim.mitigations import MITIGATION_DIR, NONE, header, mitigation_file
 
-MITIGATION_DIR = CONF_DIR / "mitigation"
-NONE = "none"  # the directive without mitigation: every mitigation is measured against it, seed by seed
 WITHDRAWN = "directive_withdrawn"  # the directive's whole loss (its paired firewall run): withdrawing it
 # Not a ceiling for remote service, which also helps people who would miss an in-person visit without the directive.
 WITHDRAWN_LABEL = "Directive withdrawn: its whole loss (against the firewall on the same seed)"
@@ -68,25 +65,16 @@ FAMILY_COLORS = {
     "combination": PALETTE[3],
     REFERENCE: "#7f7f7f",
 }
-_HEADER = re.compile(r"^#\s*(family|label):\s*(.+?)\s*$")
 
 
 # ------------------------------------------------------------ the mitigations
 
 
-def mitigation_names(folder: Path = MITIGATION_DIR) -> list[str]:
-    """Every mitigation defined in conf/mitigation/ (one per YAML file), sorted by name."""
-    return sorted(p.stem for p in Path(folder).glob("*.yaml") if not p.name.startswith((".", "_")))
-
-
-def _merged(name: str, folder: Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+def _merged(name: str, folders: Sequence[Path], seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """A mitigation's values with those of the mitigations its defaults list names, in Hydra's order."""
     if name in seen:
         raise ValueError(f"mitigation {name!r}: its defaults list includes itself ({' -> '.join((*seen, name))})")
-    path = Path(folder) / f"{name}.yaml"
-    if not path.exists():
-        raise ValueError(f"mitigation {name!r}: no file {path} (mitigations: {', '.join(mitigation_names(folder))})")
-    data = yaml.safe_load(path.read_text()) or {}
+    data = yaml.safe_load(mitigation_file(name, folders).read_text()) or {}
     out: dict[str, Any] = {}
     defaults = data.pop("defaults", []) or ["_self_"]
     if "_self_" not in defaults:
@@ -95,7 +83,7 @@ def _merged(name: str, folder: Path, seen: tuple[str, ...] = ()) -> dict[str, An
         if entry == "_self_":
             _merge(out, data)
         elif isinstance(entry, str):
-            _merge(out, _merged(entry, folder, (*seen, name)))
+            _merge(out, _merged(entry, folders, (*seen, name)))
         else:
             raise ValueError(f"mitigation {name!r}: defaults entry {entry!r}: name another mitigation of this folder")
     return out
@@ -119,21 +107,17 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def describe(name: str, folder: Path = MITIGATION_DIR) -> dict[str, Any]:
+def describe(name: str, folders: Sequence[Path] = (MITIGATION_DIR,)) -> dict[str, Any]:
     """A mitigation's family, label and overrides (dotted keys, its defaults list resolved), from its file.
 
     The family and the label are the file's `# family: ...` and `# label: ...` comment lines.
     """
-    head = {}
-    for line in (Path(folder) / f"{name}.yaml").read_text().splitlines():
-        match = _HEADER.match(line.strip())
-        if match:
-            head[match.group(1)] = match.group(2)
-    overrides = _flatten(_merged(name, folder))
+    head = header(name, folders)
+    overrides = _flatten(_merged(name, folders))
     return {
         "mitigation": name,
-        "family": head.get("family", "combination"),
-        "label": head.get("label", name.replace("_", " ")),
+        "family": head["family"],
+        "label": head["label"],
         "overrides": overrides,
     }
 
@@ -203,7 +187,7 @@ def mitigation_table(
     order: Sequence[str],
     interval: str,
     agents: dict[str, int],
-    folder: Path = MITIGATION_DIR,
+    folders: Sequence[Path] = (MITIGATION_DIR,),
 ) -> pd.DataFrame:
     """One row per mitigation x metric: mean, ci_lo, ci_hi, pi_lo, pi_hi, n over seeds, with unit and words.
 
@@ -215,7 +199,7 @@ def mitigation_table(
     names = [WITHDRAWN, *(m for m in order if m != NONE)]
     info = {WITHDRAWN: {"family": REFERENCE, "label": WITHDRAWN_LABEL, "overrides": "policy=firewall (the paired run)"}}
     for name in names[1:]:
-        d = describe(name, folder)
+        d = describe(name, folders)
         info[name] = {"family": d["family"], "label": d["label"], "overrides": overrides_text(d["overrides"])}
     rows = []
     for name in names:

@@ -1,7 +1,7 @@
 """What would undo the directive: each mitigation alone and in combination, on paired seeds, with both intervals.
 
     python -m experiments.mitigation [--tiny] [--seeds N] [--people N] [--weeks N] [--figures DIR]
-        [--sweep-dir DIR] [--force-new] [hydra overrides ...]
+        [--sweep-dir DIR] [--force-new] [--conf DIR] [hydra overrides ...]
 
 The sweep is conf/experiment/mitigation.yaml: under the directive (policy=appointment_disclosure), every
 mitigation listed there (each a file of conf/mitigation/: remote service restored for each need and for all,
@@ -49,6 +49,7 @@ from analysis.stats import agents_behind, interval_text, spread_carries
 from analysis.style import save_figure
 from experiments.common import FIGURES_DIR, behavior_record, run_sweep, update_manifest
 from sim import __version__
+from sim.mitigations import mitigation_names
 from sim.outputs import SCENARIO
 from sim.paths import ROOT
 from sim.provenance import git_commit, write_atomic
@@ -90,7 +91,21 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     parser.add_argument("--figures", type=Path, default=FIGURES_DIR, help="folder for the table and figure")
     parser.add_argument("--sweep-dir", type=Path, default=None, help=f"sweep folder (default: multirun/{NAME})")
     parser.add_argument(FORCE_NEW_FLAG, action="store_true", help="a folder holding another sweep: write beside it")
+    parser.add_argument(
+        "--conf",
+        type=Path,
+        default=None,
+        help="your own folder laid out like conf/: its mitigation/<name>.yaml files join the shipped ones "
+        "(added to Hydra's search path; run them with mitigation=none,<name>,...)",
+    )
     args, overrides = parser.parse_known_args(argv)
+    if args.conf is not None and not (args.conf / KEY).is_dir():
+        parser.error(f"--conf {args.conf}: no folder {args.conf / KEY} (put your mitigations there, one YAML each)")
+    if args.conf is not None:
+        clash = sorted(set(mitigation_names([args.conf / KEY])) & set(mitigation_names()))
+        if clash:
+            taken = ", ".join(clash)
+            parser.error(f"--conf {args.conf}: {taken} already named in conf/{KEY}/; give yours another name")
     if args.seeds is not None and args.seeds < 2:
         parser.error("--seeds must be at least 2 (an interval needs two runs)")
     return args, overrides
@@ -107,6 +122,8 @@ def sweep_overrides(args: argparse.Namespace, overrides: Sequence[str]) -> list[
         out.append(f"population.n_people={size['people']}")
     if "weeks" in size:
         out.append(f"weeks={size['weeks']}")
+    if args.conf is not None:
+        out.append(f"hydra.searchpath=[file://{args.conf.resolve()}]")
     if args.tiny and not any(o.startswith("hydra/launcher=") for o in overrides):
         out.append("hydra/launcher=basic")  # tiny runs: one process is faster than starting workers
     if args.tiny and not any(o.startswith(f"{KEY}=") for o in overrides):
@@ -174,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> MitigationResult:
     carries = _carries(behavior)
     agents = fewest_agents(sweep)
     seeds = mit.per_seed(runs, eligible_final(sweep, runs))
-    table = mit.mitigation_table(seeds, order, interval_text(carries), agents)
+    folders = ([args.conf.resolve() / KEY] if args.conf is not None else []) + [mit.MITIGATION_DIR]
+    table = mit.mitigation_table(seeds, order, interval_text(carries), agents, folders)
     n_seeds, people, weeks = runs["seed"].nunique(), int(runs["p.n_people"].iloc[0]), int(runs["p.weeks"].iloc[0])
     wall = time.perf_counter() - start
     size = {

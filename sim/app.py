@@ -22,9 +22,11 @@ from mesa.visualization.utils import update_counter
 
 from sim.dashboard import (
     AGENT_ENGINE_MAX,
+    BEHAVIORS,
     DEFAULT_REGIME,
     GROUP_LABELS,
     GROUPS,
+    MITIGATIONS,
     OUTREACH_WEEK,
     RECORDS,
     REGIME_NOTES,
@@ -32,6 +34,7 @@ from sim.dashboard import (
     RUNS,
     ExplorerModel,
 )
+from sim.mitigations import NONE
 from sim.outcomes import MIN_AGENTS
 from sim.params import allowed, plausible
 
@@ -80,6 +83,18 @@ model_params = {
         "value": DEFAULT_REGIME,
         "values": list(REGIMES),
         "label": "Policy regime (data-sharing rules)",
+    },
+    "mitigation": {
+        "type": "Select",
+        "value": NONE,
+        "values": list(MITIGATIONS),
+        "label": "Mitigation laid on the regime (a file of conf/mitigation/; the sliders below apply on top)",
+    },
+    "behavior": {
+        "type": "Select",
+        "value": next(iter(BEHAVIORS)),
+        "values": list(BEHAVIORS),
+        "label": "Behaviour: the calibrated model (one posterior draw per seed) or the assumed defaults",
     },
     "disclosure_prob": slider(
         "policy.rules.disclosure_prob",
@@ -178,6 +193,7 @@ def status_html(model: ExplorerModel) -> str:
     activity, trust = last(h.activity, "policy"), last(h.trust, "policy")
     enc, arrests = sum(h.encounters["policy"]), sum(h.arrests["policy"])
     engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
+    mitigation = f"Mitigation: {MITIGATIONS[model.mitigation]}. " if model.mitigation != NONE else ""
     small = model.small_groups()
     small_text = (
         f" Fewer than {MIN_AGENTS} eligible agents (noise, not findings): {', '.join(GROUP_LABELS[g] for g in small)}."
@@ -195,8 +211,8 @@ def status_html(model: ExplorerModel) -> str:
         f"trust <b>{_num(trust)}</b> &middot; encounters at the agency and clinic so far <b>{enc:,.0f}</b>, "
         f"community arrests <b>{arrests:,.0f}</b> (people represented)<br>"
         f"<i>{cfg.policy.name}</i>: {REGIME_NOTES.get(cfg.policy.name, '')}. "
-        f"{cfg.population.n_people:,} people, {engine} engine, seed {cfg.seed}; default (assumed) behaviour, "
-        f"not calibrated.{small_text} "
+        f"{mitigation}{cfg.population.n_people:,} people, {engine} engine, seed {cfg.seed}; behaviour: "
+        f"{model.behavior}.{small_text} "
         "Changed a control? Press Reset to rebuild the model with it."
         "</div>"
     )

@@ -8,7 +8,9 @@ between the two the policy's effect alone. Each week it records a few
 summaries by household type (uptake; the decision makers' perceived
 disclosure delta_hat, perceived ICE activity E_hat and trust; encounters and
 arrests), so the page can plot them without rescanning history. Behaviour is
-the default, assumed parameter set: nothing here is calibrated.
+the calibrated model by default (`behavior=posterior`: the seed's posterior
+draw and announcement transfer, as every experiment in figures/ runs), or the
+assumed defaults; a mitigation of conf/mitigation/ can be laid on the regime.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import mesa
 import numpy as np
 
 from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, default_config, validate
+from sim.mitigations import NONE, header, mitigation_names
 from sim.model import UptakeModel
 from sim.outcomes import MIN_AGENTS
 from sim.paths import default_regime
+from sim.posterior import apply_posterior
 from sim.simulate import paired_counterpart
 
 
@@ -51,6 +55,9 @@ REGIME_NOTES = discover_regimes()
 REGIMES = tuple(REGIME_NOTES)
 DEFAULT_REGIME = default_regime()  # the regime conf/config.yaml runs by default
 RECORDS = ("as the regime sets", "kept", "not kept")
+# Behaviour: the calibrated model (conf/behavior/posterior.yaml) or the assumed defaults (conf/behavior/default.yaml).
+BEHAVIORS = {"calibrated: the seed's posterior draw": "posterior", "assumed defaults (not calibrated)": "default"}
+MITIGATIONS = {NONE: "none", **{m: header(m)["label"] for m in mitigation_names() if m != NONE}}
 AGENT_ENGINE_MAX = 3_000  # people; larger populations use the vectorized engine
 OUTREACH_WEEK = 26  # an outreach campaign, when on, starts here and runs `policy.outreach_weeks`
 RUNS = ("policy", "firewall")
@@ -70,6 +77,8 @@ _compose_lock = threading.Lock()  # Hydra's compose API uses global state; page 
 
 def explorer_config(
     policy: str = DEFAULT_REGIME,
+    mitigation: str = NONE,
+    behavior: str = next(iter(BEHAVIORS)),
     disclosure_prob: float = 0.8,
     records: str = RECORDS[0],
     remote_share: float = 0.0,
@@ -82,10 +91,16 @@ def explorer_config(
 ) -> Config:
     """The validated config the controls describe; the engine follows from the population size.
 
-    Behaviour is the default (assumed) parameter set: the old calibrated
-    posterior does not apply to this model version.
+    `mitigation` (a name of conf/mitigation/) is applied on top of the regime, and the sliders on top of both:
+    the disclosure probability always, records and outreach when set, remote service as a floor. With the
+    calibrated behaviour the seed's posterior draw is applied last, as `sim.run` does.
     """
+    if mitigation not in MITIGATIONS:
+        raise ValueError(f"mitigation={mitigation!r}: not a file of conf/mitigation/ ({', '.join(MITIGATIONS)})")
+    if behavior not in BEHAVIORS:
+        raise ValueError(f"behavior={behavior!r}: one of {', '.join(BEHAVIORS)}")
     overrides: dict[str, object] = {
+        "behavior": BEHAVIORS[behavior],
         "policy.rules.disclosure_prob": float(disclosure_prob),
         "enforcement.growth_per_year": float(presence_growth),
         "network.mean_degree": float(mean_degree),
@@ -95,6 +110,8 @@ def explorer_config(
         "engine": "agents" if n_people <= AGENT_ENGINE_MAX else "vectorized",
         "progress": False,
     }
+    if mitigation != NONE:
+        overrides["+mitigation"] = mitigation
     if records != RECORDS[0]:
         overrides["policy.rules.records_kept"] = str(records == "kept").lower()
     if outreach_reach > 0:
@@ -104,7 +121,7 @@ def explorer_config(
         cfg = default_config(policy, **overrides)
     # Remote service is a floor on every need's share, so 0 leaves the regime's own shares.
     cfg.policy.remote_share = {k: max(cfg.policy.remote_share[k], float(remote_share)) for k in NEEDS}
-    return validate(cfg)
+    return apply_posterior(validate(cfg))[0]
 
 
 def _series() -> dict[str, dict[str, list[float]]]:
@@ -188,6 +205,8 @@ class ExplorerModel(mesa.Model):
     def __init__(
         self,
         policy: str = DEFAULT_REGIME,
+        mitigation: str = NONE,
+        behavior: str = next(iter(BEHAVIORS)),
         disclosure_prob: float = 0.8,
         records: str = RECORDS[0],
         remote_share: float = 0.0,
@@ -201,6 +220,8 @@ class ExplorerModel(mesa.Model):
         super().__init__(rng=seed)
         self.cfg = explorer_config(
             policy,
+            mitigation,
+            behavior,
             disclosure_prob,
             records,
             remote_share,
@@ -211,6 +232,7 @@ class ExplorerModel(mesa.Model):
             seed,
             weeks,
         )
+        self.mitigation, self.behavior = mitigation, behavior
         self.runs = {"policy": UptakeModel(self.cfg), "firewall": UptakeModel(paired_counterpart(self.cfg))}
         policy_run = self.runs["policy"]
         self.masks = {**household_groups(policy_run), "all": np.ones(policy_run.pop.n_households, bool)}

@@ -24,14 +24,20 @@ def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, w
 
 def set_path(cfg: Any, path: str, value: Any) -> None:
     """Set a dotted config path (`behavior.loss.lpr`) on a config object, through dataclasses and mappings."""
-    *parents, leaf = path.split(".")
-    node = cfg
-    for part in parents:
-        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    parent, _, leaf = path.rpartition(".")
+    node = get_path(cfg, parent) if parent else cfg
     if isinstance(node, dict):
         node[leaf] = value
     else:
         setattr(node, leaf, value)
+
+
+def get_path(cfg: Any, path: str) -> Any:
+    """A dotted config path's value on a config object, through dataclasses and mappings."""
+    node = cfg
+    for part in path.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return node
 
 
 def run_cli(*overrides: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

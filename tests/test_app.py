@@ -24,9 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import NEEDS, default_config
-from sim.dashboard import AGENT_ENGINE_MAX, RECORDS, ExplorerModel, explorer_config
+from sim.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
+from sim.mitigations import NONE, mitigation_names
+from tests.conftest import get_path
 
 ROOT = Path(__file__).resolve().parents[1]
+ASSUMED = next(b for b, group in BEHAVIORS.items() if group == "default")
 SCREENSHOT = ROOT / "reports" / "explorer.png"
 CHROMIUM_ARGS = [
     "--headless",
@@ -70,7 +73,10 @@ def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None
     assert (cfg.population.n_people, cfg.seed) == (values["n_people"], values["seed"])
     assert cfg.engine == ("agents" if values["n_people"] <= AGENT_ENGINE_MAX else "vectorized")
     assert all(cfg.policy.remote_share[k] >= values["remote_share"] - 1e-12 for k in NEEDS)
-    assert (cfg.policy.outreach_week >= 0) == (values["outreach_reach"] > 0)
+    if values["outreach_reach"] > 0:
+        assert cfg.policy.outreach_week >= 0 and cfg.policy.outreach_reach == pytest.approx(values["outreach_reach"])
+    elif values["mitigation"] == NONE:
+        assert cfg.policy.outreach_week < 0
     if values["records"] != RECORDS[0]:
         assert cfg.policy.rules.records_kept is (values["records"] == "kept")
 
@@ -99,11 +105,36 @@ def test_record_keeping_follows_the_regime_unless_set(policy: str) -> None:
     assert explorer_config(policy, records=RECORDS[0]).policy.rules.records_kept is regime
 
 
+@pytest.mark.parametrize("mitigation", [m for m in MITIGATIONS if m != NONE])
+def test_a_mitigation_lands_on_the_regime(mitigation: str) -> None:
+    """Each mitigation of conf/mitigation/ sets in the explorer what its file sets (sliders at their defaults)."""
+    from analysis.mitigation import describe
+
+    cfg = explorer_config("appointment_disclosure", mitigation=mitigation, behavior=ASSUMED)
+    for key, value in describe(mitigation)["overrides"].items():
+        got = get_path(cfg, key)
+        assert (list(got) if isinstance(got, (list, tuple)) else got) == value, key
+
+
+def test_calibrated_behaviour_is_the_seed_s_posterior_draw() -> None:
+    """The explorer's calibrated model is the one every experiment runs: the seed's posterior and transfer draw."""
+    from sim.posterior import apply_posterior
+
+    for seed in (0, 7):
+        explorer = explorer_config("appointment_disclosure", seed=seed, n_people=2000)
+        cli, drawn = apply_posterior(default_config("appointment_disclosure", behavior="posterior", seed=seed))
+        assert drawn and explorer.behavior == cli.behavior
+        assert explorer.behavior.announcement_transfer == pytest.approx(drawn["behavior.announcement_transfer"])
+    assumed = explorer_config("appointment_disclosure", behavior=ASSUMED)
+    assert assumed.behavior == default_config("appointment_disclosure").behavior
+
+
 def test_controls_cover_the_levers() -> None:
     """The page offers every lever the explorer promises, each with bounds or a list of choices."""
     controls = _controls()
-    levers = {"policy", "disclosure_prob", "records", "remote_share", "presence_growth", "outreach_reach"}
+    levers = {"policy", "mitigation", "disclosure_prob", "records", "remote_share", "presence_growth", "outreach_reach"}
     assert levers | {"mean_degree", "n_people", "seed"} <= set(controls)
+    assert controls["mitigation"]["values"] == [NONE, *(m for m in mitigation_names() if m != NONE)]
     assert len(controls["policy"]["values"]) == len(list((ROOT / "conf" / "policy").glob("*.yaml"))) and controls[
         "records"
     ]["values"] == list(RECORDS)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.paths import ROOT
@@ -140,6 +141,8 @@ def test_runnable_blocks(tmp_path: Path, part: str):
     else:
         assert ran >= 3
         assert list((tmp_path / "figures_small").glob("*.png"))
+        mitigations = pd.read_csv(tmp_path / "runs" / "my_mitigation" / "mitigation.csv")  # the user's own file ran
+        assert {"phone_and_outreach", "remote_all"} <= set(mitigations["mitigation"])
         assert len(list((tmp_path / "multirun" / "submitit_local").glob("*/summary.json"))) == 2
 
 

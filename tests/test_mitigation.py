@@ -35,11 +35,13 @@ from analysis.stats import interval_text, spread_carries
 from experiments import mitigation as experiment
 from experiments.common import expected_runs
 from sim.config import default_config, validate
+from sim.mitigations import mitigation_names
+from sim.paths import CONF_DIR
 from sim.provenance import config_hash
 from sim.simulate import run_scenario
 from tests.conftest import set_path
 
-YAML = mit.CONF_DIR / "experiment" / "mitigation.yaml"
+YAML = CONF_DIR / "experiment" / "mitigation.yaml"
 N, WEEKS, SEEDS = 2000, 104, range(3)  # the in-process check of every mitigation
 
 
@@ -97,7 +99,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> experiment.MitigationRes
 def test_the_yaml_lists_every_mitigation_defined() -> None:
     listed = yaml_mitigations()
     assert listed[0] == mit.NONE and len(set(listed)) == len(listed)
-    assert sorted(listed) == mit.mitigation_names()  # no definition left out of the sweep, none run undefined
+    assert sorted(listed) == mitigation_names()  # no definition left out of the sweep, none run undefined
     assert expected_runs(experiment.NAME, []) == len(listed) * 10  # the full sweep: every one on every seed
     assert set(experiment.TINY["mitigations"]) < set(listed)
     for name in listed:
@@ -217,3 +219,19 @@ def test_the_tiny_experiment_end_to_end(result: experiment.MitigationResult) -> 
     _runs_got_their_overrides(result)
     _table_has_its_columns_units_and_numbers(result)
     _figure_and_its_numbers(result)
+
+
+def test_a_user_folder_must_hold_mitigations_of_new_names(tmp_path: Path, capsys) -> None:
+    """--conf DIR: a missing DIR/mitigation, or a file shadowing a shipped mitigation, stops with its name."""
+    with pytest.raises(SystemExit) as missing:
+        experiment.parse_args(["--conf", str(tmp_path)])
+    assert missing.value.code == 2 and "mitigation" in capsys.readouterr().err
+    (tmp_path / "mitigation").mkdir()
+    (tmp_path / "mitigation" / "remote_all.yaml").write_text("# @package _global_\npolicy: {}\n")
+    with pytest.raises(SystemExit) as clash:
+        experiment.parse_args(["--conf", str(tmp_path)])
+    assert clash.value.code == 2 and "remote_all already named" in capsys.readouterr().err
+    (tmp_path / "mitigation" / "remote_all.yaml").rename(tmp_path / "mitigation" / "mine.yaml")
+    args, _ = experiment.parse_args(["--conf", str(tmp_path)])
+    assert any(o.startswith("hydra.searchpath=") for o in experiment.sweep_overrides(args, []))
+    assert mit.describe("mine", [tmp_path / "mitigation", mit.MITIGATION_DIR])["family"] == "combination"
