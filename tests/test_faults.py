@@ -358,7 +358,7 @@ def _wait_for_runs(sweep_dir: Path, count: int, proc: subprocess.Popen) -> None:
 def test_sweep_launcher_killed_at_random_points_then_resumed(
     tmp_path: Path, reference_sweep: tuple[Path, float], reaper: list, launcher: str
 ) -> None:
-    """SIGKILL the launcher and its workers together at three random points; the rerun completes the sweep exactly.
+    """SIGKILL the launcher and its workers together at two random points; the rerun completes the sweep exactly.
 
     Kill points are drawn in runs completed (then a random fraction of a run later), so every kill lands
     mid-sweep however loaded the machine is.
@@ -367,7 +367,7 @@ def test_sweep_launcher_killed_at_random_points_then_resumed(
     sweep_dir = tmp_path / "sweep"
     rng = random.Random(launcher)
     complete = []
-    for target in sorted(rng.sample(range(1, SWEEP_RUNS - 1), 3)):
+    for target in sorted(rng.sample(range(1, SWEEP_RUNS - 1), 2)):
         proc = _start(*_sweep_args(sweep_dir, launcher))
         reaper.append(proc)
         _wait_for_runs(sweep_dir, target, proc)
