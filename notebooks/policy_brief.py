@@ -57,7 +57,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from analysis.load import load_sweep
 from analysis.stats import mean_intervals
@@ -488,11 +488,29 @@ if mitigation_csv.exists():
         )
     )
     display(shown.round(1).set_index("label"))
+    first = mitigation.iloc[0]
+    display(
+        Markdown(
+            f"{first['seeds']} seeds x {first['people']:,} people, {first['weeks']} weeks; {first['interval']}. "
+            "The first row is the directive's whole loss against the firewall on the same seeds; remote service "
+            "can recover more, as it also helps people who would miss an in-person visit without the directive."
+        )
+    )
+    display(Image(filename=str(figures_dir / "mitigation_main.png")))
 else:
     display(Markdown("No `figures/mitigation.csv`: run `python -m experiments.mitigation`."))
 if boxes_csv.exists():
-    display(Markdown("**PRIM boxes** (the inputs each box restricts, with coverage and density):"))
-    display(pd.read_csv(boxes_csv))
+    boxes = pd.read_csv(boxes_csv)
+    display(
+        Markdown(
+            "**PRIM boxes**: the inputs each box restricts (quasi-p under 0.05: `significant`), with the box's "
+            "coverage (share of all high-loss runs inside it) and density (share of the runs inside it that are "
+            "high-loss):"
+        )
+    )
+    columns = ["box", "parameter", "kind", "lower", "upper", "significant", "coverage", "density", "mass"]
+    display(boxes[columns].round(3).set_index(["box", "parameter"]))
+    display(Image(filename=str(figures_dir / "discovery_box.png")))
 else:
     display(Markdown("No `figures/discovery_boxes.csv`: run `python -m experiments.discovery`."))
 
