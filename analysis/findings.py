@@ -275,9 +275,10 @@ def discovery_block(figures: Path = FIGURES) -> str:
     scores = pd.read_csv(figures / "discovery_feature_scores.csv").sort_values("rank_cases")
     begin, end = markers("discovery")
     size, thr = summary["size"], summary["threshold"]
+    command = summary["command"].replace(f"{ROOT}/", "")  # the folders as a user in the project would give them
     lines = [
         begin,
-        f"`{summary['command']}`: {size['n_runs']:,} paired runs (directive and firewall, same seed) of "
+        f"`{command}`: {size['n_runs']:,} paired runs (directive and firewall, same seed) of "
         f"{size['n_people']:,} people, {size['weeks']} weeks, over a Latin hypercube of the posterior, the "
         f"assumptions it leaves open and the levers ({len(scores)} inputs; `figures/discovery_*`). Outcome: "
         f"{summary['outcome_unit']}. Cases of interest: the {thr['cases']} runs above the "
@@ -332,8 +333,8 @@ def sensitivity_block(figures: Path = FIGURES, top: int = 12) -> str:
     big = sobol[(sobol["N"] == sobol["N"].max()) & (sobol["output"] == out)]
     srows = []
     for param, g in big.groupby("parameter", sort=False):
-        cells = {o: g[g["order"] == o].iloc[0] for o in ("S1", "ST") if (g["order"] == o).any()}
-        srows.append([f"`{param}`", *(f"{c['index']:.2f} ({c['lo']:.2f} to {c['hi']:.2f})" for c in cells.values())])
+        cells = [g[g["order"] == order].iloc[0] for order in ("first", "total")]  # S1, then ST
+        srows.append([f"`{param}`", *(f"{c['index']:.2f} ({c['lo']:.2f} to {c['hi']:.2f})" for c in cells)])
     swing = tr["swing"][out]
     lines = [
         begin,
@@ -350,6 +351,15 @@ def sensitivity_block(figures: Path = FIGURES, top: int = 12) -> str:
         "intervals; one fixed seed):",
         "",
         *_table(["parameter", "first order S1", "total ST"], srows),
+        "",
+        f"Chance alone (the same loss over {len(summary['chance']['seeds'])} other seeds at the defaults) gives "
+        f"mu* {summary['chance'][out]['chance_mu_star']:.3f} pp; with {summary['size']['morris_trajectories']} "
+        + (
+            "trajectories no mu* interval clears it, so the screen orders the parameters but does not separate "
+            "them from chance: the Sobol intervals are what separate them."
+            if not m["above_chance"].any()
+            else f"trajectories {int(m['above_chance'].sum())} of {len(m)} mu* intervals clear it."
+        ),
         "",
         f"The transfer ({tr['parameter']}, {tr['range'][0]:g} to {tr['range'][1]:g}) ranks {tr['screen_rank']} of "
         f"{tr['of']} in the screen; at the defaults, moving it from {tr['range'][0]:g} to {tr['range'][1]:g} moves "
@@ -372,6 +382,7 @@ def blocks() -> dict[tuple[Path, str], str]:
         (README, "discovery"): discovery_block(),
         (ODD, "calibration"): calibration_block(),
         (ODD, "validation"): validation_block(),
+        (ODD, "sensitivity"): sensitivity_block(),
     }
 
 

@@ -26,7 +26,7 @@ Writes into the figures folder (and MANIFEST.json entries, with the behaviour th
 - `mitigation_main.{png,pdf,csv}`: the ranked dot-and-interval chart of people recovered per 100,000
   eligible (final week) and its numbers.
 
-Full size (the YAML's: 21 arms x 8 seeds at 20,000 people, 156 weeks) takes about 4 minutes on 2 idle cores;
+Full size (the YAML's: 21 arms x 6 seeds at 20,000 people, 156 weeks) takes about 4 minutes on 2 idle cores;
 `--tiny` (`TINY`: 2 mitigations and `none`, 2 seeds, 2,000 people, 104 weeks, one process) about 15 s.
 Other arguments are Hydra overrides
 (`behavior=default`, `mitigation=none,records_kept,...`; `none` is added to a `mitigation=` list without it).
