@@ -306,12 +306,40 @@ def discovery_block(figures: Path = FIGURES) -> str:
     lines += [
         "",
         f"Feature scores (extra trees, telling the cases apart): {len(above)} of {len(scores)} inputs score above "
-        f"every one of 40 noise probes ({above['noise_cases'].iloc[0]:.4f}): "
+        f"every one of 40 noise probes ({above['noise_cases'].iloc[0]:.4f})"
+        + (": " if len(above) <= 8 else ", the first 8: ")
         + ", ".join(f"`{r['parameter']}` {r['score_cases']:.3f}" for _, r in above.head(8).iterrows())
         + f". The announcement transfer ranks {summary['transfer']['rank_cases']} of {summary['transfer']['of']}.",
         end,
     ]
     return "\n".join(lines)
+
+
+NOT_IN_MAKE_FIGURES = ("sensitivity",)  # figures/ entries of other commands (`make sensitivity`)
+
+
+def runtime_block(figures: Path = FIGURES) -> str:
+    """How long `make figures` took, experiment by experiment, from the runtimes MANIFEST.json records."""
+    manifest = json.loads((figures / "MANIFEST.json").read_text())
+    runtimes: dict[str, float] = {}
+    for entry in manifest.values():
+        name = entry.get("experiment")
+        if name and name not in NOT_IN_MAKE_FIGURES and "runtime_s" in entry:
+            runtimes[name] = float(entry["runtime_s"])
+    begin, end = markers("runtime")
+    parts = ", ".join(
+        f"{name.replace('_', ' ')} {t / 60:.1f}" for name, t in sorted(runtimes.items(), key=lambda x: -x[1])
+    )
+    commits = sorted({str(e.get("git_commit", ""))[:10] for e in manifest.values() if e.get("experiment") in runtimes})
+    return "\n".join(
+        [
+            begin,
+            f"The committed figures were made by `make figures` on 2 cores (commit {', '.join(commits)}): its "
+            f"experiments ran for {sum(runtimes.values()) / 60:.1f} min in all, by their own clocks as "
+            f"`figures/MANIFEST.json` records them (in minutes: {parts}).",
+            end,
+        ]
+    )
 
 
 def sensitivity_block(figures: Path = FIGURES, top: int = 12) -> str:
@@ -377,6 +405,7 @@ def readme_block(text: str, name: str = "findings") -> str:
 def blocks() -> dict[tuple[Path, str], str]:
     """Every generated block, by (document, block name)."""
     return {
+        (README, "runtime"): runtime_block(),
         (README, "findings"): block(),
         (README, "mitigation"): mitigation_block(),
         (README, "discovery"): discovery_block(),

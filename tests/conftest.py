@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sim.config import Config, default_config
+from sim.config import Config, default_config, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 # Two test workers share two cores: each run (and every `python -m sim.run` the tests start) takes one thread.
@@ -18,8 +20,27 @@ os.environ.setdefault("UPTAKE_SIM_THREADS", "1")
 
 
 def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, weeks: int = 60, **kw) -> Config:
-    """A default config at test size; extra keyword overrides use Hydra's dotted names."""
-    return default_config(policy, **{"population.n_people": n_people, "weeks": weeks, **kw})
+    """A default config at test size; extra keyword overrides use Hydra's dotted names.
+
+    Hydra's composition costs about half a second, and tests build the same config for many seeds: each
+    distinct composition is made once per test process, and the seed (a plain field nothing else derives from)
+    is set on a copy.
+    """
+    seed = kw.pop("seed", None)
+    overrides = {"population.n_people": n_people, "weeks": weeks, **kw}
+    try:
+        cfg = copy.deepcopy(_composed(policy, tuple(sorted(overrides.items()))))
+    except TypeError:  # an unhashable override value (a list): composed afresh
+        cfg = default_config(policy, **overrides)
+    if seed is not None:
+        cfg.seed = seed
+        cfg = validate(cfg)  # the seed checked as composition checks it
+    return cfg
+
+
+@functools.lru_cache(maxsize=256)
+def _composed(policy: str, overrides: tuple) -> Config:
+    return default_config(policy, **dict(overrides))
 
 
 def set_path(cfg: Any, path: str, value: Any) -> None:

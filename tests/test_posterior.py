@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -164,9 +165,9 @@ def test_the_transfer_is_drawn_per_seed_over_its_declared_range_and_can_be_pinne
 
     lo, hi = plausible(TRANSFER)
     drawn = []
+    uncertain = small_config(n_people=800, weeks=10, **{"behavior.transfer_uncertain": True})  # composed once
     for seed in range(40):
-        cfg = small_config(n_people=800, weeks=10, seed=seed, **{"behavior.transfer_uncertain": True})
-        applied, params = apply_posterior(cfg)
+        applied, params = apply_posterior(dataclasses.replace(uncertain, seed=seed))
         assert applied.behavior.announcement_transfer == params[TRANSFER]
         assert not applied.behavior.transfer_uncertain  # the run's config records the value drawn
         drawn.append(params[TRANSFER])
