@@ -110,7 +110,7 @@ import pandas as pd
 from sim.config import NEEDS
 from sim.params import declared, plausible
 from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, WEIGHT, load_posterior, parameter_names
+from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, WEIGHT, parameter_names, require_posterior
 
 POLICY = "appointment_disclosure"
 MISSING_EMA = (
@@ -634,16 +634,10 @@ def discover(runs: pd.DataFrame, inp: Inputs, size: Size, seed: int, settings: S
 
 def check_posterior(posterior: str) -> pd.DataFrame:
     """The posterior's particles; a clear stop when the file is missing or fitted to another model."""
-    from sim.config import resolve_path
-
-    path = resolve_path(posterior)
-    if not path.exists():
-        made = "" if posterior != DEFAULT_POSTERIOR else f" (the calibration writes {DEFAULT_POSTERIOR})"
-        raise SystemExit(
-            f"no posterior at {posterior} ({path}): make it with `python -m experiments.calibrate`{made}, "
-            "or pass --posterior <file> with a posterior fitted to this model"
-        )
-    return load_posterior(posterior)
+    try:
+        return require_posterior(posterior)
+    except FileNotFoundError as err:
+        raise SystemExit(str(err)) from err
 
 
 def behavior(posterior: str, transfer_range: tuple[float, float]) -> dict[str, Any]:

@@ -79,9 +79,9 @@ from scipy import stats
 from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, uptake
 from sim import MODEL_VERSION
-from sim.config import Config, ConfigError, OfficeOpening, default_config, resolve_path
+from sim.config import Config, ConfigError, OfficeOpening, default_config
 from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, load_posterior
+from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
 from sim.provenance import git_commit, write_atomic, write_json
 from sim.simulate import paired_counterpart
 
@@ -157,7 +157,6 @@ PUBLISHED: dict[str, tuple[float, str]] = {}
 SUMMARY_COLUMNS = (
     "key", "what", "unit", "mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi", "n", "published", "published_source",
 )  # fmt: skip
-CALIBRATE = "python -m experiments.calibrate"
 CI_LEVEL = 0.95  # confidence interval of the mean over seeds (t)
 PI_LEVEL = 0.90  # predictive interval: 5th to 95th percentile of the seeds' values
 
@@ -337,18 +336,6 @@ def _write_csv(path: Path, df: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
-def check_posterior(posterior: str) -> None:
-    """Stop with a clear message when the posterior is missing (or fitted to another model: `load_posterior`)."""
-    path = resolve_path(posterior)
-    if not path.is_file():
-        made = "" if posterior != DEFAULT_POSTERIOR else f" (the calibration writes {DEFAULT_POSTERIOR})"
-        raise FileNotFoundError(
-            f"no posterior at {posterior} ({path}): make it with `{CALIBRATE}`{made}, "
-            "or pass --posterior <file> with a posterior fitted to this model"
-        )
-    load_posterior(posterior)
-
-
 def validate_model(
     size: Size, posterior: str, out_dir: Path, figures_dir: Path | None = None, command: str = ""
 ) -> dict[str, Any]:
@@ -357,7 +344,7 @@ def validate_model(
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
-    check_posterior(posterior)
+    require_posterior(posterior)  # a missing file or another model's fit stops here, before any run
     seeds = list(range(size.seeds))
     rows = Parallel(n_jobs=size.n_jobs)(delayed(one_seed)(s, size.n_people, posterior) for s in seeds)
     runs = pd.DataFrame(rows)

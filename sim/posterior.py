@@ -81,6 +81,18 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
     return df
 
 
+def require_posterior(path: str | Path) -> pd.DataFrame:
+    """`load_posterior`, with a missing file named and the command that makes it (FileNotFoundError)."""
+    where = resolve_path(path)
+    if not where.is_file():
+        made = f" (the calibration writes {DEFAULT_POSTERIOR})" if str(path) == DEFAULT_POSTERIOR else ""
+        raise FileNotFoundError(
+            f"no posterior at {path} ({where}): make it with `python -m experiments.calibrate`{made}, "
+            "or pass --posterior <file> with a posterior fitted to this model"
+        )
+    return load_posterior(path)
+
+
 def parameter_names(posterior: pd.DataFrame) -> list[str]:
     return [c for c in posterior.columns if c != WEIGHT]
 
