@@ -28,7 +28,10 @@
 import os
 
 SIZE = os.environ.get("UPTAKE_NOTEBOOK_SIZE", "full")
-SIZES = {"full": {"people": 10_000, "weeks": 104, "seeds": 5}, "small": {"people": 1_000, "weeks": 40, "seeds": 2}}
+SIZES = {  # people, weeks, seeds, Hydra launcher (the basic launcher avoids worker start-up for tiny sweeps)
+    "full": {"people": 10_000, "weeks": 104, "seeds": 5, "launcher": "joblib"},
+    "small": {"people": 1_000, "weeks": 40, "seeds": 2, "launcher": "basic"},
+}
 size = SIZES[SIZE]
 
 # %%
@@ -142,6 +145,7 @@ command = [
     f"hydra.searchpath=[file://{regimes}]",
     f"seed=range(0,{size['seeds']})",
     *(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in size_overrides.items()),
+    f"hydra/launcher={size['launcher']}",
     f"hydra.sweep.dir={sweep_dir}",
 ]
 subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)

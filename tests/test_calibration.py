@@ -95,7 +95,7 @@ def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> N
 def test_the_same_seed_gives_the_same_posterior_with_one_process_or_two(tmp_path) -> None:
     """The fit is reproducible from its seed: pyabc's sampler, its main process and the model share one
     SeedSequence, and the seeded sampler's result does not depend on how many processes evaluate it."""
-    size = replace(cal.TINY, n_people=600, population_size=4, max_populations=2, max_simulations=10)
+    size = replace(cal.TINY, n_people=600, population_size=3, max_populations=2, max_simulations=8)
     one, _ = cal.fit(size, tmp_path / "one", seed=3)
     two, _ = cal.fit(replace(size, n_procs=2), tmp_path / "two", seed=3)
     pd.testing.assert_frame_equal(one, two)
