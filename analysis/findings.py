@@ -275,7 +275,7 @@ def discovery_block(figures: Path = FIGURES) -> str:
     scores = pd.read_csv(figures / "discovery_feature_scores.csv").sort_values("rank_cases")
     begin, end = markers("discovery")
     size, thr = summary["size"], summary["threshold"]
-    command = summary["command"].replace(f"{ROOT}/", "")  # the folders as a user in the project would give them
+    command = summary["command"]
     lines = [
         begin,
         f"`{command}`: {size['n_runs']:,} paired runs (directive and firewall, same seed) of "

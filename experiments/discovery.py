@@ -777,8 +777,8 @@ def experiment(
             "in_a_box": bool((found.boxes["parameter"] == TRANSFER).any()),
         },
         "outputs": {
-            "runs": str(out_dir / "runs.csv"),
-            "figures": str(figures_dir),
+            "runs": str(out_dir / "runs.csv").replace(f"{ROOT}/", ""),
+            "figures": str(figures_dir).replace(f"{ROOT}/", ""),
         },
     }
     write_json(figures_dir / "discovery.json", summary)
@@ -892,7 +892,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
         max_boxes=args.max_boxes,
         prim_dims=args.prim_dims,
     )
-    command = "python -m experiments.discovery " + " ".join(argv if argv is not None else sys.argv[1:])
+    words = argv if argv is not None else sys.argv[1:]
+    # the project's folders as a user in it would give them: no machine's own path in a committed file
+    command = "python -m experiments.discovery " + " ".join(w.replace(f"{ROOT}/", "") for w in words)
     summary = experiment(
         size, args.posterior, out, figures, args.seed, settings, runs=runs, command=command.strip(), progress=True
     )

@@ -25,6 +25,7 @@ from sim.policy import build_schedule, unreached_events
 from tests.conftest import small_config
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20})
+DEFAULT = default_config()  # composed once: read, never changed, by the tests of every field
 EVENT_WEEKS = ["policy.start_week", "policy.injunction_week", "policy.outreach_week", "enforcement.openings[0].week"]
 
 
@@ -76,7 +77,7 @@ def test_numeric_plausible_ranges_lie_inside_allowed_ranges_and_hold_the_default
     if path == "behavior.loss_scale":
         assert lo <= 1.0 <= hi
         return
-    node = default_config()
+    node = DEFAULT
     for part in path.split("."):
         node = node[part] if isinstance(node, dict) else getattr(node, part)
     assert lo <= node <= hi, f"{path}: default {node} outside its plausible range [{lo}, {hi}]"

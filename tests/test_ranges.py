@@ -42,6 +42,7 @@ from sim.params import BEGIN, END, ODD, declared, help_text, parameters
 from tests.conftest import run_cli, set_path
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20})
+DEFAULT = default_config()  # composed once: read, never changed, by the tests of every field
 # One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).
 ITEMS = {"enforcement.openings": OfficeOpening, "policy.timeline": lambda: LeverChange(records_kept=True)}
 
@@ -239,7 +240,7 @@ def test_meaningful_range_sits_inside_allowed_and_holds_the_default_and_plausibl
     (lo, hi), (a_lo, a_hi) = p.meaningful, p.bounds
     assert lo is None or (a_lo is not None and a_lo < lo)
     assert hi is None or (a_hi is not None and hi < a_hi)
-    default = default_config()
+    default = DEFAULT
     node: Any = default
     for part in path.split("."):
         node = getattr(node, part)
