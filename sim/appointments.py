@@ -113,6 +113,11 @@ def people_with_new_needs(w: World) -> np.ndarray:
     return np.unique(np.concatenate((d.ssn, d.deposit, d.interpreter, c.reviews(w.week), c.newly_eligible(w.week))))
 
 
+def _among(ids: np.ndarray, subset: np.ndarray) -> np.ndarray:
+    """Which of `ids` are in `subset` (person ids): by a lookup table over their range, not by sorting."""
+    return np.isin(ids, subset, kind="table") if len(subset) else np.zeros(len(ids), dtype=bool)
+
+
 def arise_needs(w: World, ids: np.ndarray) -> None:
     """A person's new need becomes an appointment due this week, unless one is already pending.
 
@@ -123,12 +128,12 @@ def arise_needs(w: World, ids: np.ndarray) -> None:
     t, p, d, c = w.week, w.people, w.draws, w.calendar
     receiving = p.receiving[ids]
     need = np.full(len(ids), NONE, dtype=np.int8)
-    need[np.isin(ids, d.ssn)] = SSN
-    need[receiving & np.isin(ids, d.deposit)] = DIRECT_DEPOSIT
-    need[receiving & np.isin(ids, d.interpreter)] = INTERPRETER
-    review = receiving & np.isin(ids, c.reviews(t))
+    need[_among(ids, d.ssn)] = SSN
+    need[receiving & _among(ids, d.deposit)] = DIRECT_DEPOSIT
+    need[receiving & _among(ids, d.interpreter)] = INTERPRETER
+    review = receiving & _among(ids, c.reviews(t))
     need[review] = c.review_need[ids[review]]
-    need[np.isin(ids, c.newly_eligible(t))] = APPLICATION
+    need[_among(ids, c.newly_eligible(t))] = APPLICATION
     new = (p.pending[ids] == NONE) & (need != NONE)
     p.pending[ids[new]] = need[new]
     p.due[ids[new]] = t

@@ -37,6 +37,7 @@ import numba
 import numpy as np
 
 from sim import behavior as bh
+from sim.rng import counter_uniform
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -119,23 +120,26 @@ def hear_from_ties(w: World, ids: np.ndarray) -> None:
 
 
 @numba.njit(cache=True, parallel=True)
-def _hears(ids, region, local_news, u_news, reach, u_outreach, outreach_reach):  # noqa: ANN001, ANN202
+def _hears(ids, region, local_news, news_key, reach, outreach, outreach_key, outreach_reach):  # noqa: ANN001, ANN202
     local = np.empty(len(ids), dtype=np.bool_)
-    outreach = np.zeros(len(ids), dtype=np.bool_)
+    reached = np.zeros(len(ids), dtype=np.bool_)
     for k in numba.prange(len(ids)):
         i = ids[k]
-        local[k] = local_news[region[i]] and u_news[i] < reach[i]
-        if len(u_outreach):
-            outreach[k] = u_outreach[i] < outreach_reach[region[i]]
-    return local, outreach
+        local[k] = local_news[region[i]] and counter_uniform(news_key, i) < reach[i]
+        if outreach:
+            reached[k] = counter_uniform(outreach_key, i) < outreach_reach[region[i]]
+    return local, reached
 
 
 def _heard(w: World, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which of `ids` heard local news (any kind their region has this week), and which outreach reached."""
     t, d, s, r = w.week, w.draws, w.schedule, w.regions
     local_news = (s.announcement[t] > 0) | (s.court[t] > 0) | (r.event_news > 0)  # [regions]
-    u_outreach = d.outreach if d.outreach is not None else np.empty(0, dtype=np.float32)
-    return _hears(ids, w.pop.region, local_news, d.news, w.households.reach, u_outreach, s.outreach_reach[t])
+    outreach = d.outreach is not None
+    outreach_key = d.outreach.key if outreach else np.uint64(0)
+    return _hears(
+        ids, w.pop.region, local_news, d.news.key, w.households.reach, outreach, outreach_key, s.outreach_reach[t]
+    )
 
 
 def households_hearing_news(w: World) -> np.ndarray:

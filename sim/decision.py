@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim import behavior as bh
@@ -29,10 +30,21 @@ def visit_cost(w: World, hh: np.ndarray, delta_hat: np.ndarray) -> np.ndarray:
     )
 
 
+@numba.njit(cache=True)
+def _due_now(clients, due, pending, week):  # noqa: ANN001, ANN202
+    out = np.empty(len(clients), dtype=clients.dtype)
+    n = 0
+    for client in clients:
+        if due[client] == week and pending[client] != NONE:
+            out[n] = client
+            n += 1
+    return out[:n]
+
+
 def people_due(w: World) -> np.ndarray:
-    """Clients whose pending appointment falls due this week."""
-    p, clients = w.people, w.calendar.clients
-    return clients[(p.due[clients] == w.week) & (p.pending[clients] != NONE)]
+    """Clients whose pending appointment falls due this week (in client order; one compiled pass over them)."""
+    p = w.people
+    return _due_now(w.calendar.clients, p.due, p.pending, w.week)
 
 
 def decide(w: World, ids: np.ndarray) -> None:

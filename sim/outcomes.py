@@ -110,9 +110,9 @@ class GroupIndex:
         self.client_eligible = pop.eligible_ever[clients]
         self.client_eligible_week = pop.eligible_week[clients]
         self.client_weekly_amount = pop.monthly_amount[clients] / WEEKS_PER_MONTH
-        # weighted members of each group in each household (by group, households in order), so a mean over people
-        # reads household values once
-        self.members = sp.csr_matrix((self.weight, (self.of_person, pop.household)), shape=(self.n, pop.n_households))
+        # weighted members of each group in each household (by household, groups in order), so a mean over people
+        # reads each household's values once, in memory order
+        self.members = sp.csr_matrix((self.weight, (pop.household, self.of_person)), shape=(pop.n_households, self.n))
         self.members.sum_duplicates()
         # region x household type of each person: the cells of the weekly table by region
         self.n_regions = n_regions
@@ -126,26 +126,41 @@ class GroupIndex:
         One pass over the members; clipped, since a weighted mean of ones can exceed 1 by a rounding error.
         """
         m = self.members
-        totals = _members_sums(m.indptr, m.indices, m.data, a, b, c)
+        totals = _members_sums(m.indptr, m.indices, m.data, a, b, c, self.n)
         return np.clip(totals / self.people[:, None], 0.0, 1.0)
 
 
-@numba.njit(cache=True, parallel=True)
-def _members_sums(indptr, indices, data, a, b, c):  # noqa: ANN001, ANN202
-    """[groups, 3]: sums over each group's weighted members of their household's a, b, c, households in order.
+# Weekly sums over clients, appointments and households run in this many fixed slices side by side, each in order,
+# then the slices' sums are added in order: the same numbers on any number of threads.
+SLICES = 16
 
-    `indptr`, `indices`, `data`: the members matrix by group (CSR, households sorted within a group).
+
+@numba.njit(cache=True)
+def _add_slices(parts):  # noqa: ANN001, ANN202
+    total = parts[0].copy()
+    for part in range(1, parts.shape[0]):
+        total += parts[part]
+    return total
+
+
+@numba.njit(cache=True, parallel=True)
+def _members_sums(indptr, indices, data, a, b, c, n_groups):  # noqa: ANN001, ANN202
+    """[groups, 3]: sums over each group's weighted members of their household's a, b, c.
+
+    `indptr`, `indices`, `data`: the members matrix by household (CSR: groups of each household, with weights).
+    Summed in `SLICES` fixed slices of the households, each in order, the slices added in order.
     """
-    totals = np.zeros((len(indptr) - 1, 3))
-    for group in numba.prange(len(indptr) - 1):
-        total_a = total_b = total_c = 0.0
-        for j in range(indptr[group], indptr[group + 1]):
-            household, weight = indices[j], data[j]
-            total_a += weight * a[household]
-            total_b += weight * b[household]
-            total_c += weight * c[household]
-        totals[group, 0], totals[group, 1], totals[group, 2] = total_a, total_b, total_c
-    return totals
+    n, s = len(indptr) - 1, SLICES
+    totals = np.zeros((s, n_groups, 3))
+    for part in numba.prange(s):
+        for household in range(part * n // s, (part + 1) * n // s):
+            va, vb, vc = a[household], b[household], c[household]
+            for j in range(indptr[household], indptr[household + 1]):
+                group, weight = indices[j], data[j]
+                totals[part, group, 0] += weight * va
+                totals[part, group, 1] += weight * vb
+                totals[part, group, 2] += weight * vc
+    return _add_slices(totals)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -163,70 +178,84 @@ def _client_cells(
     n_groups,
     n_cells,
 ):  # noqa: ANN001, ANN202
-    """Two passes over the clients, side by side: per group x (receiving, eligible now) weighted people, agents and
-    weekly dollars, and weighted people suspended; per region cell x (receiving, eligible now) weighted people
-    and agents. Each sum is made by one pass in client order, so the result does not depend on the threads."""
-    people = np.zeros((n_groups, 4))
-    agents = np.zeros((n_groups, 4), dtype=np.int64)
-    usd = np.zeros((n_groups, 4))
-    people_suspended = np.zeros(n_groups)
-    cell_people = np.zeros((n_cells, 4))
-    cell_agents = np.zeros((n_cells, 4), dtype=np.int64)
-    for task in numba.prange(2):
-        for k in range(len(clients)):
+    """One pass over the clients: per group x (receiving, eligible now) weighted people, agents and weekly dollars,
+    and weighted people suspended; per region cell x (receiving, eligible now) weighted people and agents.
+
+    Each of `SLICES` fixed slices of the clients is summed by one thread in client order, and the slices
+    are added in order, so the result does not depend on the threads."""
+    n, s = len(clients), SLICES
+    people = np.zeros((s, n_groups, 4))
+    agents = np.zeros((s, n_groups, 4), dtype=np.int64)
+    usd = np.zeros((s, n_groups, 4))
+    people_suspended = np.zeros((s, n_groups))
+    cell_people = np.zeros((s, n_cells, 4))
+    cell_agents = np.zeros((s, n_cells, 4), dtype=np.int64)
+    for part in numba.prange(s):
+        for k in range(part * n // s, (part + 1) * n // s):
             state = receiving[clients[k]] + 2 * (eligible_ever[k] and eligible_week[k] <= week)
-            if task == 0:
-                people[group[k], state] += weight[k]
-                agents[group[k], state] += 1
-                usd[group[k], state] += weekly_amount[k] * weight[k]
-                if suspended[clients[k]]:
-                    people_suspended[group[k]] += weight[k]
-            else:
-                cell_people[region_cell[k], state] += weight[k]
-                cell_agents[region_cell[k], state] += 1
-    return people, agents, usd, people_suspended, cell_people, cell_agents
+            g, c, wk = group[k], region_cell[k], weight[k]
+            people[part, g, state] += wk
+            agents[part, g, state] += 1
+            usd[part, g, state] += weekly_amount[k] * wk
+            if suspended[clients[k]]:
+                people_suspended[part, g] += wk
+            cell_people[part, c, state] += wk
+            cell_agents[part, c, state] += 1
+    return (
+        _add_slices(people),
+        _add_slices(agents),
+        _add_slices(usd),
+        _add_slices(people_suspended),
+        _add_slices(cell_people),
+        _add_slices(cell_agents),
+    )
 
 
 REGION_DUE_COLUMNS = ("due", "attended", "remote", "missed", "benefit_due", "benefit_missed")
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
 def _due_counts(due, outcome, need, flags, group, region_cell, weight, n_groups, n_cells, n_needs):  # noqa: ANN001, ANN202
     """One pass over the week's appointments: weighted counts by group (DUE_COLUMNS, then missed by need) and by
-    region cell (REGION_DUE_COLUMNS). `flags`: each person's requested, disclosed, encounter, SSN dropped."""
+    region cell (REGION_DUE_COLUMNS). `flags`: each person's requested, disclosed, encounter, SSN dropped.
+
+    Summed in `SLICES` fixed slices of the appointments, each in order, the slices added in order."""
     requested, disclosed, encounter, ssn_dropped = flags
-    by_group = np.zeros((n_groups, N_DUE + n_needs))
-    by_cell = np.zeros((n_cells, len(REGION_DUE_COLUMNS)))
-    for i in due:
-        o, w, gi, ci = outcome[i], weight[i], group[i], region_cell[i]
-        remote, attended, missed = o == OUTCOME_REMOTE, o == OUTCOME_ATTENDED, o == OUTCOME_MISSED
-        benefit, application = need[i] != SSN, need[i] == APPLICATION
-        marks = (
-            o != OUTCOME_NONE,
-            remote,
-            attended,
-            missed,
-            benefit,
-            benefit and remote,
-            benefit and attended,
-            benefit and missed,
-            application,
-            application and (attended or remote),
-            requested[i],
-            disclosed[i],
-            encounter[i],
-            ssn_dropped[i],
-        )
-        for j in range(N_DUE):
-            if marks[j]:
-                by_group[gi, j] += w
-        if missed:
-            by_group[gi, N_DUE + need[i]] += w
-        region_marks = (marks[0], attended, remote, missed, benefit, benefit and missed)
-        for j in range(len(REGION_DUE_COLUMNS)):
-            if region_marks[j]:
-                by_cell[ci, j] += w
-    return by_group, by_cell
+    n, s = len(due), SLICES
+    by_group = np.zeros((s, n_groups, N_DUE + n_needs))
+    by_cell = np.zeros((s, n_cells, len(REGION_DUE_COLUMNS)))
+    for part in numba.prange(s):
+        for k in range(part * n // s, (part + 1) * n // s):
+            i = due[k]
+            o, w, gi, ci = outcome[i], weight[i], group[i], region_cell[i]
+            remote, attended, missed = o == OUTCOME_REMOTE, o == OUTCOME_ATTENDED, o == OUTCOME_MISSED
+            benefit, application = need[i] != SSN, need[i] == APPLICATION
+            marks = (
+                o != OUTCOME_NONE,
+                remote,
+                attended,
+                missed,
+                benefit,
+                benefit and remote,
+                benefit and attended,
+                benefit and missed,
+                application,
+                application and (attended or remote),
+                requested[i],
+                disclosed[i],
+                encounter[i],
+                ssn_dropped[i],
+            )
+            for j in range(N_DUE):
+                if marks[j]:
+                    by_group[part, gi, j] += w
+            if missed:
+                by_group[part, gi, N_DUE + need[i]] += w
+            region_marks = (marks[0], attended, remote, missed, benefit, benefit and missed)
+            for j in range(len(REGION_DUE_COLUMNS)):
+                if region_marks[j]:
+                    by_cell[part, ci, j] += w
+    return _add_slices(by_group), _add_slices(by_cell)
 
 
 def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
@@ -255,7 +284,7 @@ def weekly_outcomes(m: World) -> dict[str, np.ndarray]:
     def people_by_group(ids: np.ndarray) -> np.ndarray:
         return np.bincount(g.of_person[ids], weights=g.weight[ids], minlength=g.n)
 
-    clinic = np.flatnonzero(h.clinic_need)
+    clinic = np.sort(m.work.clinic)  # the households with a clinic need this week, in order
     clinic_group, clinic_weight = g.of_household[clinic], g.household_weight[clinic]
 
     def clinic_by_group(mask: np.ndarray) -> np.ndarray:

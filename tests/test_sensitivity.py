@@ -97,12 +97,14 @@ def test_the_losses_are_those_of_a_paired_run() -> None:
 
 
 def test_a_louder_announcement_raises_the_directive_s_loss() -> None:
-    """tau from 0.3 to 1.5, same seed, the rest at defaults. At 3,000 people x 52 weeks the two ends give the
-    same loss (seeds 0 and 1); 5,000 x 52 is the smallest size tried at which the loss moves."""
+    """tau from 0.3 to 1.5, same seed, the rest at defaults: the loss over the last year rises (seeds 0 to 3 at
+    5,000 people x 52 weeks all rise: 0.022 -> 0.024, 0.022 -> 0.025, 0.035 -> 0.046, 0.014 -> 0.038 pp). The
+    final week alone is a handful of agents at this size (seed 0: 0.174 -> 0.152 pp, seeds 1 and 3: 0 at both
+    ends), so it is not asserted here; the sensitivity run measures it at full size (docs/ODD.md, section 11)."""
     size = replace(sa.TINY, n_people=5_000, weeks=52, start_week=None)
-    low, high = (sa.evaluate({TRANSFER: tau}, size, seed=0) for tau in (0.3, 1.5))
-    assert high["uptake_loss_last_year_pp"] > low["uptake_loss_last_year_pp"]
-    assert high["uptake_loss_final_pp"] >= low["uptake_loss_final_pp"]
+    for seed in (0, 1):
+        low, high = (sa.evaluate({TRANSFER: tau}, size, seed=seed) for tau in (0.3, 1.5))
+        assert high["uptake_loss_last_year_pp"] > low["uptake_loss_last_year_pp"], seed
 
 
 def test_sobol_samples_nest_so_the_smaller_size_is_the_first_half() -> None:
