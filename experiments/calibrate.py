@@ -33,13 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.survey import net_avoidance, track
+from experiments.survey import net_avoidance, track_pair
 from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY, Config, default_config
 from sim.params import priors
 from sim.paths import ROOT
 from sim.posterior import WEIGHT, apply_parameters
-from sim.simulate import paired_counterpart
 
 POLICY = "appointment_disclosure"
 START = 8  # the directive's week in conf/policy (policy.start_week)
@@ -159,7 +158,7 @@ def _base_config(n_people: int) -> Config:
 def survey_statistics(params: dict[str, float], seed: int, n_people: int) -> dict[str, float]:
     """The model's answer to each target's question, net of the firewall run on the same seed."""
     cfg = calibration_config(params, seed, n_people)
-    rec, base = track(cfg), track(paired_counterpart(cfg))
+    rec, base = track_pair(cfg)
     return {name: net_avoidance(rec, base, t.family, *t.window) for name, t in TARGETS.items()}
 
 

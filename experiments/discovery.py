@@ -330,12 +330,10 @@ def configure(params: dict[str, float], size: Size, seed: int):
 
 def evaluate(params: dict[str, float], size: Size, seed: int) -> dict[str, float]:
     """One paired run (directive and firewall on `seed`): the losses and the CPU seconds it took."""
-    from experiments.sensitivity import _arm, losses
-    from sim.simulate import paired_counterpart
+    from experiments.sensitivity import losses, paired_tables
 
     start = time.process_time()
-    cfg = configure(params, size, seed)
-    out = losses(_arm(cfg), _arm(paired_counterpart(cfg)))
+    out = losses(*paired_tables(configure(params, size, seed)))
     return {**out, "cpu_s": time.process_time() - start}
 
 

@@ -224,14 +224,18 @@ def configure(params: dict[str, float], size: Size, seed: int) -> Config:
     return cfg
 
 
-def _arm(cfg: Config) -> pd.DataFrame:
-    """One arm's weekly table (`sim.simulate.simulate` without the metrics the analysis does not read)."""
+def paired_tables(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The weekly tables of `cfg` and of its paired counterpart, built on one population (`sim.simulate.simulate`
+    without the metrics the analysis does not read)."""
     from sim.model import UptakeModel
     from sim.outcomes import timeseries_frame
+    from sim.simulate import paired_counterpart
 
     model = UptakeModel(cfg)
     model.run()
-    return timeseries_frame(model)
+    base = UptakeModel(paired_counterpart(cfg), like=model)
+    base.run()
+    return timeseries_frame(model), timeseries_frame(base)
 
 
 def _pooled(df: pd.DataFrame, group: str, weeks: int) -> float:
@@ -255,11 +259,8 @@ def losses(ts: pd.DataFrame, base: pd.DataFrame) -> dict[str, float]:
 
 def evaluate(params: dict[str, float], size: Size, seed: int = 0) -> dict[str, float]:
     """One paired run at `params` on `seed`: the outputs, and the CPU seconds it took."""
-    from sim.simulate import paired_counterpart
-
     start = time.process_time()
-    cfg = configure(params, size, seed)
-    out = losses(_arm(cfg), _arm(paired_counterpart(cfg)))
+    out = losses(*paired_tables(configure(params, size, seed)))
     return {**out, "cpu_s": time.process_time() - start}
 
 

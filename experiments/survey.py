@@ -57,8 +57,20 @@ def family_types(pop: Population) -> dict[str, np.ndarray]:
 
 def track(cfg: Config) -> Record:
     """Run `cfg` to its horizon, keeping the weekly record the survey measures read."""
+    return _track(UptakeModel(cfg))
+
+
+def track_pair(cfg: Config) -> tuple[Record, Record]:
+    """`track` of `cfg` and of its paired counterpart (`sim.simulate.paired_counterpart`), built on one population."""
+    from sim.simulate import paired_counterpart
+
     m = UptakeModel(cfg)
-    pop = m.pop
+    rec = _track(m)
+    return rec, _track(UptakeModel(paired_counterpart(cfg), like=m))
+
+
+def _track(m: UptakeModel) -> Record:
+    cfg, pop = m.cfg, m.pop
     weeks, h, n_regions = cfg.weeks, pop.n_households, cfg.population.n_regions
     region = m.world.person_region.astype(np.int64)
     cell = region * 2 + pop.noncitizen.astype(np.int64)

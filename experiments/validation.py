@@ -77,13 +77,12 @@ import pandas as pd
 from scipy import stats
 
 from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
-from experiments.survey import Record, net_avoidance, track, uptake
+from experiments.survey import Record, net_avoidance, track, track_pair, uptake
 from sim import MODEL_VERSION
 from sim.config import Config, ConfigError, OfficeOpening, default_config
 from sim.paths import ROOT
 from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
 from sim.provenance import git_commit, write_atomic, write_json
-from sim.simulate import paired_counterpart
 
 KEYS = (
     "avoidance_all_citizen",
@@ -269,8 +268,8 @@ def one_seed(seed: int, n_people: int, posterior: str) -> dict[str, Any]:
     """Every validation statistic for one seed and its posterior (and transfer) draw."""
     start = time.perf_counter()
     cfg, drawn = scenario("appointment_disclosure", n_people, posterior, seed)
-    base = track(paired_counterpart(cfg))
-    out: dict[str, Any] = survey_measures(track(cfg), base)
+    rec, base = track_pair(cfg)
+    out: dict[str, Any] = survey_measures(rec, base)
 
     rev, rev_draw = scenario("injunction", n_people, posterior, seed)
     rev.policy.injunction_week, rev.policy.injunction_regions = REVERSAL, []

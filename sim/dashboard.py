@@ -233,7 +233,8 @@ class ExplorerModel(mesa.Model):
             weeks,
         )
         self.mitigation, self.behavior = mitigation, behavior
-        self.runs = {"policy": UptakeModel(self.cfg), "firewall": UptakeModel(paired_counterpart(self.cfg))}
+        policy = UptakeModel(self.cfg)
+        self.runs = {"policy": policy, "firewall": UptakeModel(paired_counterpart(self.cfg), like=policy)}
         policy_run = self.runs["policy"]
         self.masks = {**household_groups(policy_run), "all": np.ones(policy_run.pop.n_households, bool)}
         self.sample = network_sample(policy_run, self.masks, np.random.default_rng(seed))

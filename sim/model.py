@@ -75,57 +75,111 @@ def show_progress(wanted: bool) -> bool:
         return True
 
 
-def build_world(cfg: Config, streams: Streams) -> World:
-    """The population, network, schedules and initial state of one run."""
-    b, e, s = cfg.behavior, cfg.enforcement, streams
-    pop = build_population(cfg.population, cfg.weeks, s.population)
-    network = build_network(cfg.network, pop.community, pop.region, s.network, pop.hh_type)
-    ties, kin = network.ties, network.kin_ties()
+# The config sections a world's build reads besides the policy: two configs equal in these (and the seed) build
+# the same population, network, calendar and starting beliefs, whatever their regimes.
+BUILD_SECTIONS = ("population", "network", "enforcement", "behavior")
+
+
+def shares_build(cfg: Config, other: Config) -> bool:
+    """Whether `cfg` builds the same world as `other` up to its policy (a paired run and its counterpart do)."""
+    same = cfg.seed == other.seed and cfg.weeks == other.weeks
+    return same and all(getattr(cfg, k) == getattr(other, k) for k in BUILD_SECTIONS)
+
+
+def build_world(cfg: Config, streams: Streams, like: World | None = None) -> World:
+    """The population, network, schedules and initial state of one run.
+
+    `like`: a world built from a config that `shares_build` with `cfg` (the
+    other arm of a pair); its population, network, calendar and everything
+    else that does not depend on the policy is reused rather than rebuilt,
+    and the starting beliefs are its starting beliefs, so the arm is the one
+    a fresh build would give (tests/test_model.py), at a fraction of the cost
+    of building. Nothing in those parts changes during a run.
+    """
+    if like is not None and not shares_build(cfg, like.cfg):
+        raise ValueError("build_world: `like` was built from a config that differs in more than its policy")
+    b, s = cfg.behavior, streams
     n_regions = cfg.population.n_regions
     n_offices = n_regions * cfg.population.offices_per_region
     office_region = np.arange(n_offices) // cfg.population.offices_per_region
     presence_u = s.offices.random(n_regions)
     office_u = s.offices.random(n_offices)
-    presence = enforcement.build_presence(e, cfg.weeks, n_regions, presence_u)
     schedule = build_schedule(
         cfg.policy, cfg.weeks, n_regions, office_region, b.news_halflife_weeks, office_u, b.announcement_transfer
     )
+    static = _static_parts(cfg, s, presence_u) if like is None else {k: getattr(like, k) for k in STATIC_PARTS}
+    pop = static["pop"]
+    world = World(
+        cfg=cfg,
+        streams=s,
+        schedule=schedule,
+        people=People.allocate(pop.n_people, receiving=pop.eligible_ever & (pop.eligible_week == 0)),
+        households=Households.allocate(pop.n_households),
+        offices=Offices.allocate(n_offices, disclosure=schedule.disclosure[0]),
+        regions=Regions.allocate(n_regions),
+        **static,
+    )
+    if like is None:
+        _initial_beliefs(world, s.population)
+    else:
+        _start_beliefs(world, like.trust_start, like.reach_start)
+    return world
+
+
+# World fields that do not depend on the policy: what `build_world(..., like=)` reuses.
+STATIC_PARTS = (
+    "pop",
+    "network",
+    "degree",
+    "presence",
+    "calendar",
+    "groups",
+    "value",
+    "hassle",
+    "person_region",
+    "person_office",
+    "person_weight",
+    "visit_exposure",
+    "exposed",
+    "loss",
+    "exposure_hat",
+    "residents",
+    "kin",
+    "arrest_pool",
+)
+
+
+def _static_parts(cfg: Config, s: Streams, presence_u: np.ndarray) -> dict[str, object]:
+    b, e = cfg.behavior, cfg.enforcement
+    pop = build_population(cfg.population, cfg.weeks, s.population)
+    network = build_network(cfg.network, pop.community, pop.region, s.network, pop.hh_type)
+    ties, kin = network.ties, network.kin_ties()
+    n_regions = cfg.population.n_regions
     calendar = appointments.build_calendar(pop, b, cfg.weeks)
     person_region = pop.region[pop.household]
     person_weight = pop.weight[pop.household]
     exposure = enforcement.exposure_by_status(e)
     attendee = np.where(pop.is_child, pop.decider[pop.household], np.arange(pop.n_people))
-    visit_exposure = exposure[pop.status[attendee]]
-    residents = np.bincount(person_region, weights=person_weight, minlength=n_regions)
-    world = World(
-        cfg=cfg,
-        streams=s,
-        pop=pop,
-        network=ties,
-        degree=np.diff(ties.indptr).astype(np.float64),
-        presence=presence,
-        schedule=schedule,
-        calendar=calendar,
-        groups=GroupIndex(pop, calendar.clients, n_regions),
-        people=People.allocate(pop.n_people, receiving=pop.eligible_ever & (pop.eligible_week == 0)),
-        households=Households.allocate(pop.n_households),
-        offices=Offices.allocate(n_offices, disclosure=schedule.disclosure[0]),
-        regions=Regions.allocate(n_regions),
-        value=bh.value_at_stake(pop.monthly_amount, b.months_at_risk, b.reference_monthly),
-        hassle=np.array([b.hassle[k] for k in NEEDS]),
-        person_region=person_region,
-        person_office=pop.office[pop.household],
-        person_weight=person_weight,
-        visit_exposure=visit_exposure,
-        exposed=exposed_by_status(pop, kin, b.kin_weight),
-        loss=np.array([b.loss[k] for k in STATUSES]),
-        exposure_hat=np.array([b.perceived_exposure[k] for k in STATUSES]),
-        residents=residents,
-        kin=kin,
-        arrest_pool=enforcement.build_arrest_pool(pop, exposure[pop.status], person_region, n_regions),
-    )
-    _initial_beliefs(world, s.population)
-    return world
+    return {
+        "pop": pop,
+        "network": ties,
+        "degree": np.diff(ties.indptr).astype(np.float64),
+        "presence": enforcement.build_presence(e, cfg.weeks, n_regions, presence_u),
+        "calendar": calendar,
+        "groups": GroupIndex(pop, calendar.clients, n_regions),
+        "value": bh.value_at_stake(pop.monthly_amount, b.months_at_risk, b.reference_monthly),
+        "hassle": np.array([b.hassle[k] for k in NEEDS]),
+        "person_region": person_region,
+        "person_office": pop.office[pop.household],
+        "person_weight": person_weight,
+        "visit_exposure": exposure[pop.status[attendee]],
+        "exposed": exposed_by_status(pop, kin, b.kin_weight),
+        "loss": np.array([b.loss[k] for k in STATUSES]),
+        "exposure_hat": np.array([b.perceived_exposure[k] for k in STATUSES]),
+        "residents": np.bincount(person_region, weights=person_weight, minlength=n_regions),
+        "kin": kin,
+        "arrest_pool": enforcement.build_arrest_pool(pop, exposure[pop.status], person_region, n_regions),
+    }
 
 
 def exposed_by_status(pop: Population, kin: sp.csr_matrix, kin_weight: float) -> np.ndarray:
@@ -139,18 +193,26 @@ def exposed_by_status(pop: Population, kin: sp.csr_matrix, kin_weight: float) ->
 
 
 def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
-    """Trust drawn per household; news reach per community; E_hat at what week-0 arrests would show on average.
+    """Trust drawn per household and news reach per community; then the starting beliefs (`_start_beliefs`)."""
+    b, pop = w.cfg.behavior, w.pop
+    trust0 = np.clip(b.trust_mean + b.trust_sd * rng.standard_normal(pop.n_households), 0.0, 1.0)
+    n_communities = w.cfg.population.n_communities
+    comm_reach = np.clip(b.news_reach_mean + b.news_reach_sd * rng.standard_normal(n_communities), 0, 1)
+    _start_beliefs(w, trust0, comm_reach[pop.community])
+
+
+def _start_beliefs(w: World, trust0: np.ndarray, reach: np.ndarray) -> None:
+    """Trust and news reach as drawn; E_hat at what week-0 arrests would show on average; delta_hat from them.
 
     E_hat starts at reach * (1 - exp(-sensitivity * expected event news of
     week 0)), the expected target of a household that hears local news with
     its community's reach, so the model starts near its steady state.
     """
     cfg, b, h, pop = w.cfg, w.cfg.behavior, w.households, w.pop
-    trust0 = np.clip(b.trust_mean + b.trust_sd * rng.standard_normal(pop.n_households), 0.0, 1.0)
-    comm_reach = np.clip(b.news_reach_mean + b.news_reach_sd * rng.standard_normal(cfg.population.n_communities), 0, 1)
+    w.trust_start, w.reach_start = trust0, reach
     h.trust[:] = trust0
     h.trust0[:] = trust0
-    h.reach[:] = comm_reach[pop.community]
+    h.reach[:] = reach
     exposure = enforcement.exposure_by_status(cfg.enforcement)[pop.status]
     weighted_exposure = np.bincount(w.person_region, weights=exposure * w.person_weight, minlength=len(w.residents))
     arrests = cfg.enforcement.arrest_rate * w.presence[0] * weighted_exposure
@@ -162,12 +224,14 @@ def _initial_beliefs(w: World, rng: np.random.Generator) -> None:
 class UptakeModel(mesa.Model):
     """Beneficiaries weighing benefits against the risk that attending is disclosed to ICE."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, like: UptakeModel | None = None) -> None:
+        """`like`: the other arm of a pair (a model whose config `shares_build` with `cfg`), whose population,
+        network and starting beliefs this one reuses instead of building them again (`build_world`)."""
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         check_resources(cfg)
         threads.configure()  # all cores for a run alone, one in a worker process: the same numbers either way
-        self.world = build_world(cfg, Streams(cfg.seed))
+        self.world = build_world(cfg, Streams(cfg.seed), None if like is None else like.world)
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": "weekly"})
         self.weekly: dict[str, np.ndarray] = {}
         self.executor = EXECUTORS[cfg.engine]()

@@ -89,9 +89,15 @@ class Arm:
     children_lost: float
 
 
-def simulate(cfg: Config) -> Arm:
-    """Build and run one model; return its tables, metrics and the citizen children who lost benefits."""
-    model = UptakeModel(cfg)
+def simulate(cfg: Config, like: UptakeModel | None = None) -> Arm:
+    """Build and run one model; return its tables, metrics and the citizen children who lost benefits.
+
+    `like`: the other arm of a pair, whose population and network the model reuses (`UptakeModel`).
+    """
+    return _run_arm(UptakeModel(cfg, like))
+
+
+def _run_arm(model: UptakeModel) -> Arm:
     model.run()
     df, regions = timeseries_frame(model), region_frame(model)
     children = citizen_children_without_benefit(model)
@@ -103,12 +109,13 @@ def run_scenario(cfg: Config) -> RunResult:
     start = time.perf_counter()
     posterior_file = cfg.behavior.posterior_file
     cfg, drawn = apply_posterior(cfg)  # one parameter draw per seed when behavior=posterior
-    run = simulate(cfg)
+    model = UptakeModel(cfg)
+    run = _run_arm(model)
     metrics = run.metrics
     base = None
     summary: dict[str, Any] = {"metrics": metrics}
     if cfg.paired:
-        base = simulate(paired_counterpart(cfg))
+        base = simulate(paired_counterpart(cfg), like=model)  # the same population, network and starting beliefs
         metrics.update(
             paired_metrics(
                 run.timeseries,

@@ -173,6 +173,8 @@ class World:
     residents: np.ndarray  # float64 [regions]: weighted residents
     kin: sp.csr_matrix  # the kin ties alone
     arrest_pool: ArrestPool
+    trust_start: np.ndarray = field(default_factory=lambda: EMPTY)  # float64 [H]: trust as drawn at build
+    reach_start: np.ndarray = field(default_factory=lambda: EMPTY)  # float64 [H]: news reach as drawn at build
     week: int = 0
     draws: WeekDraws | None = None
     work: WorkSets = field(default_factory=WorkSets)

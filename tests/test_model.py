@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model import UptakeModel
-from sim.outcomes import WEEKS_PER_MONTH, timeseries_frame
+from sim.outcomes import WEEKS_PER_MONTH, region_frame, timeseries_frame
 from sim.population import US_BORN
+from sim.simulate import paired_counterpart
 from tests.conftest import small_config
 
 POLICY_N, POLICY_WEEKS = 30000, 156
@@ -23,7 +25,12 @@ def _run(policy: str, **kw) -> UptakeModel:
 
 @pytest.fixture(scope="module")
 def paired_runs() -> dict[str, UptakeModel]:
-    return {p: _run(p) for p in ("firewall", "appointment_disclosure", "injunction")}
+    runs = {"firewall": _run("firewall")}
+    for policy in ("appointment_disclosure", "injunction"):  # the same seed and world: built like the firewall's
+        model = UptakeModel(small_config(policy, n_people=POLICY_N, weeks=POLICY_WEEKS), like=runs["firewall"])
+        model.run()
+        runs[policy] = model
+    return runs
 
 
 def _uptake(model: UptakeModel, mask=None):
@@ -137,3 +144,31 @@ def test_invariants_on_random_configs(policy, seed, n_people, weeks, presence, d
     entitled = np.array([weekly[model.pop.eligible_ever & (model.pop.eligible_week <= w)].sum() for w in range(weeks)])
     paid_forgone = df.groupby("week")[["paid_usd", "forgone_usd"]].sum().sum(axis=1).to_numpy()
     np.testing.assert_allclose(paid_forgone, entitled, rtol=1e-9, atol=1e-6)
+
+
+@pytest.mark.parametrize("engine", ["vectorized", "agents"])
+def test_a_counterpart_built_like_its_pair_is_the_run_a_fresh_build_gives(engine: str) -> None:
+    """Paired runs reuse the first arm's population, network and starting beliefs (after it has run): the
+    counterpart must be the very run a build of its own gives, so nothing a run writes may be in those parts."""
+    cfg = small_config("appointment_disclosure", n_people=2500, weeks=30, seed=3, engine=engine)
+    first = UptakeModel(cfg)
+    first.run()
+    shared, fresh = UptakeModel(paired_counterpart(cfg), like=first), UptakeModel(paired_counterpart(cfg))
+    for model in (shared, fresh):
+        model.run()
+    pd.testing.assert_frame_equal(timeseries_frame(shared), timeseries_frame(fresh))
+    pd.testing.assert_frame_equal(region_frame(shared), region_frame(fresh))
+    np.testing.assert_array_equal(shared.households.disclosure, fresh.households.disclosure)
+
+
+def test_a_world_is_built_like_another_only_when_they_differ_in_policy_alone() -> None:
+    cfg = small_config("appointment_disclosure", n_people=800, weeks=4, seed=3)
+    first = UptakeModel(cfg)
+    for field, value in (("seed", 4), ("weeks", 5)):
+        other = small_config("appointment_disclosure", n_people=800, weeks=4, seed=3)
+        setattr(other, field, value)
+        with pytest.raises(ValueError, match="differs in more than its policy"):
+            UptakeModel(other, like=first)
+    other = small_config("appointment_disclosure", n_people=800, weeks=4, seed=3, **{"behavior.kin_weight": 0.9})
+    with pytest.raises(ValueError, match="differs in more than its policy"):
+        UptakeModel(other, like=first)
