@@ -75,7 +75,7 @@ class Streams:
     def counter(self, name: str, week: int) -> CounterUniforms:
         """Per-entity uniforms of process `name` in week `week` (see `CounterUniforms`).
 
-        The week's key is the SplitMix64 output at position `week` of a key drawn once per process from the
+        The week's key is the SplitMix64 output at position `week` + 1 from a key drawn once per process from the
         seed, so a week costs no seeding.
         """
         if name not in self._counter_keys:
