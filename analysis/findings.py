@@ -85,6 +85,16 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
     if conv:
         header.append(f"median of the fit with seed {diag['convergence']['seed']}")
     lines += _table(header, rows)
+    if conv:
+        c = diag["convergence"]
+        cf = c["final"]
+        lines += [
+            "",
+            f"The convergence fit (seed {c['seed']}, the same settings): {cf['total_simulations']} paired simulations, "
+            f"final tolerance {cf['epsilon']:.3f}, ESS {cf['ess']:.1f} of {size['population_size']}; stopped: "
+            f"{cf['stopped_because']}; {c['wall_s'] / 60:.1f} min. Every median inside the first fit's 90% interval: "
+            f"{'yes' if c['all_inside'] else 'no'}.",
+        ]
     lines += [
         "",
         "Posterior predictive check: fresh seeds, parameters drawn from the posterior "
