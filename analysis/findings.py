@@ -401,8 +401,9 @@ def sensitivity_block(figures: Path = FIGURES, top: int = 12) -> str:
             else f"trajectories {int(m['above_chance'].sum())} of {len(m)} mu* intervals clear it."
         ),
         "",
-        f"The transfer ({tr['parameter']}, {tr['range'][0]:g} to {tr['range'][1]:g}) ranks {tr['screen_rank']} of "
-        f"{tr['of']} in the screen; at the defaults, moving it from {tr['range'][0]:g} to {tr['range'][1]:g} moves "
+        f"The transfer ({tr['parameter']}, {tr['range'][0]:g} to {tr['range'][1]:g}) ranks "
+        f"{tr['morris'][out]['rank']} of {tr['of']} on this loss ({tr['screen_rank']} in the screen, which ranks "
+        f"over all its outputs); at the defaults, moving it from {tr['range'][0]:g} to {tr['range'][1]:g} moves "
         f"this loss from {swing['low']:.3f} to {swing['high']:.3f} pp.",
         end,
     ]
