@@ -129,7 +129,7 @@ print(
 # the runs' outputs are then read back into a tidy table (`analysis.load`). `paired=true` runs each scenario's
 # firewall counterpart on the same random numbers, so each loss below compares the same people. Pairing cuts the
 # chance in a loss; it does not remove it: `docs/reliability.md` ("Variance reduction from pairing", behaviour at
-# its defaults) measures a variance reduction of x5.6 for uptake, mean over weeks, and x4.4 for uptake, final week,
+# its defaults) measures a variance reduction of x5.1 for uptake, mean over weeks, and x4.5 for uptake, final week,
 # hence the intervals over seeds. The counterpart keeps the scenario's remote services (`paired_counterpart` in
 # `sim.simulate` takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the
 # sharing alone, given the services on offer.

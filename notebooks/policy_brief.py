@@ -27,7 +27,7 @@
 # agency (`docs/ODD.md`, section 7). Every run of the directive is paired with a firewall run on the same random
 # numbers, so each difference below compares the same people. Pairing cuts the chance in a difference; it does
 # not remove it: `docs/reliability.md` ("Variance reduction from pairing", behaviour at its defaults) measures a
-# variance reduction of x5.6 for uptake, mean over weeks, and x4.4 for uptake, final week, hence the intervals over
+# variance reduction of x5.1 for uptake, mean over weeks, and x4.5 for uptake, final week, hence the intervals over
 # seeds. Every number in the text is computed from the runs in this notebook.
 #
 # **The behavioural parameters are the calibrated posterior** (`behavior=posterior`, `docs/ODD.md` section 11):
