@@ -116,9 +116,22 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
                 for r in diag["predictive_check"]
             ],
         ),  # fmt: skip
+        "",
+        _outside_line(diag["predictive_check"]),
         end,
     ]
     return "\n".join(lines)
+
+
+def _outside_line(check: list[dict]) -> str:
+    """Which survey figures the model's 90% predictive interval misses, said in words beside the table."""
+    outside = [r for r in check if not r["survey_in_interval"]]
+    if not outside:
+        return "Every survey figure lies inside the model's 90% predictive interval."
+    said = "; ".join(
+        f"{r['target']} ({r['survey']:.1%}, the model's {r['model_lo']:.1%} to {r['model_hi']:.1%})" for r in outside
+    )
+    return f"Survey figures outside the model's 90% predictive interval ({len(outside)} of {len(check)}): {said}."
 
 
 def validation_block(figures: Path = FIGURES) -> str:
