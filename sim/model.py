@@ -122,7 +122,7 @@ def build_world(cfg: Config, streams: Streams, like: World | None = None) -> Wor
     if like is None:
         _initial_beliefs(world, s.population)
     else:
-        _start_beliefs(world, like.trust_start, like.reach_start)
+        _start_beliefs(world, like.households.trust0, like.households.reach)  # neither changes during a run
     return world
 
 
@@ -209,7 +209,6 @@ def _start_beliefs(w: World, trust0: np.ndarray, reach: np.ndarray) -> None:
     its community's reach, so the model starts near its steady state.
     """
     cfg, b, h, pop = w.cfg, w.cfg.behavior, w.households, w.pop
-    w.trust_start, w.reach_start = trust0, reach
     h.trust[:] = trust0
     h.trust0[:] = trust0
     h.reach[:] = reach

@@ -96,9 +96,9 @@ class Households(StructOfArrays):
     disclosure: np.ndarray = column(np.float32, 0.0, "delta_hat as of the last belief update (what decisions read)")
     activity: np.ndarray = column(np.float64, 0.0, "E_hat: perceived ICE activity nearby, in [0, 1]")
     trust: np.ndarray = column(np.float64, 0.0, "trust in the agency, in [0, 1]")
-    trust0: np.ndarray = column(np.float64, 0.0, "trust before the policy: where recovery leads")
+    trust0: np.ndarray = column(np.float64, 0.0, "trust before the policy: where recovery leads (set at build)")
     trust_ceiling: np.ndarray = column(np.float64, 1.0, "highest trust can recover to; each violation seen lowers it")
-    reach: np.ndarray = column(np.float64, 0.0, "weekly chance of hearing news, by community")
+    reach: np.ndarray = column(np.float64, 0.0, "weekly chance of hearing news, by community (set at build)")
     own_events: np.ndarray = column(np.float64, 0.0, "members' disclosures, encounters and arrests this week")
     own_safe: np.ndarray = column(np.float64, 0.0, "members' visits without an encounter this week")
     own_violations: np.ndarray = column(np.float64, 0.0, "members' disclosures and encounters at the agency")
@@ -173,8 +173,6 @@ class World:
     residents: np.ndarray  # float64 [regions]: weighted residents
     kin: sp.csr_matrix  # the kin ties alone
     arrest_pool: ArrestPool
-    trust_start: np.ndarray = field(default_factory=lambda: EMPTY)  # float64 [H]: trust as drawn at build
-    reach_start: np.ndarray = field(default_factory=lambda: EMPTY)  # float64 [H]: news reach as drawn at build
     week: int = 0
     draws: WeekDraws | None = None
     work: WorkSets = field(default_factory=WorkSets)
