@@ -38,6 +38,7 @@ import numpy as np
 
 from sim import behavior as bh
 from sim.rng import counter_uniform
+from sim.tie_sums import block_sums
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -61,6 +62,15 @@ def _ties_of(net: sp.csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.repeat(np.arange(len(sources)), degree), net.indices[np.repeat(start, degree) + offsets]
 
 
+def _count_in(ids: np.ndarray, at: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """For each of the sorted `ids`, the number (or the weights' sum, in input order) of `at` equal to it.
+
+    Every element of `at` must be among `ids`. The work is in proportion to
+    the week's events, not to the number of households.
+    """
+    return np.bincount(np.searchsorted(ids, at), weights=weights, minlength=len(ids))
+
+
 def all_households(w: World) -> np.ndarray:
     return np.arange(w.pop.n_households)
 
@@ -76,19 +86,19 @@ def households_with_events(w: World) -> np.ndarray:
 
 def tally(w: World, ids: np.ndarray) -> None:
     """Each household's own events (disclosures, encounters, arrests), violations and safe visits this week."""
-    p, pop, h, n = w.people, w.pop, w.households, w.pop.n_households
+    p, pop, h = w.people, w.pop, w.households
     for own in (h.own_events, h.own_safe, h.own_violations):
         own[w.work.tallied] = 0.0
     w.work.tallied = ids
     attended, arrested = w.work.attended, w.work.arrested
     disclosed = p.disclosed[attended]
     household = pop.household[attended]
-    violations = np.bincount(household[disclosed], minlength=n)
-    events = violations + np.bincount(pop.household[arrested], minlength=n)
-    events += np.bincount(w.work.clinic_encounters, minlength=n)
-    h.own_violations[ids] = violations[ids]
-    h.own_events[ids] = events[ids]
-    h.own_safe[ids] = np.bincount(household[~disclosed], minlength=n)[ids]
+    ids = np.sort(ids)
+    violations = _count_in(ids, household[disclosed])
+    events = violations + _count_in(ids, pop.household[arrested]) + _count_in(ids, w.work.clinic_encounters)
+    h.own_violations[ids] = violations
+    h.own_events[ids] = events
+    h.own_safe[ids] = _count_in(ids, household[~disclosed])
 
 
 # ------------------------------------------------------------------ phase: hear from ties
@@ -106,14 +116,15 @@ def hear_from_ties(w: World, ids: np.ndarray) -> None:
     tallies), so the work is in proportion to their ties; the values are
     counts, so the sums are exact in any order.
     """
-    h, n, sources = w.households, w.pop.n_households, w.work.tallied
+    h, sources = w.households, w.work.tallied
     pairs = ((h.own_events, h.tie_events), (h.own_safe, h.tie_safe), (h.own_violations, h.tie_violations))
     for _, heard in pairs:
         heard[w.work.neighbours] = 0.0
     w.work.neighbours = ids
     source, tied = _ties_of(w.network, sources)
+    ids = np.sort(ids)
     for own, heard in pairs:
-        heard[ids] = np.bincount(tied, weights=own[sources][source], minlength=n)[ids]
+        heard[ids] = _count_in(ids, tied, weights=own[sources][source])
 
 
 # ------------------------------------------------------------------ phase: hear news
@@ -186,10 +197,25 @@ def _each_rumour(ids, indptr, indices, disclosure, weight, rumour):  # noqa: ANN
         rumour[i] = bh.rumour_alarm(disclosure[i], ties_total / max(degree, 1.0), degree > 0, weight)
 
 
+@numba.njit(cache=True, parallel=True)
+def _each_rumour_of_sums(ids, ties_total, degree, disclosure, weight, rumour):  # noqa: ANN001, ANN202
+    for k in numba.prange(len(ids)):
+        i = ids[k]
+        rumour[i] = bh.rumour_alarm(disclosure[i], ties_total[i] / max(degree[i], 1.0), degree[i] > 0, weight)
+
+
 def listen_to_rumour(w: World, ids: np.ndarray) -> None:
-    """Alarm from ties more fearful than oneself (all deciders' beliefs read before any is written)."""
-    h, net = w.households, w.network
-    _each_rumour(ids, net.indptr, net.indices, h.disclosure, w.cfg.behavior.rumour, h.rumour)
+    """Alarm from ties more fearful than oneself (all deciders' beliefs read before any is written).
+
+    The ties' delta_hat are summed block by block (`sim.tie_sums`), which
+    gives the stored order's sums exactly; where it cannot, row by row.
+    """
+    h, net, weight = w.households, w.network, w.cfg.behavior.rumour
+    ties_total = block_sums(w.tie_blocks, h.disclosure)
+    if ties_total is None:
+        _each_rumour(ids, net.indptr, net.indices, h.disclosure, weight, h.rumour)
+    else:
+        _each_rumour_of_sums(ids, ties_total, w.degree, h.disclosure, weight, h.rumour)
 
 
 @numba.njit(cache=True, parallel=True)

@@ -29,6 +29,7 @@ from sim.population import Population, build_population
 from sim.resources import check_resources
 from sim.rng import Streams, draw_week
 from sim.state import HOUSEHOLD, OFFICE, PERSON, WORLD, Households, Offices, People, Regions, World
+from sim.tie_sums import tie_blocks
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
@@ -130,6 +131,7 @@ def build_world(cfg: Config, streams: Streams, like: World | None = None) -> Wor
 STATIC_PARTS = (
     "pop",
     "network",
+    "tie_blocks",
     "degree",
     "presence",
     "calendar",
@@ -163,6 +165,7 @@ def _static_parts(cfg: Config, s: Streams, presence_u: np.ndarray) -> dict[str, 
     return {
         "pop": pop,
         "network": ties,
+        "tie_blocks": tie_blocks(ties),
         "degree": np.diff(ties.indptr).astype(np.float64),
         "presence": enforcement.build_presence(e, cfg.weeks, n_regions, presence_u),
         "calendar": calendar,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sim.policy import PolicySchedule
     from sim.population import Population
     from sim.rng import Streams, WeekDraws
+    from sim.tie_sums import TieBlocks
 
 NONE = -1
 ELIGIBILITY, DIRECT_DEPOSIT, INTERPRETER, SSN, CHILD_REVIEW, REINSTATEMENT, APPLICATION = range(len(NEEDS))
@@ -152,6 +153,7 @@ class World:
     streams: Streams
     pop: Population
     network: sp.csr_matrix  # every tie between households (community and kin), data 1.0
+    tie_blocks: TieBlocks  # the same ties by block of households, for sums in memory order
     degree: np.ndarray  # float64 [H]: ties of each household
     presence: np.ndarray  # float64 [weeks, regions]: ICE presence
     schedule: PolicySchedule
