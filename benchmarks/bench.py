@@ -300,24 +300,28 @@ def write_csv(rows: list[dict], path: Path) -> None:
 # ------------------------------------------------------------------ per-phase profile
 
 
-def profile_child(people: int, engine: str, weeks: int, seed: int) -> dict:
-    """CPU time of each phase's `work` and `act`, the executor around them, and the outcomes, per week."""
+def profile_child(people: int, engine: str, weeks: int, seed: int, clock: str = "cpu") -> dict:
+    """Time of each phase's `work` and `act`, the executor around them, and the outcomes, per week.
+
+    `clock`: "cpu" (process time: both threads' work, and a waiting thread's spinning) or "wall".
+    """
+    now = time.process_time if clock == "cpu" else time.perf_counter
     cfg = _config(people, engine, weeks, seed)
     import sim.model as sm
 
-    cpu0 = time.process_time()
+    cpu0 = now()
     model = sm.UptakeModel(cfg)
-    build = time.process_time() - cpu0
+    build = now() - cpu0
     spent: dict[str, float] = defaultdict(float)
 
     def timed(key: str, fn):
         @functools.wraps(fn)
         def wrapper(*a, **kw):
-            c = time.process_time()
+            c = now()
             try:
                 return fn(*a, **kw)
             finally:
-                spent[key] += time.process_time() - c
+                spent[key] += now() - c
 
         return wrapper
 
@@ -330,16 +334,16 @@ def profile_child(people: int, engine: str, weeks: int, seed: int) -> dict:
     run = model.executor.run
 
     def scheduled(world, phase):
-        c = time.process_time()
+        c = now()
         run(world, phase)
-        spent[f"{position[id(phase)]}.run"] += time.process_time() - c
+        spent[f"{position[id(phase)]}.run"] += now() - c
 
     model.executor.run = scheduled
     sm.weekly_outcomes = timed("outcomes", sm.weekly_outcomes)
     model.datacollector.collect = timed("collect", model.datacollector.collect)
-    cpu1 = time.process_time()
+    cpu1 = now()
     model.run()
-    steps = time.process_time() - cpu1
+    steps = now() - cpu1
     if not any(k.endswith(".run") for k in spent):
         raise RuntimeError("UptakeModel.step no longer runs sim.model.WEEK through model.executor.run")
     phases = [
@@ -356,8 +360,9 @@ def profile_child(people: int, engine: str, weeks: int, seed: int) -> dict:
         "people": people,
         "engine": engine,
         "weeks": weeks,
-        "build_cpu_s": build,
-        "step_cpu_ms": 1000 * steps / weeks,
+        "clock": clock,
+        "build_s": build,
+        "step_ms": 1000 * steps / weeks,
         "outcomes_ms": 1000 * spent["outcomes"] / weeks,
         "collect_ms": 1000 * spent["collect"] / weeks,
         "phases": phases,
@@ -367,8 +372,8 @@ def profile_child(people: int, engine: str, weeks: int, seed: int) -> dict:
 def profile_table(p: dict, load_before: float) -> str:
     w = p["weeks"]
     lines = [
-        f"# CPU ms per week, {p['people']:,} people x {w} weeks, engine={p['engine']}, load {load_before:.2f}; "
-        f"build {p['build_cpu_s']:.2f} s CPU",
+        f"# {p['clock']} ms per week, {p['people']:,} people x {w} weeks, engine={p['engine']}, "
+        f"load {load_before:.2f}; build {p['build_s']:.2f} s {p['clock']}",
         f"{'#':>2} {'phase':<20} {'unit':<9} {'work':>7} {'act':>7} {'sched':>7} {'total':>7}",
     ]
     for i, ph in enumerate(p["phases"], 1):
@@ -378,12 +383,12 @@ def profile_table(p: dict, load_before: float) -> str:
             f"{ph['schedule_ms']:>7.2f} {total:>7.2f}"
         )
     phases = sum(ph["work_ms"] + ph["act_ms"] + ph["schedule_ms"] for ph in p["phases"])
-    other = p["step_cpu_ms"] - phases - p["outcomes_ms"] - p["collect_ms"]
+    other = p["step_ms"] - phases - p["outcomes_ms"] - p["collect_ms"]
     lines += [
         f"   {'weekly_outcomes':<30} {p['outcomes_ms']:>31.2f}",
         f"   {'datacollector.collect':<30} {p['collect_ms']:>31.2f}",
         f"   {'rest of UptakeModel.step':<30} {other:>31.2f}",
-        f"   {'step, in all':<30} {p['step_cpu_ms']:>31.2f}",
+        f"   {'step, in all':<30} {p['step_ms']:>31.2f}",
     ]
     return "\n".join(lines)
 
@@ -392,8 +397,10 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("--child", "--profile-child"):
         people, engine, weeks, seed = int(argv[1]), argv[2], int(argv[3]), int(argv[4])
-        work = child if argv[0] == "--child" else profile_child
-        print(json.dumps(work(people, engine, weeks, seed)))
+        if argv[0] == "--child":
+            print(json.dumps(child(people, engine, weeks, seed)))
+        else:
+            print(json.dumps(profile_child(people, engine, weeks, seed, argv[5])))
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--national", action="store_true", help="add 10,000,000 people")
@@ -405,10 +412,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-agents", action="store_true", help="no agents engine, no plain Mesa model")
     ap.add_argument("--agents-only", action="store_true", help="only agents at 3,000 and 20,000 and plain Mesa")
     ap.add_argument("--cli", action="store_true", help="also time the whole `python -m sim.run` at 1,000,000")
-    ap.add_argument("--profile", action="store_true", help="per-phase CPU ms per week instead of the benchmark")
+    ap.add_argument("--profile", action="store_true", help="per-phase ms per week instead of the benchmark")
     ap.add_argument("--profile-people", type=int, default=1_000_000)
     ap.add_argument("--profile-weeks", type=int, default=40)
     ap.add_argument("--profile-engine", default="vectorized", choices=("vectorized", "agents"))
+    ap.add_argument("--profile-clock", default="cpu", choices=("cpu", "wall"), help="process time or wall time")
     ap.add_argument("--out", type=Path, help="CSV (default benchmarks/results/bench.csv, bench_agents.csv, ...)")
     args = ap.parse_args(argv)
     hw = hardware()
@@ -416,13 +424,14 @@ def main(argv: list[str] | None = None) -> None:
         before = load()
         what = f"profile {args.profile_people} {args.profile_engine}"
         cmd = ["--profile-child", str(args.profile_people), args.profile_engine, str(args.profile_weeks)]
-        p = _run_child([*cmd, str(args.seed)], what)
+        p = _run_child([*cmd, str(args.seed), args.profile_clock], what)
         out = args.out or RESULTS / f"profile_{args.profile_engine}_{args.profile_people}.csv"
         extra = [
             {"phase": name, "unit": "", "work_ms": 0.0, "act_ms": p[key], "schedule_ms": 0.0}
             for name, key in (("weekly_outcomes", "outcomes_ms"), ("datacollector.collect", "collect_ms"))
         ]
-        meta = {"people": p["people"], "engine": p["engine"], "weeks": p["weeks"], "load_1min": before, **hw}
+        meta = {"people": p["people"], "engine": p["engine"], "weeks": p["weeks"], "clock": p["clock"]}
+        meta |= {"load_1min": before, **hw}
         write_csv([{**ph, **meta} for ph in p["phases"] + extra], out)
         print(profile_table(p, before))
         print(f"CSV: {out}")

@@ -62,13 +62,12 @@ def _ties_of(net: sp.csr_matrix, sources: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.repeat(np.arange(len(sources)), degree), net.indices[np.repeat(start, degree) + offsets]
 
 
-def _count_in(ids: np.ndarray, at: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """For each of the sorted `ids`, the number (or the weights' sum, in input order) of `at` equal to it.
+def _count_in(ids: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each of the sorted `ids`, how many elements of `at` (all among `ids`) equal it.
 
-    Every element of `at` must be among `ids`. The work is in proportion to
-    the week's events, not to the number of households.
+    The work is in proportion to the week's events, not to the number of households.
     """
-    return np.bincount(np.searchsorted(ids, at), weights=weights, minlength=len(ids))
+    return np.bincount(np.searchsorted(ids, at), minlength=len(ids))
 
 
 def all_households(w: World) -> np.ndarray:
@@ -123,8 +122,9 @@ def hear_from_ties(w: World, ids: np.ndarray) -> None:
     w.work.neighbours = ids
     source, tied = _ties_of(w.network, sources)
     ids = np.sort(ids)
+    where = np.searchsorted(ids, tied)  # each tie's position among ids: found once for the three sums
     for own, heard in pairs:
-        heard[ids] = _count_in(ids, tied, weights=own[sources][source])
+        heard[ids] = np.bincount(where, weights=own[sources][source], minlength=len(ids))
 
 
 # ------------------------------------------------------------------ phase: hear news
