@@ -41,6 +41,25 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
 
 
+def _noise_lines(diag: dict) -> list[str]:
+    """The targets' noise level where the fit measured it, and the misfit at the posterior's median."""
+    prior, post, eps = diag["noise_at_prior_centre"], diag["noise_at_posterior_median"], diag["final"]["epsilon"]
+    ratios = ", ".join(f"{k} {v / diag['targets'][k]['sd']:.2f}" for k, v in post["model_sd"].items())
+    misfit = "above" if post["distance_of_mean"] > post["level"] else "not above"
+    tolerance = "below" if eps < post["mean_distance_of_runs"] else "not below"
+    return [
+        f"The targets' noise level (the distance a model matching every survey figure would still give on "
+        f"average: the survey's tolerance and the model's own spread over {prior['seeds']} seeds at this size, "
+        f"`experiments.calibrate.noise_level`): {prior['level']:.3f} at the prior's centre, where the fit "
+        f"stops; {post['level']:.3f} at the posterior's median, where the model's spread over seeds is, in "
+        f"units of each tolerance: {ratios}. At the posterior's median a single run lies on average "
+        f"{post['mean_distance_of_runs']:.3f} from the survey, and the mean of {post['seeds']} runs "
+        f"{post['distance_of_mean']:.3f}, {misfit} the noise level: a misfit the model's noise does not "
+        f"explain. The final tolerance ({eps:.3f}) is {tolerance} a single run's mean distance there.",
+        "",
+    ]
+
+
 def calibration_block(folder: Path = POSTERIOR) -> str:
     """The fit's record: generations, posterior with identification, convergence, predictive check."""
     diag = json.loads((folder / "diagnostics.json").read_text())
@@ -53,6 +72,7 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
         f"stopped: {f['stopped_because']}. Wall time {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
         f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit and the predictive check, on 2 cores.",
         "",
+        *_noise_lines(diag),
         *_table(
             ["generation", "tolerance (RMS z)", "simulations", "acceptance rate", "effective sample size"],
             [

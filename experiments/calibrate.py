@@ -103,11 +103,12 @@ class Size:
     population_size: int
     max_populations: int
     max_simulations: int
-    min_epsilon: float  # the targets' noise level: RMS misfit of one tolerance
     min_eps_diff: float  # stop when the tolerance improves by less than this in a generation
-    max_minutes: float  # a wall-time guard per fit (pyabc's max_walltime)
+    max_minutes: float  # a wall-time guard for the fit (pyabc's max_walltime), set not to bind
+    check_minutes: float  # the convergence fit's wall-time guard
     n_procs: int
     predictive_draws: int
+    noise_seeds: int  # seeds at one parameter set for the targets' noise level
 
 
 FULL = Size(
@@ -115,22 +116,24 @@ FULL = Size(
     population_size=60,
     max_populations=8,
     max_simulations=1_300,
-    min_epsilon=1.0,
     min_eps_diff=0.03,
-    max_minutes=12.0,
+    max_minutes=25.0,
+    check_minutes=12.0,
     n_procs=2,
     predictive_draws=40,
+    noise_seeds=20,
 )
 TINY = Size(
     n_people=1_000,
     population_size=6,
     max_populations=2,
     max_simulations=40,
-    min_epsilon=1.0,
     min_eps_diff=0.0,
     max_minutes=5.0,
+    check_minutes=5.0,
     n_procs=1,
     predictive_draws=2,
+    noise_seeds=2,
 )
 
 
@@ -183,12 +186,51 @@ class _Model:
 
 def seeds(seed: int) -> dict[str, np.random.SeedSequence]:
     """Every random number of a fit from one SeedSequence: the sampler's candidates, pyabc's main process,
-    and the predictive check."""
-    sampler, main, check = np.random.SeedSequence(seed).spawn(3)
-    return {"sampler": sampler, "main": main, "check": check}
+    the predictive check and the noise level's runs."""
+    sampler, main, check, noise = np.random.SeedSequence(seed).spawn(4)
+    return {"sampler": sampler, "main": main, "check": check, "noise": noise}
 
 
-def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False):
+def prior_centre() -> dict[str, float]:
+    """The middle of every prior range."""
+    return {p: (lo + hi) / 2 for p, (lo, hi) in PRIORS.items()}
+
+
+def noise_level(params: dict[str, float], size: Size, seq: np.random.SeedSequence) -> dict[str, Any]:
+    """The distance a model matching the survey exactly would still give: the targets' noise level.
+
+    The survey's figure carries its tolerance, and the model's answer at one
+    parameter set carries its own spread over seeds at the fit's size. For
+    target k, model minus survey then has variance sd_k**2 + s_k**2, so the
+    mean square of the z-scores is mean(1 + s_k**2 / sd_k**2); the noise level
+    is its root. A tolerance below it is met only by runs whose noise happens
+    to fall toward the survey. Also returned: the mean distance of the single
+    runs, and the distance of their mean (the misfit that noise does not
+    explain) at `params`.
+    """
+    from joblib import Parallel, delayed
+
+    model_seeds = np.random.default_rng(seq).integers(0, 2**31 - 1, size=size.noise_seeds)
+    stats = Parallel(n_jobs=size.n_procs)(
+        delayed(survey_statistics)(params, int(s), size.n_people) for s in model_seeds
+    )
+    sims = pd.DataFrame(stats)
+    spread = sims.std(ddof=1) if len(sims) > 1 else sims.iloc[0] * 0.0
+    ratio2 = [float((spread[k] / t.sd) ** 2) for k, t in TARGETS.items()]
+    return {
+        "level": float(np.sqrt(np.mean([1.0 + r for r in ratio2]))),
+        "seeds": size.noise_seeds,
+        "model_sd": {k: float(spread[k]) for k in TARGETS},
+        "mean_distance_of_runs": float(np.mean([distance(r, _target_values()) for r in stats])),
+        "distance_of_mean": distance(sims.mean().to_dict(), _target_values()),
+    }
+
+
+def _target_values() -> dict[str, float]:
+    return {k: t.value for k, t in TARGETS.items()}
+
+
+def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False, min_epsilon: float = 1.0):
     """ABC-SMC from uniform priors (or resumed from `db`); returns pyabc's History."""
     import datetime
     import random
@@ -215,9 +257,9 @@ def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False):
     if resume and db.exists():
         abc.load(f"sqlite:///{db}", 1)  # continue the stored run from its last generation
     else:
-        abc.new(f"sqlite:///{db}", {k: t.value for k, t in TARGETS.items()})
+        abc.new(f"sqlite:///{db}", _target_values())
     return abc.run(
-        minimum_epsilon=size.min_epsilon,
+        minimum_epsilon=min_epsilon,
         min_eps_diff=size.min_eps_diff,
         max_nr_populations=size.max_populations,
         max_total_nr_simulations=size.max_simulations,
@@ -332,10 +374,16 @@ def convergence(first: pd.DataFrame, second: pd.DataFrame) -> list[dict[str, Any
 
 
 def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """One ABC-SMC run: its posterior and its diagnostics (generations, summary, wall time)."""
+    """One ABC-SMC run: its posterior and its diagnostics (generations, summary, wall time).
+
+    It stops when the tolerance reaches the targets' noise level, measured
+    first at the prior's centre (`noise_level`), or stops improving, or when
+    the simulation budget is spent.
+    """
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    history = run_abc(size, out_dir / "abc.db", seed=seed, resume=resume)
+    noise = noise_level(prior_centre(), size, seeds(seed)["noise"])
+    history = run_abc(size, out_dir / "abc.db", seed=seed, resume=resume, min_epsilon=noise["level"])
     post = posterior_frame(history)
     gens = generation_diagnostics(history)
     final = {
@@ -344,24 +392,24 @@ def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.
         "ess": gens[-1]["ess"],
         "ess_share": gens[-1]["ess"] / gens[-1]["particles"],
         "total_simulations": int(sum(g["simulations"] for g in gens)),
-        "stopped_because": _stop_reason(gens, size),
+        "stopped_because": _stop_reason(gens, size, noise["level"]),
     }
     summary = identification(posterior_summary(post))
-    return post, {"seed": seed, "generations": gens, "final": final, "posterior_summary": summary,
-                  "wall_s": round(time.perf_counter() - start, 1)}  # fmt: skip
+    return post, {"seed": seed, "noise_at_prior_centre": noise, "generations": gens, "final": final,
+                  "posterior_summary": summary, "wall_s": round(time.perf_counter() - start, 1)}  # fmt: skip
 
 
-def _stop_reason(gens: list[dict[str, Any]], size: Size) -> str:
+def _stop_reason(gens: list[dict[str, Any]], size: Size, noise: float) -> str:
     eps = [g["epsilon"] for g in gens]
-    if eps[-1] <= size.min_epsilon:
-        return f"tolerance reached the targets' noise level ({size.min_epsilon})"
+    if eps[-1] <= noise:
+        return f"tolerance reached the targets' noise level ({noise:.3f})"
     if len(eps) > 1 and abs(eps[-1] - eps[-2]) < size.min_eps_diff:
         return f"tolerance stopped improving (by less than {size.min_eps_diff} in a generation)"
     if sum(g["simulations"] for g in gens) >= size.max_simulations:
         return f"simulation budget ({size.max_simulations}) spent"
     if len(gens) >= size.max_populations:
         return f"generation limit ({size.max_populations})"
-    return f"wall-time guard ({size.max_minutes} min)"
+    return f"wall-time guard ({size.max_minutes:g} min)"
 
 
 def calibrate(
@@ -376,9 +424,13 @@ def calibrate(
     post, main_fit = fit(size, out_dir, seed, resume=resume)
     check = predictive_check(post, size, seeds(seed)["check"])
     summary = main_fit.pop("posterior_summary")
+    medians = dict(zip(summary["parameter"], summary["median"], strict=True))
+    noise_at_posterior = noise_level(medians, size, seeds(seed)["noise"])
+    fit_s = time.perf_counter() - start
     conv = None
     if check_seed is not None:
-        _, second = fit(size, out_dir / f"seed_{check_seed}", check_seed)
+        check_size = replace(size, max_minutes=size.check_minutes)
+        _, second = fit(check_size, out_dir / f"seed_{check_seed}", check_seed)
         conv = {
             "seed": check_seed,
             "wall_s": second["wall_s"],
@@ -398,8 +450,13 @@ def calibrate(
         **main_fit,
         "posterior_summary": summary.to_dict(orient="records"),
         "predictive_check": check.to_dict(orient="records"),
+        "noise_at_posterior_median": noise_at_posterior,
         "convergence": conv,
-        "wall_s": {"fit": main_fit["wall_s"], "total": round(time.perf_counter() - start, 1)},
+        "wall_s": {
+            "fit": main_fit["wall_s"],
+            "fit_with_checks": round(fit_s, 1),
+            "total": round(time.perf_counter() - start, 1),
+        },
     }
     for d in {out_dir, posterior_dir} - {None}:
         d.mkdir(parents=True, exist_ok=True)
@@ -430,6 +487,12 @@ def _report(diag: dict[str, Any]) -> str:
     lines.append(
         f"Final epsilon {f['epsilon']:.3f}, acceptance {f['acceptance_rate']:.3f}, ESS {f['ess']:.1f}"
         f" ({f['ess_share']:.0%} of particles), simulations {f['total_simulations']}; {f['stopped_because']}"
+    )
+    prior, post = diag["noise_at_prior_centre"], diag["noise_at_posterior_median"]
+    lines.append(
+        f"Noise level {prior['level']:.3f} at the prior's centre, {post['level']:.3f} at the posterior median; "
+        f"there a run's mean distance {post['mean_distance_of_runs']:.3f}, "
+        f"the runs' mean {post['distance_of_mean']:.3f}"
     )
     conv = diag["convergence"]
     if conv:

@@ -120,3 +120,18 @@ def test_identification_calls_a_parameter_pinned_only_when_its_interval_narrowed
          "prior_lo": [0.0, 0.0], "prior_hi": [1.0, 1.0]}
     )  # fmt: skip
     assert list(cal.identification(summary)["identified"]) == ["pinned", "near prior"]
+
+
+def test_noise_level_is_at_least_the_survey_tolerance_and_grows_with_the_model_spread(monkeypatch) -> None:
+    """With no spread over seeds the level is 1 (each target within its tolerance on average); spread adds."""
+    size = replace(cal.TINY, noise_seeds=4)
+    answers = iter([{k: t.value + 0.0 for k, t in cal.TARGETS.items()} for _ in range(4)])
+    monkeypatch.setattr(cal, "survey_statistics", lambda params, seed, n: next(answers))
+    exact = cal.noise_level(cal.prior_centre(), size, cal.seeds(0)["noise"])
+    assert exact["level"] == pytest.approx(1.0) and exact["distance_of_mean"] == pytest.approx(0.0)
+    shift = [-1.0, 1.0, -1.0, 1.0]
+    answers = iter([{k: t.value + s * t.sd for k, t in cal.TARGETS.items()} for s in shift])
+    spread = cal.noise_level(cal.prior_centre(), size, cal.seeds(0)["noise"])
+    # each target's spread over seeds is 1.155 tolerances (sample sd of +-1): level sqrt(1 + 4/3)
+    assert spread["level"] == pytest.approx(np.sqrt(1 + 4 / 3))
+    assert spread["mean_distance_of_runs"] == pytest.approx(1.0) and spread["distance_of_mean"] == pytest.approx(0.0)
