@@ -50,8 +50,8 @@ def _noise_lines(diag: dict) -> list[str]:
     return [
         f"The targets' noise level (the distance a model matching every survey figure would still give on "
         f"average: the survey's tolerance and the model's own spread over {prior['seeds']} seeds at this size, "
-        f"`experiments.calibrate.noise_level`): {prior['level']:.3f} at the prior's centre, where the fit "
-        f"stops; {post['level']:.3f} at the posterior's median, where the model's spread over seeds is, in "
+        f"`experiments.calibrate.noise_level`): {prior['level']:.3f} at the prior's centre, the level the fit "
+        f"stops at; {post['level']:.3f} at the posterior's median, where the model's spread over seeds is, in "
         f"units of each tolerance: {ratios}. At the posterior's median a single run lies on average "
         f"{post['mean_distance_of_runs']:.3f} from the survey, and the mean of {post['seeds']} runs "
         f"{post['distance_of_mean']:.3f}, {misfit} the noise level: a misfit the model's noise does not "
@@ -69,8 +69,9 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
         begin,
         f"The committed fit (`{diag['command']}`, commit `{str(diag['commit'])[:10]}`): {size['n_people']:,} people "
         f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations; "
-        f"stopped: {f['stopped_because']}. Wall time {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
-        f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit and the predictive check, on 2 cores.",
+        f"stopped: {f['stopped_because']}. Wall time on 2 cores: {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
+        f"{diag['wall_s']['fit_with_checks'] / 60:.1f} min with its predictive check and noise levels, "
+        f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit as well.",
         "",
         *_noise_lines(diag),
         *_table(
