@@ -230,8 +230,9 @@ def _target_values() -> dict[str, float]:
     return {k: t.value for k, t in TARGETS.items()}
 
 
-def run_abc(size: Size, db: Path, seed: int = 0, resume: bool = False, min_epsilon: float = 1.0):
-    """ABC-SMC from uniform priors (or resumed from `db`); returns pyabc's History."""
+def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: bool = False):
+    """ABC-SMC from uniform priors (or resumed from `db`), stopping at tolerance `min_epsilon` (the targets'
+    noise level, `noise_level`) at the latest; returns pyabc's History."""
     import datetime
     import random
 
@@ -383,7 +384,7 @@ def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     noise = noise_level(prior_centre(), size, seeds(seed)["noise"])
-    history = run_abc(size, out_dir / "abc.db", seed=seed, resume=resume, min_epsilon=noise["level"])
+    history = run_abc(size, out_dir / "abc.db", noise["level"], seed=seed, resume=resume)
     post = posterior_frame(history)
     gens = generation_diagnostics(history)
     final = {
@@ -425,6 +426,7 @@ def calibrate(
     check = predictive_check(post, size, seeds(seed)["check"])
     summary = main_fit.pop("posterior_summary")
     medians = dict(zip(summary["parameter"], summary["median"], strict=True))
+    # the same model seeds as at the prior's centre: the two levels differ by their parameters, not by chance
     noise_at_posterior = noise_level(medians, size, seeds(seed)["noise"])
     fit_s = time.perf_counter() - start
     conv = None
