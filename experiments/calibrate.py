@@ -115,7 +115,7 @@ FULL = Size(
     n_people=20_000,
     population_size=60,
     max_populations=8,
-    max_simulations=1_300,
+    max_simulations=3_000,  # a guard: the tolerance reaching the noise level stops the fit well before
     min_eps_diff=0.03,
     max_minutes=25.0,
     check_minutes=12.0,
@@ -230,9 +230,10 @@ def _target_values() -> dict[str, float]:
     return {k: t.value for k, t in TARGETS.items()}
 
 
-def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: bool = False):
+def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: bool = False) -> tuple[Any, int]:
     """ABC-SMC from uniform priors (or resumed from `db`), stopping at tolerance `min_epsilon` (the targets'
-    noise level, `noise_level`) at the latest; returns pyabc's History."""
+    noise level, `noise_level`) at the latest; returns pyabc's History and the model runs made, counted by
+    pyabc or not (`SeededBatchSampler.runs`)."""
     import datetime
     import random
 
@@ -259,13 +260,14 @@ def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: boo
         abc.load(f"sqlite:///{db}", 1)  # continue the stored run from its last generation
     else:
         abc.new(f"sqlite:///{db}", _target_values())
-    return abc.run(
+    history = abc.run(
         minimum_epsilon=min_epsilon,
         min_eps_diff=size.min_eps_diff,
         max_nr_populations=size.max_populations,
         max_total_nr_simulations=size.max_simulations,
         max_walltime=datetime.timedelta(minutes=size.max_minutes),
     )
+    return history, sampler.runs
 
 
 def posterior_frame(history) -> pd.DataFrame:
@@ -384,7 +386,7 @@ def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     noise = noise_level(prior_centre(), size, seeds(seed)["noise"])
-    history = run_abc(size, out_dir / "abc.db", noise["level"], seed=seed, resume=resume)
+    history, runs = run_abc(size, out_dir / "abc.db", noise["level"], seed=seed, resume=resume)
     post = posterior_frame(history)
     gens = generation_diagnostics(history)
     final = {
@@ -393,6 +395,7 @@ def fit(size: Size, out_dir: Path, seed: int, resume: bool = False) -> tuple[pd.
         "ess": gens[-1]["ess"],
         "ess_share": gens[-1]["ess"] / gens[-1]["particles"],
         "total_simulations": int(sum(g["simulations"] for g in gens)),
+        "runs_made": runs,  # with the prior sample and the candidates run past each n-th acceptance
         "stopped_because": _stop_reason(gens, size, noise["level"]),
     }
     summary = identification(posterior_summary(post))
@@ -488,7 +491,8 @@ def _report(diag: dict[str, Any]) -> str:
     f = diag["final"]
     lines.append(
         f"Final epsilon {f['epsilon']:.3f}, acceptance {f['acceptance_rate']:.3f}, ESS {f['ess']:.1f}"
-        f" ({f['ess_share']:.0%} of particles), simulations {f['total_simulations']}; {f['stopped_because']}"
+        f" ({f['ess_share']:.0%} of particles), simulations {f['total_simulations']} (runs made"
+        f" {f['runs_made']}); {f['stopped_because']}"
     )
     prior, post = diag["noise_at_prior_centre"], diag["noise_at_posterior_median"]
     lines.append(

@@ -39,16 +39,22 @@ class SeededBatchSampler(pyabc.sampler.Sampler):
         self.spawn_key = tuple(seed_sequence.spawn_key)
         self.n_procs = n_procs
         self.calls = 0
+        self.runs = 0  # candidates run, counted or not (pyabc counts those up to each n-th acceptance)
         self.acceptance_rate = 0.5  # the first batch's guess; later ones use the previous call's rate
 
     def candidate_seed(self, call: int, index: int) -> int:
         seq = np.random.SeedSequence(self.entropy, spawn_key=(*self.spawn_key, call, index))
         return int(seq.generate_state(1, dtype=np.uint32)[0])
 
-    def _batch_size(self, missing: int) -> int:
-        """Enough candidates to expect the missing acceptances, in whole rounds of the workers."""
-        size = math.ceil(1.2 * missing / max(self.acceptance_rate, 0.02))
-        size = min(max(size, self.n_procs), 20 * missing + self.n_procs)
+    def _batch_size(self, missing: int, all_accepted: bool) -> int:
+        """The candidates expected to bring the missing acceptances (all of them when every candidate is
+        accepted), in whole rounds of the workers.
+
+        Candidates past the n-th acceptance are run and thrown away, so a batch aims at the expected need, not
+        above it: falling short costs one more small batch (a worker idle for at most one run), overshooting
+        costs whole runs. The batch size changes which candidates are run, never which are kept."""
+        rate = 1.0 if all_accepted else max(self.acceptance_rate, 0.02)
+        size = min(max(math.ceil(missing / rate), self.n_procs), 20 * missing + self.n_procs)
         return math.ceil(size / self.n_procs) * self.n_procs
 
     def _evaluate(self, pickled: bytes, seeds: list[int]) -> list[Any]:
@@ -65,7 +71,7 @@ class SeededBatchSampler(pyabc.sampler.Sampler):
         t: int,  # noqa: ARG002 (the call counter, not t, keys the seeds: pyabc may sample twice at one t)
         *,
         max_eval: float = np.inf,
-        all_accepted: bool = False,  # noqa: ARG002 (every candidate of such a call is accepted anyway)
+        all_accepted: bool = False,  # pyabc's calibration sample: every candidate is accepted
         ana_vars: Any = None,  # noqa: ARG002
     ) -> Any:
         call, self.calls = self.calls, self.calls + 1
@@ -73,10 +79,11 @@ class SeededBatchSampler(pyabc.sampler.Sampler):
         sample = self._create_empty_sample()
         evaluated = accepted = 0
         while accepted < n and evaluated < max_eval:
-            size = self._batch_size(n - accepted)
+            size = self._batch_size(n - accepted, all_accepted)
             if np.isfinite(max_eval):
                 size = min(size, int(max_eval) - evaluated)
             results = self._evaluate(pickled, [self.candidate_seed(call, evaluated + i) for i in range(size)])
+            self.runs += len(results)
             for result in results:
                 sample.append(result)
                 evaluated += 1

@@ -57,16 +57,16 @@ def family_types(pop: Population) -> dict[str, np.ndarray]:
 
 def track(cfg: Config) -> Record:
     """Run `cfg` to its horizon, keeping the weekly record the survey measures read."""
-    return _track(UptakeModel(cfg))
+    return _track(UptakeModel(cfg, collect=False))
 
 
 def track_pair(cfg: Config) -> tuple[Record, Record]:
     """`track` of `cfg` and of its paired counterpart (`sim.simulate.paired_counterpart`), built on one population."""
     from sim.simulate import paired_counterpart
 
-    m = UptakeModel(cfg)
+    m = UptakeModel(cfg, collect=False)
     rec = _track(m)
-    return rec, _track(UptakeModel(paired_counterpart(cfg), like=m))
+    return rec, _track(UptakeModel(paired_counterpart(cfg), like=m, collect=False))
 
 
 def _track(m: UptakeModel) -> Record:
@@ -79,7 +79,7 @@ def _track(m: UptakeModel) -> Record:
         due_region=np.zeros((weeks, n_regions), dtype=np.int64),
         missed_region=np.zeros((weeks, n_regions), dtype=np.int64),
         receiving=np.zeros((weeks, n_regions, 2), dtype=np.int64),
-        eligible=np.zeros((weeks, n_regions, 2), dtype=np.int64),
+        eligible=_eligible_by_week(pop, cell, weeks, n_regions),
         families=family_types(pop),
         weight=pop.weight * np.bincount(pop.household[~pop.is_child], minlength=h),
     )
@@ -88,15 +88,20 @@ def _track(m: UptakeModel) -> Record:
         m.step()
         out = m.people.outcome
         miss = (out == OUTCOME_MISSED) & (m.people.need != SSN)
-        rec.missed[w] = (np.bincount(pop.household[miss], minlength=h) > 0) | (
-            clinic.clinic_need & ~clinic.clinic_visit
-        )
+        rec.missed[w] = clinic.clinic_need & ~clinic.clinic_visit
+        rec.missed[w, pop.household[miss]] = True
         rec.due_region[w] = np.bincount(region[out != OUTCOME_NONE], minlength=n_regions)
         rec.missed_region[w] = np.bincount(region[miss], minlength=n_regions)
-        eligible = pop.eligible_ever & (pop.eligible_week <= w)
         rec.receiving[w] = np.bincount(cell[m.people.receiving], minlength=2 * n_regions).reshape(n_regions, 2)
-        rec.eligible[w] = np.bincount(cell[eligible], minlength=2 * n_regions).reshape(n_regions, 2)
     return rec
+
+
+def _eligible_by_week(pop: Population, cell: np.ndarray, weeks: int, n_regions: int) -> np.ndarray:
+    """[weeks, regions, 2]: people eligible by week w (eligible at all, from `eligible_week` <= w) in each cell,
+    counted once by the week each becomes eligible and summed, not recounted over everyone every week."""
+    first = np.clip(np.where(pop.eligible_ever, pop.eligible_week, weeks), 0, weeks).astype(np.int64)
+    new = np.bincount(first * 2 * n_regions + cell, minlength=(weeks + 1) * 2 * n_regions)
+    return np.cumsum(new.reshape(weeks + 1, n_regions, 2), axis=0)[:weeks]
 
 
 def avoided_share(rec: Record, family: str, start: int, end: int) -> float:

@@ -226,9 +226,13 @@ def _start_beliefs(w: World, trust0: np.ndarray, reach: np.ndarray) -> None:
 class UptakeModel(mesa.Model):
     """Beneficiaries weighing benefits against the risk that attending is disclosed to ICE."""
 
-    def __init__(self, cfg: Config, like: UptakeModel | None = None) -> None:
+    def __init__(self, cfg: Config, like: UptakeModel | None = None, collect: bool = True) -> None:
         """`like`: the other arm of a pair (a model whose config `shares_build` with `cfg`), whose population,
-        network and starting beliefs this one reuses instead of building them again (`build_world`)."""
+        network and starting beliefs this one reuses instead of building them again (`build_world`).
+
+        `collect`: False for a caller that reads the state itself after each step (`experiments.survey`): the
+        week's group outcomes and their DataCollector row are then skipped, a fifth of a 20,000-person week.
+        They draw no random numbers, so the run is the same either way."""
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         check_resources(cfg)
@@ -236,15 +240,17 @@ class UptakeModel(mesa.Model):
         self.world = build_world(cfg, Streams(cfg.seed), None if like is None else like.world)
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": "weekly"})
         self.weekly: dict[str, np.ndarray] = {}
+        self.collects_outcomes = collect
         self.executor = EXECUTORS[cfg.engine]()
         self.executor.prepare(self)
 
     def step(self) -> None:
-        """One week: every phase of `WEEK` in order, then the week's outcomes."""
+        """One week: every phase of `WEEK` in order, then the week's outcomes (unless `collect` is off)."""
         for phase in WEEK:
             self.executor.run(self.world, phase)
-        self.weekly = weekly_outcomes(self.world)
-        self.datacollector.collect(self)
+        if self.collects_outcomes:
+            self.weekly = weekly_outcomes(self.world)
+            self.datacollector.collect(self)
         self.world.week += 1
         if self.world.week >= self.cfg.weeks:
             self.running = False
