@@ -68,8 +68,9 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
     lines = [
         begin,
         f"The committed fit (`{diag['command']}`, commit `{str(diag['commit'])[:10]}`): {size['n_people']:,} people "
-        f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations; "
-        f"stopped: {f['stopped_because']}. Wall time on 2 cores: {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
+        f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations "
+        f"counted by pyabc ({f['runs_made']} run, with the sample from the prior and the candidates run past a "
+        f"generation's last acceptance); stopped: {f['stopped_because']}. Wall time on 2 cores: {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
         f"{diag['wall_s']['fit_with_checks'] / 60:.1f} min with its predictive check and noise levels, "
         f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit as well.",
         "",

@@ -138,6 +138,7 @@ TINY = Size(
 
 
 TRANSITION_SCALING = 4.0
+PRIOR_SHARE = 0.1  # of proposals drawn from the prior itself (experiments/defensive_kernel.py)
 
 
 def short(path: str) -> str:
@@ -239,6 +240,7 @@ def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: boo
 
     import pyabc
 
+    from experiments.defensive_kernel import DefensiveTransition
     from experiments.seeded_sampler import SeededBatchSampler
 
     seq = seeds(seed)
@@ -249,8 +251,11 @@ def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: boo
     sampler = SeededBatchSampler(seq["sampler"], n_procs=size.n_procs)
     # A wide perturbation kernel (4 x the weighted covariance): with a uniform prior and parameters the targets
     # barely inform, the default kernel made the importance weights uneven (effective sample size 18% of the
-    # particles by the fourth generation); a wider one keeps the proposal smooth and the weights even.
-    transition = pyabc.MultivariateNormalTransition(scaling=TRANSITION_SCALING)
+    # particles by the fourth generation); a wider one keeps the proposal smooth and the weights even. Mixed
+    # with the prior (a tenth of proposals): in the generation that reached the noise level, the kernel alone
+    # let one particle in a thin part of it carry 30% of the weight (ESS 9.9 of 60).
+    bounds = {short(p): lohi for p, lohi in PRIORS.items()}
+    transition = DefensiveTransition(bounds, alpha=PRIOR_SHARE, scaling=TRANSITION_SCALING)
     abc = pyabc.ABCSMC(
         _Model(size.n_people), prior, distance, population_size=size.population_size, sampler=sampler,
         transitions=transition,
@@ -449,7 +454,8 @@ def calibrate(
         "command": "python -m experiments.calibrate" + (" --tiny" if size == TINY else "") + f" --seed {seed}",
         "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive (median) "
         "epsilon, distance = RMS of z-scores, multivariate normal kernel at "
-        f"{TRANSITION_SCALING:g} x the weighted covariance; seeded batch sampler (experiments/seeded_sampler.py)",
+        f"{TRANSITION_SCALING:g} x the weighted covariance mixed with the prior ({PRIOR_SHARE:.0%} of proposals, "
+        "experiments/defensive_kernel.py); seeded batch sampler (experiments/seeded_sampler.py)",
         "size": size.__dict__,
         "targets": {k: {**t.__dict__, "window": list(t.window)} for k, t in TARGETS.items()},
         **main_fit,

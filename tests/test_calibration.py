@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from experiments import calibrate as cal
-from experiments.survey import family_types, net_avoidance, track
+from experiments.survey import _track, family_types, net_avoidance, track
 from sim import MODEL_VERSION
 from sim.config import HOUSEHOLD_TYPES
 from sim.model import UptakeModel
@@ -30,6 +30,19 @@ def test_family_types_partition_the_households() -> None:
     assert not (f["immigrant_with_children"] & f["immigrant_without_children"]).any()
     assert ((f["immigrant_with_children"] | f["immigrant_without_children"]) == f["immigrant"]).all()
     assert not (f["us_born"] & f["immigrant"]).any()  # US-born households are not immigrant families
+
+
+def test_the_survey_s_record_is_the_same_without_the_week_s_group_outcomes() -> None:
+    """`track` skips the group outcomes (`collect=False`): the run and its record are those of a collecting run,
+    and the eligible counts, summed by week of eligibility, are the week-by-week count."""
+    cfg = small_config(n_people=3000, weeks=30, seed=5)
+    quick, collecting = track(cfg), _track(UptakeModel(cfg))
+    for field in ("missed", "due_region", "missed_region", "receiving", "eligible", "weight"):
+        np.testing.assert_array_equal(getattr(quick, field), getattr(collecting, field))
+    pop = UptakeModel(cfg).pop
+    for w in (0, 1, 17, cfg.weeks - 1):
+        assert quick.eligible[w].sum() == (pop.eligible_ever & (pop.eligible_week <= w)).sum()
+    assert quick.eligible[-1].sum() > quick.eligible[0].sum()  # some become eligible during the run
 
 
 def test_avoidance_is_zero_against_itself_and_positive_under_the_directive() -> None:
@@ -135,3 +148,41 @@ def test_noise_level_is_at_least_the_survey_tolerance_and_grows_with_the_model_s
     # each target's spread over seeds is 1.155 tolerances (sample sd of +-1): level sqrt(1 + 4/3)
     assert spread["level"] == pytest.approx(np.sqrt(1 + 4 / 3))
     assert spread["mean_distance_of_runs"] == pytest.approx(1.0) and spread["distance_of_mean"] == pytest.approx(0.0)
+
+
+def _candidate(below: float = 0.3) -> object:
+    """A stand-in for pyabc's `simulate_one`: a proposal from numpy's global generator, which the sampler
+    seeds per candidate, accepted below `below`."""
+    import pyabc
+
+    x = float(np.random.uniform())
+    return pyabc.Particle(
+        m=0, parameter=pyabc.Parameter({"x": x}), weight=1.0, sum_stat={}, distance=x, accepted=x < below
+    )
+
+
+@pytest.mark.parametrize("first_guess", [0.02, 0.3, 1.0])
+def test_the_sampler_keeps_the_same_candidates_whatever_its_batch_sizes(first_guess: float) -> None:
+    """Batches are sized from a guessed acceptance rate; the guess changes how many candidates are run past the
+    n-th acceptance (`runs`), never which are kept or how many pyabc counts."""
+    from experiments.seeded_sampler import SeededBatchSampler
+
+    reference = SeededBatchSampler(np.random.SeedSequence(7))
+    sampler = SeededBatchSampler(np.random.SeedSequence(7))
+    sampler.acceptance_rate = first_guess
+    for _ in range(2):  # two calls: the second batch is sized from the first call's measured rate
+        a = reference.sample_until_n_accepted(6, _candidate, 0)
+        b = sampler.sample_until_n_accepted(6, _candidate, 0)
+        kept = [[p.parameter["x"] for p in s.accepted_particles] for s in (a, b)]
+        assert kept[0] == kept[1] and len(kept[0]) == 6
+        assert sampler.nr_evaluations_ == reference.nr_evaluations_
+    assert sampler.runs >= reference.nr_evaluations_
+
+
+def test_the_sampler_runs_exactly_n_candidates_when_all_are_accepted() -> None:
+    """pyabc's sample from the prior accepts every candidate: no candidate is run for nothing."""
+    from experiments.seeded_sampler import SeededBatchSampler
+
+    sampler = SeededBatchSampler(np.random.SeedSequence(7))
+    sampler.sample_until_n_accepted(7, lambda: _candidate(below=1.0), -1, all_accepted=True)
+    assert sampler.runs == sampler.nr_evaluations_ == 7
