@@ -139,6 +139,7 @@ TINY = Size(
 
 TRANSITION_SCALING = 4.0
 PRIOR_SHARE = 0.1  # of proposals drawn from the prior itself (experiments/defensive_kernel.py)
+TOLERANCE_QUANTILE = 0.4  # each generation's tolerance: this weighted quantile of the last one's distances
 
 
 def short(path: str) -> str:
@@ -242,6 +243,7 @@ def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: boo
 
     from experiments.defensive_kernel import DefensiveTransition
     from experiments.seeded_sampler import SeededBatchSampler
+    from experiments.tolerance import FlooredQuantileEpsilon
 
     seq = seeds(seed)
     main_seed = int(seq["main"].generate_state(1, dtype=np.uint32)[0])
@@ -258,7 +260,7 @@ def run_abc(size: Size, db: Path, min_epsilon: float, seed: int = 0, resume: boo
     transition = DefensiveTransition(bounds, alpha=PRIOR_SHARE, scaling=TRANSITION_SCALING)
     abc = pyabc.ABCSMC(
         _Model(size.n_people), prior, distance, population_size=size.population_size, sampler=sampler,
-        transitions=transition,
+        transitions=transition, eps=FlooredQuantileEpsilon(floor=min_epsilon, alpha=TOLERANCE_QUANTILE),
     )  # fmt: skip
     db.parent.mkdir(parents=True, exist_ok=True)
     if resume and db.exists():
@@ -452,8 +454,9 @@ def calibrate(
         "model_version": MODEL_VERSION,
         "commit": git_commit(),
         "command": "python -m experiments.calibrate" + (" --tiny" if size == TINY else "") + f" --seed {seed}",
-        "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive (median) "
-        "epsilon, distance = RMS of z-scores, multivariate normal kernel at "
+        "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive tolerance "
+        f"(the weighted {TOLERANCE_QUANTILE:g} quantile of the last generation's distances, never below the "
+        "noise level, experiments/tolerance.py), distance = RMS of z-scores, multivariate normal kernel at "
         f"{TRANSITION_SCALING:g} x the weighted covariance mixed with the prior ({PRIOR_SHARE:.0%} of proposals, "
         "experiments/defensive_kernel.py); seeded batch sampler (experiments/seeded_sampler.py)",
         "size": size.__dict__,
