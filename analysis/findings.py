@@ -60,6 +60,31 @@ def _noise_lines(diag: dict) -> list[str]:
     ]
 
 
+def posterior_correlations(folder: Path = POSTERIOR, at_least: float = 0.3) -> pd.Series:
+    """Weighted correlations between the posterior's parameters (particles of `posterior.csv`), the pairs whose
+    size is `at_least` or more, largest first: what the targets constrain jointly when no parameter alone."""
+    post = pd.read_csv(folder / "posterior.csv")
+    w = post.pop("weight").to_numpy()
+    centred = post - (post.mul(w, axis=0).sum() / w.sum())
+    cov = centred.mul(w, axis=0).T @ centred / w.sum()
+    sd = cov.to_numpy().diagonal() ** 0.5
+    corr = cov / pd.DataFrame([[a * b for b in sd] for a in sd], index=cov.index, columns=cov.columns)
+    pairs = pd.Series(
+        {(a, b): corr.loc[a, b] for i, a in enumerate(corr.index) for b in corr.columns[i + 1 :]}, dtype=float
+    )
+    return pairs[pairs.abs() >= at_least].sort_values(key=abs, ascending=False)
+
+
+def _correlation_line(folder: Path) -> str:
+    pairs = posterior_correlations(folder)
+    listed = "; ".join(f"`{a}` with `{b}` {r:+.2f}" for (a, b), r in pairs.items()) or "none"
+    return (
+        "Weighted correlations between fitted parameters across the posterior's particles, of size 0.3 or more "
+        f"(what the targets constrain jointly; from {len(pd.read_csv(folder / 'posterior.csv'))} particles, so "
+        f"each has a standard error of about 0.1): {listed}."
+    )
+
+
 def calibration_block(folder: Path = POSTERIOR) -> str:
     """The fit's record: generations, posterior with identification, convergence, predictive check."""
     diag = json.loads((folder / "diagnostics.json").read_text())
@@ -70,7 +95,8 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
         f"The committed fit (`{diag['command']}`, commit `{str(diag['commit'])[:10]}`): {size['n_people']:,} people "
         f"per evaluation, {size['population_size']} particles, {f['total_simulations']} paired simulations "
         f"counted by pyabc ({f['runs_made']} run, with the sample from the prior and the candidates run past a "
-        f"generation's last acceptance); stopped: {f['stopped_because']}. Wall time on 2 cores: {diag['wall_s']['fit'] / 60:.1f} min for the fit, "
+        f"generation's last acceptance); stopped: {f['stopped_because']}. Wall time on 2 cores: "
+        f"{diag['wall_s']['fit'] / 60:.1f} min for the fit, "
         f"{diag['wall_s']['fit_with_checks'] / 60:.1f} min with its predictive check and noise levels, "
         f"{diag['wall_s']['total'] / 60:.1f} min with the convergence fit as well.",
         "",
@@ -107,6 +133,7 @@ def calibration_block(folder: Path = POSTERIOR) -> str:
     if conv:
         header.append(f"median of the fit with seed {diag['convergence']['seed']}")
     lines += _table(header, rows)
+    lines += ["", _correlation_line(folder)]
     if conv:
         c = diag["convergence"]
         cf = c["final"]

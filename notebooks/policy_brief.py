@@ -518,6 +518,8 @@ else:
 # ## What this model is, and is not
 
 # %%
+fitted = pd.read_csv(ROOT / "data" / "posterior" / "posterior_summary.csv")
+near_prior = fitted.loc[fitted["identified"] == "near prior", "parameter"].str.removeprefix("behavior.").tolist()
 display(
     Markdown(f"""
 This is an agent-based simulation of a synthetic population of {n_people:,} people over {weeks} weeks, run
@@ -526,8 +528,9 @@ parameters are **illustrative assumptions**, documented with their sources and r
 not census counts. The behavioural parameters (how strongly news, events and safe visits move the belief that the
 agency tells ICE, how trust falls and recovers) are drawn per seed from the **posterior fitted to the Urban
 Institute's survey figures on the 2018 public-charge rule** (`docs/ODD.md`, section 11), with the announcement
-transfer to this directive drawn from an assumed range; the parameters the survey figures do not pin down stay
-near their priors, so the predictive intervals above carry that uncertainty too. The numbers show the size and
+transfer to this directive drawn from an assumed range. The survey figures leave {len(near_prior)} of the
+{len(fitted)} fitted parameters near their priors ({", ".join(near_prior) or "none"}), so the predictive
+intervals above carry that uncertainty too. The numbers show the size and
 direction of effects the mechanism produces under these assumptions and which groups it reaches; they are not
 forecasts of national totals. Counts
 are weighted (people represented). Sweep:
