@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats import interval_text, mean_intervals, spread_carries
-from experiments.common import FIGURES_DIR, update_manifest
+from experiments.common import FIGURES_DIR, behavior_record, update_manifest
 from sim import __version__
 from sim.config import NEEDS, default_config
 from sim.paths import BASELINE, regimes
@@ -54,6 +54,15 @@ LEVERS: dict[str, list[tuple[str, str, dict]]] = {
     "remote service (half of reviews and deposit changes)": [("none", POLICY, {}), ("half", POLICY, REMOTE)],
     "regime": [(r, r, {}) for r in regimes() if r != BASELINE],
 }
+
+
+def _behavior_record() -> dict:
+    """MANIFEST.json's record of the behaviour every lever run uses (`BEHAVIOR`), as the sweeps record theirs."""
+    b = default_config(POLICY, behavior=BEHAVIOR).behavior
+    runs = pd.DataFrame(
+        [{"behavior.posterior_file": b.posterior_file, "behavior.transfer_uncertain": b.transfer_uncertain}]
+    )
+    return behavior_record(runs)
 
 
 def _paired(job: tuple[str, dict, int, int, int]) -> dict:
@@ -190,7 +199,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "git_commit": git_commit(),
         "runtime_s": round(wall, 1),
     }
-    update_manifest(args.figures, {p.stem: {**entry, "files": [p.name]} for p in paths})
+    behavior = {p.stem: _behavior_record() for p in paths}
+    behavior["group_sizes"] = "none: counts of the synthetic population, no behaviour is run"
+    update_manifest(args.figures, {p.stem: {**entry, "behavior": behavior[p.stem], "files": [p.name]} for p in paths})
     for p in paths:
         print(f"\n{p}:\n{pd.read_csv(p).to_string(index=False)}")
     print(f"\n[levers] {wall:.0f} s")

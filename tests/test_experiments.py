@@ -12,7 +12,7 @@ import pytest
 
 from experiments.common import expected_runs
 from sim.outcomes import MIN_AGENTS
-from sim.paths import regimes
+from sim.paths import ROOT, regimes
 
 TINY = {
     "policy_comparison": ["population.n_people=800", "weeks=70", "policy=firewall,injunction", "seed=0,1"],
@@ -122,3 +122,18 @@ def test_expected_runs_follows_overrides() -> None:
     before, total, after = len(regimes()), expected_runs("policy_comparison", ["seed=range(0,3)"]), len(regimes())
     assert total in (3 * before, 3 * after)
     assert expected_runs("policy_comparison", ["seed=1", "policy=firewall,injunction"]) == 2
+
+
+def test_the_committed_manifest_says_every_figure_s_runs_are_the_calibrated_model() -> None:
+    """Issue: every experiment and figure runs on the calibrated model, and MANIFEST.json records it. The
+    exceptions say what they are: the sensitivity analysis samples the declared ranges on purpose, and the
+    group sizes are counts of the population, not runs."""
+    manifest = json.loads((ROOT / "figures" / "MANIFEST.json").read_text())
+    for name, entry in manifest.items():
+        record = entry.get("behavior")
+        assert record, f"{name}: MANIFEST.json does not say which behaviour its runs used"
+        if name.startswith("sensitivity_") or name == "group_sizes":
+            assert isinstance(record, str) and ("not the posterior" in record or "no behaviour" in record), name
+        else:
+            assert record["calibrated"] and record["posterior_file"] == ["data/posterior/posterior.csv"], name
+            assert record["transfer_uncertain"], name
