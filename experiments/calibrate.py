@@ -431,7 +431,7 @@ def calibrate(
     from analysis.calibration import posterior_figure, predictive_figure, save_figure
     from sim.provenance import git_commit
 
-    start = time.perf_counter()
+    start, commit = time.perf_counter(), git_commit()  # the code that runs, even if a commit lands meanwhile
     post, main_fit = fit(size, out_dir, seed, resume=resume)
     check = predictive_check(post, size, seeds(seed)["check"])
     summary = main_fit.pop("posterior_summary")
@@ -452,7 +452,7 @@ def calibrate(
         conv["all_inside"] = all(r["inside"] for r in conv["parameters"])
     diagnostics = {
         "model_version": MODEL_VERSION,
-        "commit": git_commit(),
+        "commit": commit,
         "command": "python -m experiments.calibrate" + (" --tiny" if size == TINY else "") + f" --seed {seed}",
         "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive tolerance "
         f"(the weighted {TOLERANCE_QUANTILE:g} quantile of the last generation's distances, never below the "
