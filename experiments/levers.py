@@ -199,9 +199,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "git_commit": git_commit(),
         "runtime_s": round(wall, 1),
     }
-    behavior = {p.stem: _behavior_record() for p in paths}
-    behavior["group_sizes"] = "none: counts of the synthetic population, no behaviour is run"
-    update_manifest(args.figures, {p.stem: {**entry, "behavior": behavior[p.stem], "files": [p.name]} for p in paths})
+    calibrated, counts = _behavior_record(), "none: counts of the synthetic population, no behaviour is run"
+    update_manifest(
+        args.figures,
+        {
+            p.stem: {**entry, "behavior": counts if p.stem == "group_sizes" else calibrated, "files": [p.name]}
+            for p in paths
+        },
+    )
     for p in paths:
         print(f"\n{p}:\n{pd.read_csv(p).to_string(index=False)}")
     print(f"\n[levers] {wall:.0f} s")
