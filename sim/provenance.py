@@ -1,6 +1,7 @@
 """Provenance of a run and atomic file writes.
 
-Every output records its seed, config hash, package version and git commit.
+Every output records its seed, config hash, package version, the model that made it (commit, uncommitted
+changes, a hash of the source: `model_fingerprint`) and the versions of the libraries it ran on.
 Files are written to a temporary name and renamed, so an interrupted run
 never leaves a half file that looks whole.
 """
@@ -8,18 +9,19 @@ never leaves a half file that looks whole.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
 import os
-import subprocess
+import platform
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sim import __version__
-from sim.paths import ROOT
+from sim.source import git_commit, source_dirty, source_fingerprint
 
 _UNHASHED = ("progress",)
 
@@ -38,21 +40,36 @@ def config_hash(cfg: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def git_commit() -> str | None:
-    """The checkout's commit, or None outside a git checkout."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=5, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
+DEPENDENCIES = ("numpy", "numba", "scipy", "pandas", "pyarrow", "mesa", "hydra-core", "omegaconf")
+
+
+@functools.cache
+def environment() -> dict[str, str | None]:
+    """The versions of Python and of the libraries a run's numbers depend on (None where not installed)."""
+    from importlib import metadata
+
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in DEPENDENCIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def model_fingerprint() -> dict[str, Any]:
+    """Which code made a result: the commit, whether the tree had uncommitted changes, and the source's hash.
+
+    Two results were made by the same model exactly when their `source_sha` agree (sim.source); the commit
+    alone cannot say so for a tree with uncommitted changes.
+    """
+    return {"git_commit": git_commit(), "dirty": source_dirty(), "source_sha": source_fingerprint()}
 
 
 def provenance(cfg: Any, wall_s: float) -> dict[str, Any]:
     return {
         "version": __version__,
-        "git_commit": git_commit(),
+        **model_fingerprint(),
         "seed": cfg.seed,
         "config_hash": config_hash(cfg),
         "engine": cfg.engine,
@@ -60,6 +77,7 @@ def provenance(cfg: Any, wall_s: float) -> dict[str, Any]:
         "policy": cfg.policy.name,
         "n_people": cfg.population.n_people,
         "weeks": cfg.weeks,
+        "environment": environment(),
     }
 
 

@@ -1,0 +1,95 @@
+"""The model's source as a fingerprint, and where its compiled code is kept.
+
+A result is only as current as the code that made it. `source_fingerprint`
+hashes every Python file of the `sim` package (path and bytes), so two
+checkouts with the same source give the same fingerprint, whatever their
+commit, and any edit, committed or not, gives another.
+
+Numba's on-disk cache is keyed on the file that holds a compiled function,
+not on the kernels it inlines from other modules: an edit to a kernel could
+leave an old compiled loop running. `numba_cache_dir` gives every source
+fingerprint its own cache folder, so an edit (or its revert) always runs the
+code on disk, and going back to a source already compiled reuses its cache.
+
+This module imports nothing of the project and nothing heavy: `sim/__init__.py`
+calls it before any compiled function is declared.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE_ENV = "UPTAKE_SIM_CACHE_DIR"  # where compiled code is kept; default ~/.cache/uptake-sim (XDG_CACHE_HOME)
+
+
+def _source_files(package: Path) -> list[Path]:
+    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+@functools.cache
+def source_fingerprint(package: Path = PACKAGE) -> str:
+    """A 16-hex-digit hash of every `.py` file under `package` (relative path and contents)."""
+    digest = hashlib.sha256()
+    for path in _source_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def git_commit(root: Path = PACKAGE.parent) -> str | None:
+    """The checkout's commit, or None outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def source_dirty(root: Path = PACKAGE.parent) -> bool | None:
+    """Whether the checkout has uncommitted changes to tracked files (None outside a git checkout)."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip())
+
+
+def numba_cache_dir(fingerprint: str | None = None) -> Path:
+    """The folder numba caches this source's compiled functions in: one per source fingerprint."""
+    base = os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uptake-sim"
+    return Path(base) / "numba" / (fingerprint or source_fingerprint())
+
+
+def use_fingerprinted_cache() -> None:
+    """Point numba's cache at this source's own folder before any compiled function is declared.
+
+    Numba reads `config.CACHE_DIR` when a function with `cache=True` is decorated, so setting it here covers
+    every compiled function of the package; the environment variable carries it to worker processes. A
+    NUMBA_CACHE_DIR set by the user gets a fingerprinted sub-folder.
+    """
+    import numba
+
+    fingerprint = source_fingerprint()
+    user = os.environ.get("NUMBA_CACHE_DIR")
+    if user and Path(user).name == fingerprint:
+        folder = Path(user)  # set by a parent process of the same source
+    elif user:
+        folder = Path(user) / fingerprint
+    else:
+        folder = numba_cache_dir(fingerprint)
+    os.environ["NUMBA_CACHE_DIR"] = str(folder)
+    numba.config.CACHE_DIR = str(folder)
