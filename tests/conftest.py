@@ -1,22 +1,40 @@
-"""Shared fixtures: small configs and a helper to run `python -m sim.run`."""
+"""Shared fixtures: small configs, a copy of conf/ to change, and `python -m sim.run` in a process or in this one.
+
+Tests that start processes, kill launchers, drive a browser, execute notebooks or fit the model carry
+`@pytest.mark.slow`; `pytest -m "not slow"` is the quick loop.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import io
+import logging
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from sim.config import Config, default_config, validate
+from sim.paths import CONF_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 # Two test workers share two cores: each run (and every `python -m sim.run` the tests start) takes one thread.
 os.environ.setdefault("UPTAKE_SIM_THREADS", "1")
+
+# Property tests give the same examples on every machine and in every order, and never fail on a slow machine:
+# the examples are derived from each test's name (no database, no clock), and no example has a deadline.
+settings.register_profile(
+    "uptake-sim", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("uptake-sim")
 
 
 def small_config(policy: str = "appointment_disclosure", n_people: int = 3000, weeks: int = 60, **kw) -> Config:
@@ -72,6 +90,60 @@ def run_cli(*overrides: str, cwd: Path | None = None) -> subprocess.CompletedPro
         env=env,
         timeout=600,
     )
+
+
+@dataclass(frozen=True)
+class CliOutcome:
+    """What `python -m sim.run` ended with: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli_in_process(*args: str) -> CliOutcome:
+    """`python -m sim.run *args` through its own entry point (`sim.run.main`), in this process.
+
+    For what the command does with its input (exit status, the message, no output folder) without paying a new
+    interpreter's imports; the few tests of the process itself (`--help`, kills) use `run_cli`. Hydra's global
+    state and the logging it configures are put back afterwards, so later tests in this process see neither.
+    """
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.hydra_config import HydraConfig
+
+    import sim.run
+    from sim.sweeps import hydra_words
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    out, err = io.StringIO(), io.StringIO()
+    argv, full_error = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "0"
+    returncode = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            sys.argv = ["sim.run", *hydra_words(list(args))]  # as `python -m sim.run` reads its words
+            sim.run.main()
+    except SystemExit as exit_:
+        returncode = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.argv = argv
+        if full_error is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = full_error
+        for handler in set(root.handlers) - set(handlers):
+            handler.close()
+        root.handlers[:], root.level = handlers, level
+        HydraConfig.instance().cfg = None
+        GlobalHydra.instance().clear()
+    return CliOutcome(returncode, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def conf_copy(tmp_path: Path) -> Path:
+    """A copy of conf/ for a test that adds or edits config files; the repository's conf/ is never written."""
+    return Path(shutil.copytree(CONF_DIR, tmp_path / "conf"))
 
 
 @pytest.fixture

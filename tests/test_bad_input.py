@@ -4,9 +4,10 @@ Property-based: hypothesis sets one config field to an edge value (negative,
 zero, huge, NaN, infinite, a wrong type) or draws whole configs inside the
 allowed ranges. Either `validate` rejects the config with a `ConfigError`
 naming the field, or the run completes with finite outcomes that respect the
-model's count chain. A few real `python -m sim.run` calls check the same at
-the command line: exit status, one message naming the field, no traceback,
-no hang, no output folder.
+model's count chain. Bad overrides at the command line go through `sim.run`'s
+entry point in the test's process (exit status, one message naming the field,
+no traceback, no output folder); one of each exit status also in a real
+`python -m sim.run` process, with a timeout so no hang blocks the suite.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from hypothesis import strategies as st
 
 from sim.config import NETWORK_KINDS, Config, ConfigError, default_config, validate
 from sim.simulate import run_scenario
-from tests.conftest import ROOT, set_path
+from tests.conftest import ROOT, run_cli_in_process, set_path
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20, "policy.start_week": 2})
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": True}
@@ -213,16 +214,33 @@ CLI_BAD = [
 ]
 
 
-def _cli(*overrides: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
-    cmd = [sys.executable, "-m", "sim.run", "population.n_people=300", "weeks=10", *overrides]
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=CLI_TIMEOUT_S)
+SIZE = ("population.n_people=300", "weeks=10")
 
 
 @pytest.mark.parametrize(("override", "status", "texts"), CLI_BAD, ids=[c[0] for c in CLI_BAD])
 def test_cli_bad_override(tmp_path: Path, override: str, status: int, texts: list[str]) -> None:
+    """Through `sim.run`'s entry point in this process: the status, one message naming the field, no folder."""
     out = tmp_path / "run"
-    proc = _cli(f"hydra.run.dir={out}", override)
+    proc = run_cli_in_process(*SIZE, f"hydra.run.dir={out}", override)
+    assert proc.returncode == status, proc.stderr
+    for text in texts:
+        assert text in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists(), "a failed run must leave no output folder"
+
+
+# One of each status in a real process: the exit status and the message are what the shell sees.
+CLI_BAD_IN_A_PROCESS = [case for case in CLI_BAD if case[0] in ("weeks=1.5", "behavior.noise=nan")]
+
+
+@pytest.mark.parametrize(
+    ("override", "status", "texts"), CLI_BAD_IN_A_PROCESS, ids=[c[0] for c in CLI_BAD_IN_A_PROCESS]
+)
+def test_cli_bad_override_in_a_process(tmp_path: Path, override: str, status: int, texts: list[str]) -> None:
+    out = tmp_path / "run"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    cmd = [sys.executable, "-m", "sim.run", *SIZE, f"hydra.run.dir={out}", override]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=CLI_TIMEOUT_S)
     assert proc.returncode == status, proc.stderr
     for text in texts:
         assert text in proc.stderr, proc.stderr
