@@ -20,7 +20,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.outputs import BASELINE_TIMESERIES, SCENARIO, TIMESERIES, read_summary, read_timeseries
+from sim.outputs import (
+    BASELINE_TIMESERIES,
+    FINGERPRINT_KEYS,
+    SCENARIO,
+    TIMESERIES,
+    read_summary,
+    read_timeseries,
+)
 from sim.paths import BASELINE_ARM
 
 log = logging.getLogger(__name__)
@@ -131,9 +138,19 @@ def load_sweep(sweep_dir: Path | str, strict: bool = False) -> SweepTable:
 
 
 def _flat_metrics(summary: dict[str, Any]) -> dict[str, Any]:
-    """Scalar metrics and provenance, prefixed, for the per-run table."""
+    """Scalar metrics and provenance, prefixed, for the per-run table.
+
+    Every run gets the model's fingerprint (`p.git_commit`, `p.dirty`, `p.source_sha`; None for a run from
+    before they were recorded), so that what is made from a sweep can say which code made its runs; the
+    library versions become `p.environment.<library>`.
+    """
     out = {f"m.{k}": v for k, v in summary["metrics"].items() if not isinstance(v, dict)}
-    out.update({f"p.{k}": v for k, v in summary["provenance"].items()})
+    prov = {**dict.fromkeys(FINGERPRINT_KEYS), **summary["provenance"]}
+    for key, value in prov.items():
+        if isinstance(value, dict):
+            out.update({f"p.{key}.{k}": v for k, v in value.items()})
+        else:
+            out[f"p.{key}"] = value
     return out
 
 

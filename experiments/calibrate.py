@@ -429,9 +429,9 @@ def calibrate(
 ) -> dict[str, Any]:  # fmt: skip
     """Fit, check convergence with a second seed, run the predictive check, write posterior and figures."""
     from analysis.calibration import posterior_figure, predictive_figure, save_figure
-    from sim.provenance import git_commit
+    from sim.provenance import model_fingerprint
 
-    start, commit = time.perf_counter(), git_commit()  # the code that runs, even if a commit lands meanwhile
+    start, made_by = time.perf_counter(), model_fingerprint()  # the code that runs, even if a commit lands meanwhile
     post, main_fit = fit(size, out_dir, seed, resume=resume)
     check = predictive_check(post, size, seeds(seed)["check"])
     summary = main_fit.pop("posterior_summary")
@@ -452,7 +452,9 @@ def calibrate(
         conv["all_inside"] = all(r["inside"] for r in conv["parameters"])
     diagnostics = {
         "model_version": MODEL_VERSION,
-        "commit": commit,
+        "commit": made_by["git_commit"],
+        "dirty": made_by["dirty"],
+        "source_sha": made_by["source_sha"],
         "command": "python -m experiments.calibrate" + (" --tiny" if size == TINY else "") + f" --seed {seed}",
         "method": "ABC-SMC (pyabc 0.13), uniform priors over the declared plausible ranges, adaptive tolerance "
         f"(the weighted {TOLERANCE_QUANTILE:g} quantile of the last generation's distances, never below the "
@@ -539,7 +541,10 @@ def main(argv: list[str] | None = None) -> Path:
         size = replace(size, max_populations=args.generations)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    out = args.out or ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp)
+    from experiments.common import own_folder
+
+    # a new folder of this call's own unless named: nothing an earlier call wrote is replaced
+    out = args.out or own_folder(ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp))
     posterior_dir = None if tiny or args.seed != 0 else ROOT / "data" / "posterior"
     check_seed = None if args.no_check or tiny else args.seed + 1
     diag = calibrate(size, out, posterior_dir, seed=args.seed, check_seed=check_seed, resume=args.resume)

@@ -4,8 +4,17 @@
 user's overrides (sizes, launcher, seeds), shows progress while it runs,
 loads the sweep into a tidy table, writes each figure as PNG, PDF and CSV,
 and records it in the figures' MANIFEST.json (experiment, config hashes,
-seeds, package version, git commit, runtime). Rerunning resumes: completed
-runs are skipped by `sim.run`.
+seeds, the fingerprints of the runs behind it: `source_shas`, `git_commits`,
+`dirty`; package version, the plotting commit, runtime). Rerunning resumes:
+completed runs of the same config made by the same source are skipped by
+`sim.run`.
+
+The figures go where `--figures` says; without it, into a new folder inside
+the sweep folder (`<sweep>/figures`, or `figures-2`, ... when an earlier call
+made one), so that they move with the runs they come from, and a sweep
+written beside another (`--force-new`) takes its figures with it. Only
+`make figures` (`python -m experiments.all`, which names `--figures figures`)
+writes the project's figures/.
 
 Before any run, the sweep guard (`sim.sweeps`, in the `sim.run` process)
 checks every job's config, refuses a folder that holds another sweep (or, with
@@ -26,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +47,7 @@ from sim import __version__
 from sim.paths import CONF_DIR, ROOT
 from sim.provenance import git_commit, write_json
 from sim.sweeps import EXIT_INVALID, EXIT_OTHER_SWEEP, FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
+from sim.yaml_check import exit_on_malformed_yaml
 
 FIGURES_DIR = ROOT / "figures"
 MANIFEST = "MANIFEST.json"
@@ -61,7 +72,13 @@ def parse_args(name: str, argv: Sequence[str] | None) -> tuple[argparse.Namespac
         "comparison only is written <regime>:<key>=<value> (injunction:policy.injunction_week=20). Before any "
         "run, every job is checked and the overrides each regime gets are printed.",
     )
-    parser.add_argument("--figures", type=Path, default=FIGURES_DIR, help="folder for figures (default: figures/)")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        help="folder for figures (default: a new folder in the sweep folder, <sweep>/figures; figures/ is written "
+        "only when named: make figures)",
+    )
     parser.add_argument("--sweep-dir", type=Path, default=None, help="sweep folder (default: multirun/<name>)")
     parser.add_argument(
         FORCE_NEW_FLAG,
@@ -108,14 +125,15 @@ def _failure(name: str, code: int, sweep_dir: Path, started: bool) -> str:
     """What went wrong, and whether rerunning the command can help (only for a sweep that started)."""
     if code == EXIT_OTHER_SWEEP:
         return (
-            f"[{name}] sweep not started: {sweep_dir} holds another sweep (the difference is above); nothing was "
-            f"written. Add {FORCE_NEW_FLAG} to write this one beside it, or give another --sweep-dir"
+            f"[{name}] sweep not started: {sweep_dir} holds another sweep, or runs made by another model (the "
+            f"difference is above); nothing was written. Add {FORCE_NEW_FLAG} to write this one beside it, or give "
+            "another --sweep-dir"
         )
     if code == EXIT_INVALID:
         done = "" if started else "; nothing was run or written"
         return (
             f"[{name}] sweep stopped on invalid input (exit {code}: the message above names the job and the "
-            f"field){done}. A rerun fails the same way until the overrides are fixed"
+            f"field, or the file and line){done}. A rerun fails the same way until the overrides are fixed"
         )
     if not started:
         return f"[{name}] sweep not started (exit {code}: see the message above); nothing was run"
@@ -167,6 +185,23 @@ def behavior_record(runs: pd.DataFrame) -> dict:
     }
 
 
+def runs_fingerprint(runs: pd.DataFrame) -> dict:
+    """Which code made a sweep's runs, from their provenance: the sorted distinct `source_shas` and
+    `git_commits`, and `dirty` (any run made from a tree with uncommitted changes). The plotting process's own
+    commit says nothing of runs that were reused from earlier."""
+
+    def distinct(column: str) -> list[str]:
+        values = runs[column] if column in runs else pd.Series(dtype=object)
+        return sorted({str(v) for v in values if v is not None and not pd.isna(v)})
+
+    dirty = runs["p.dirty"] if "p.dirty" in runs else pd.Series(dtype=object)
+    return {
+        "source_shas": distinct("p.source_sha"),
+        "git_commits": distinct("p.git_commit"),
+        "dirty": bool(any(d is True for d in dirty)),
+    }
+
+
 def _manifest_entry(name: str, sweep: SweepTable, paths: list[Path], wall_s: float) -> dict:
     runs = sweep.runs
     hashes = sorted(set(runs["p.config_hash"])) if "p.config_hash" in runs else []
@@ -178,10 +213,25 @@ def _manifest_entry(name: str, sweep: SweepTable, paths: list[Path], wall_s: flo
         "config_hashes": hashes,
         "seeds": seeds,
         "behavior": behavior_record(runs),
+        **runs_fingerprint(runs),
         "version": __version__,
         "git_commit": git_commit(),
         "runtime_s": round(wall_s, 1),
     }
+
+
+def own_folder(base: Path) -> Path:
+    """`base` if nothing is there yet, else the first free `<base>-2`, `<base>-3`, ...: a folder this call makes,
+    so that what it writes replaces nothing an earlier call wrote."""
+    base = Path(base)
+    candidates = (base if i == 1 else base.with_name(f"{base.name}-{i}") for i in count(1))
+    return next(c for c in candidates if not c.exists())
+
+
+def figures_folder(given: Path | None, default: Path) -> Path:
+    """Where a driver writes its figures: the folder named (--figures), else a new one at `default`
+    (`own_folder`). The project's figures/ is written only when named, as `make figures` names it."""
+    return Path(given) if given is not None else own_folder(default)
 
 
 def update_manifest(figures_dir: Path, entries: dict[str, dict]) -> Path:
@@ -196,20 +246,23 @@ def update_manifest(figures_dir: Path, entries: dict[str, dict]) -> Path:
 def run_experiment(name: str, argv: Sequence[str] | None, figures: dict[str, FigureFn]) -> ExperimentResult:
     """The sweep, its tidy table and its figures; returns where everything is."""
     args, overrides = parse_args(name, argv)
+    exit_on_malformed_yaml(overrides)  # before the experiment's own file is read to count its runs
     sweep_dir = (args.sweep_dir or ROOT / "multirun" / name).resolve()
     start = time.perf_counter()
     sweep_dir = run_sweep(name, overrides, sweep_dir, force_new=args.force_new)
     sweep = load_sweep(sweep_dir)
     wall = time.perf_counter() - start
     result = ExperimentResult(name, sweep_dir, sweep, wall_s=wall)
+    out = figures_folder(args.figures, sweep_dir / "figures")  # with the sweep it was made from, wherever it goes
     entries = {}
     for fig_name, make in figures.items():
         stem = f"{name}_{fig_name}"
-        paths = save_figure(make(sweep.table), args.figures / stem)
+        paths = save_figure(make(sweep.table), out / stem)
         result.figures[stem] = paths
         entries[stem] = _manifest_entry(name, sweep, paths, wall)
-    update_manifest(args.figures, entries)
+    update_manifest(out, entries)
     print(f"[{name}] sweep: {sweep_dir}")
+    print(f"[{name}] figures: {out}")
     for stem, paths in result.figures.items():
         print(f"[{name}] figure {stem}: {', '.join(str(p) for p in paths)}")
     return result

@@ -29,13 +29,19 @@ the rule of every interval in the figures (`analysis.stats.mean_intervals`):
 
 The `interval` column says which pair is which and what they carry.
 
-Writes `<out>/<a>_vs_<b>.csv` (the table) and `<out>/<a>_vs_<b>_runs.csv`
-(every run's metrics), with the seeds, config hashes, version and commit.
+Writes `<out>/<a>_vs_<b>_<key>.csv` (the table) and `<out>/<a>_vs_<b>_<key>_runs.csv`
+(every run's metrics), with the overrides, seeds, config hashes, version, commit, `dirty` and `source_sha`.
+The key is a short hash of each scenario's overrides and the seeds, so another comparison of the same two
+regimes gets files of its own. The same comparison made earlier by the same code is shown again, not rerun;
+one made by another source (another `source_sha`) is refused with exit 4, naming the file: give another
+`--out`.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,7 +53,10 @@ from omegaconf.errors import OmegaConfBaseException
 from analysis.stats import CI_LEVEL, INTERVAL_COLUMNS, PI_LEVEL, interval_text, mean_intervals, spread_carries
 from sim import __version__
 from sim.paths import ROOT, regimes
-from sim.provenance import git_commit, write_atomic
+from sim.provenance import model_fingerprint, write_atomic
+from sim.yaml_check import exit_on_malformed_yaml
+
+EXIT_OTHER_MODEL = 4  # as a sweep or run folder holding results of another model (sim.sweeps, sim.callbacks)
 
 # metric of summary.json -> (column of the comparison, unit); differences are B minus A
 METRICS = {
@@ -143,6 +152,14 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
     for arm in ("a", "b"):  # every job checked before any runs: a config that cannot run stops here
         behavior = _config(labels[arm], arms[arm], 0).behavior
         drawn[arm] = (bool(behavior.posterior_file), bool(behavior.transfer_uncertain))
+    stem = output_stem(a, b, arms, seeds)
+    table_file, runs_file = out / f"{stem}.csv", out / f"{stem}_runs.csv"
+    made = made_before(table_file, runs_file)
+    if made is not None:
+        print(
+            f"[compare] {table_file} already holds this comparison, made by this code; nothing was rerun or rewritten"
+        )
+        return made
     jobs_list = [(arm, labels[arm], arms[arm], seed) for seed in range(seeds) for arm in ("a", "b")]
     results = Parallel(n_jobs=jobs)(delayed(_run)((r, o, s)) for _, r, o, s in jobs_list)
     runs = pd.DataFrame(
@@ -152,11 +169,45 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
         ]
     )
     table = interval_table(runs, _carries(drawn))
-    table = table.assign(a=a, b=b, seeds=seeds, version=__version__, git_commit=git_commit())
+    overrides_text = {f"{arm}_overrides": " ".join(arms[arm]) for arm in ("a", "b")}
+    table = table.assign(a=a, b=b, **overrides_text, seeds=seeds, version=__version__, **model_fingerprint())
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"{a}_vs_{b}"
-    write_atomic(out / f"{stem}_runs.csv", lambda tmp: runs.to_csv(tmp, index=False))
-    write_atomic(out / f"{stem}.csv", lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    write_atomic(runs_file, lambda tmp: runs.to_csv(tmp, index=False))
+    write_atomic(table_file, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    return table
+
+
+def output_stem(a: str, b: str, arms: dict[str, list[str]], seeds: int) -> str:
+    """`<a>_vs_<b>_<key>`: the key is a short hash of each scenario's overrides and the seeds, so a comparison of
+    the same two regimes with other overrides or seeds gets a file of its own and replaces none."""
+    made_of = json.dumps({"a": arms["a"], "b": arms["b"], "seeds": seeds}, sort_keys=True)
+    return f"{a}_vs_{b}_{hashlib.sha256(made_of.encode()).hexdigest()[:8]}"
+
+
+class OtherModel(Exception):
+    """The comparison's file exists, made by other code: it is neither reused nor replaced (exit 4)."""
+
+
+def made_before(table_file: Path, runs_file: Path) -> pd.DataFrame | None:
+    """The table of this same comparison made earlier by this same code (reused), or None when there is none.
+
+    The file's name holds the overrides and seeds (`output_stem`); one made by another source is refused
+    (OtherModel), so that results of other code are neither passed off as current nor overwritten.
+    """
+    if not table_file.exists():
+        return None
+    try:
+        table = pd.read_csv(table_file)
+        made_by = str(table["source_sha"].iloc[0])
+    except (OSError, ValueError, KeyError, IndexError, pd.errors.ParserError):
+        made_by = "?"
+        table = None
+    now = model_fingerprint()["source_sha"]
+    if table is None or made_by != now or not runs_file.exists():
+        raise OtherModel(
+            f"{table_file} holds this comparison made by another model (source {made_by}; the model now is source "
+            f"{now}) or incomplete; refused, so that it is neither reused nor overwritten: give another --out"
+        )
     return table
 
 
@@ -185,13 +236,18 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
     args, overrides = parser.parse_known_args(argv)
     if args.seeds < 2:
         parser.error("--seeds must be at least 2 (an interval needs two runs)")
+    exit_on_malformed_yaml([])  # a broken file of conf/ named in one line, before any config is composed
     try:
         table = compare(args.a, args.b, overrides, args.seeds, args.jobs, args.out)
     except (ValueError, HydraException, OmegaConfBaseException) as err:  # cannot run: named, nothing written
         print(f"uptake-sim: {str(err).splitlines()[0]}", file=sys.stderr)
         sys.exit(2)
+    except OtherModel as err:
+        print(f"uptake-sim: {err}", file=sys.stderr)
+        sys.exit(EXIT_OTHER_MODEL)
     print(format_table(table))
-    print(f"\nTable: {args.out / f'{args.a}_vs_{args.b}.csv'}")
+    stem = output_stem(args.a, args.b, split_overrides(overrides), args.seeds)
+    print(f"\nTable: {args.out / f'{stem}.csv'}")
     return table
 
 

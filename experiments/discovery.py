@@ -77,14 +77,14 @@ runs in it are set aside and PRIM looks again (covering), up to `--max-boxes`.
     python -m experiments.discovery --from-runs outputs/discovery/<stamp>/runs.csv --threshold-pp 1.5
                                                     # PRIM and scoring again on stored runs, another threshold
 
-Writes, in `--figures` (figures/ at full size; the run folder at `--tiny`):
+Writes, in `--figures` (default: the `--out` folder; figures/ only when named, as `make figures` does):
 `discovery_boxes.csv` (each box's restricted dimensions, limits, quasi-p,
 coverage, density, mass), `discovery_box.{png,pdf,csv}` (the limits against
 the ranges), `discovery_peeling.{png,pdf,csv}` (coverage, density, mass and
 restricted dimensions of every step), `discovery_feature_scores.{png,pdf,csv}`,
-`discovery.json` (seed, model version, commit, wall time, posterior file,
-inputs, threshold, boxes) and MANIFEST.json entries; in `--out`
-(outputs/discovery/<stamp>/): `runs.csv` (every run's inputs, seed, particle
+`discovery.json` (seed, model version, commit, `dirty`, `source_sha`, wall time, posterior file,
+inputs, threshold, boxes) and MANIFEST.json entries; in `--out` (default: a
+new folder outputs/discovery/<stamp>/, also with `--from-runs`): `runs.csv` (every run's inputs, seed, particle
 and losses) and a copy of `discovery.json`. While it runs, the runs done so far
 are saved every 50 in `runs.partial.csv`: the same command with the same
 `--out` (and seed and size) goes on from there after a stop. Needs ema-workbench:
@@ -659,15 +659,18 @@ def experiment(
     runs: pd.DataFrame | None = None,
     command: str = "",
     progress: bool = False,
+    runs_file: Path | None = None,
 ) -> dict[str, Any]:
-    """Sample, run (unless `runs` are given), score and find the boxes; write every output; return the summary."""
+    """Sample, run (unless `runs` are given: read from `runs_file`), score and find the boxes; write every
+    output; return the summary."""
     from analysis.discovery import box_figure, feature_scores_figure, peeling_figure
     from analysis.style import save_figure
     from experiments.common import update_manifest
     from sim import MODEL_VERSION, __version__
-    from sim.provenance import git_commit, write_json
+    from sim.provenance import model_fingerprint, write_json
 
     require_ema()
+    made_by = model_fingerprint()  # the code that runs, read when it starts
     start = time.perf_counter()
     wall: dict[str, float] = {}
     post = check_posterior(posterior)
@@ -703,7 +706,7 @@ def experiment(
         "seeds": seeds(seed),
         "model_version": MODEL_VERSION,
         "version": __version__,
-        "git_commit": git_commit(),
+        **made_by,
         "posterior_file": posterior,
         "posterior_particles": len(post),
         "policy": POLICY,
@@ -775,7 +778,7 @@ def experiment(
             "in_a_box": bool((found.boxes["parameter"] == TRANSFER).any()),
         },
         "outputs": {
-            "runs": str(out_dir / "runs.csv").replace(f"{ROOT}/", ""),
+            "runs": str(runs_file or out_dir / "runs.csv").replace(f"{ROOT}/", ""),
             "figures": str(figures_dir).replace(f"{ROOT}/", ""),
         },
     }
@@ -790,7 +793,7 @@ def experiment(
         "model_version": MODEL_VERSION,
         "behavior": behavior(posterior, inp.range(TRANSFER)),
         "version": __version__,
-        "git_commit": summary["git_commit"],
+        **made_by,
         "runtime_s": wall["total"],
     }
     update_manifest(figures_dir, {stem: {**entry, "files": [p.name for p in ps]} for stem, ps in paths.items()})
@@ -855,8 +858,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
         f"scoring above {PROBES} noise probes, {AUTO_DIMS[0]} to {AUTO_DIMS[1]})",
     )
     parser.add_argument("--from-runs", type=Path, default=None, help="analyse a stored runs.csv instead of running")
-    parser.add_argument("--figures", type=Path, default=None, help="tables, figures and summary (default: figures/)")
-    parser.add_argument("--out", type=Path, default=None, help="the runs table and a copy of the summary")
+    parser.add_argument(
+        "--figures", type=Path, default=None, help="tables, figures and summary (default: --out; figures/ when named)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="the runs table and a copy of the summary (default: a new folder)"
+    )
     parser.add_argument("--plan", action="store_true", help="print the size and projected time, run nothing")
     args = parser.parse_args(argv)
     if not 0 < args.threshold_quantile < 1:
@@ -870,17 +877,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     if args.plan:
         return None
     require_ema()
+    from experiments.common import own_folder
+
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
     runs = None
     if args.from_runs is not None:
         runs = pd.read_csv(args.from_runs)
-        out = args.out or args.from_runs.parent
         stored = args.from_runs.parent / "discovery.json"  # the size the runs were made at (the outreach week's range)
         if stored.exists():
             size = Size(**json.loads(stored.read_text())["size"])
-    else:
-        out = args.out or ROOT / "outputs" / "discovery" / (("tiny_" if tiny else "") + stamp)
-    figures = args.figures or (out if tiny else ROOT / "figures")
+    # a new folder of this call's own unless named: nothing an earlier call wrote (its runs, its summary) is replaced
+    out = args.out or own_folder(ROOT / "outputs" / "discovery" / (("tiny_" if tiny else "") + stamp))
+    figures = args.figures or out  # figures/ only when named, as `make figures` does
     settings = Settings(
         outcome=OUTCOMES[args.outcome],
         threshold_quantile=args.threshold_quantile,
@@ -894,7 +902,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     # the project's folders as a user in it would give them: no machine's own path in a committed file
     command = "python -m experiments.discovery " + " ".join(w.replace(f"{ROOT}/", "") for w in words)
     summary = experiment(
-        size, args.posterior, out, figures, args.seed, settings, runs=runs, command=command.strip(), progress=True
+        size,
+        args.posterior,
+        out,
+        figures,
+        args.seed,
+        settings,
+        runs=runs,
+        command=command.strip(),
+        progress=True,
+        runs_file=args.from_runs,
     )
     print(report(summary))
     print(f"\nFigures and summary: {figures}; runs: {out / 'runs.csv'}")

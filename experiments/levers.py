@@ -1,6 +1,7 @@
 """Does every lever move the outcome, and which way? Paired runs, one lever at a time, with the agents behind them.
 
-Writes three CSVs into the figures folder (and MANIFEST.json entries):
+Writes three CSVs into the figures folder (`--figures`; default a new folder outputs/levers/<date_time>), and
+MANIFEST.json entries there with the code that made them (commit, `dirty`, `source_sha`):
 
 - `levers.csv`: for each lever setting, the uptake loss against the paired
   firewall run (pp: final week and mean over weeks), encounters at the
@@ -28,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats import interval_text, mean_intervals, spread_carries
-from experiments.common import FIGURES_DIR, behavior_record, update_manifest
+from experiments.common import behavior_record, figures_folder, update_manifest
 from sim import __version__
 from sim.config import NEEDS, default_config
-from sim.paths import BASELINE, regimes
-from sim.provenance import config_hash, git_commit, write_atomic
+from sim.paths import BASELINE, ROOT, regimes
+from sim.provenance import config_hash, model_fingerprint, write_atomic
 
 POLICY = "appointment_disclosure"
 BEHAVIOR = "posterior"  # the calibrated model: one posterior draw per seed
@@ -178,16 +179,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--figures", type=Path, default=FIGURES_DIR)
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        help="folder for the CSVs (default: a new folder outputs/levers/<date_time>; figures/ only when named)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    args.figures.mkdir(parents=True, exist_ok=True)
+    out = figures_folder(args.figures, ROOT / "outputs" / "levers" / time.strftime("%Y-%m-%d_%H-%M-%S"))
+    out.mkdir(parents=True, exist_ok=True)
     paths = [
-        _write(lever_table(args.seeds, args.people, args.weeks, args.jobs), args.figures / "levers.csv"),
-        _write(
-            surge_table(max(args.seeds, 3), max(args.people // 3, 3000), args.jobs), args.figures / "levers_surge.csv"
-        ),
-        _write(group_sizes(), args.figures / "group_sizes.csv"),
+        _write(lever_table(args.seeds, args.people, args.weeks, args.jobs), out / "levers.csv"),
+        _write(surge_table(max(args.seeds, 3), max(args.people // 3, 3000), args.jobs), out / "levers_surge.csv"),
+        _write(group_sizes(), out / "group_sizes.csv"),
     ]
     wall = time.perf_counter() - start
     entry = {
@@ -196,12 +201,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "people": args.people,
         "weeks": args.weeks,
         "version": __version__,
-        "git_commit": git_commit(),
+        **model_fingerprint(),  # the runs are made in this call, by this code
         "runtime_s": round(wall, 1),
     }
     calibrated, counts = _behavior_record(), "none: counts of the synthetic population, no behaviour is run"
     update_manifest(
-        args.figures,
+        out,
         {
             p.stem: {**entry, "behavior": counts if p.stem == "group_sizes" else calibrated, "files": [p.name]}
             for p in paths
@@ -209,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for p in paths:
         print(f"\n{p}:\n{pd.read_csv(p).to_string(index=False)}")
-    print(f"\n[levers] {wall:.0f} s")
+    print(f"\n[levers] {out}; {wall:.0f} s")
 
 
 if __name__ == "__main__":

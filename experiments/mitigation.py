@@ -14,14 +14,16 @@ numbers and parameters. `none` also runs its paired firewall run: the directive'
 would recover (`directive_withdrawn` in the table; remote service can recover more, as it also helps people
 who would miss an in-person visit without the directive).
 
-Writes into the figures folder (and MANIFEST.json entries, with the behaviour the runs drew from):
+Writes into the figures folder, `--figures` (default: a new folder in the sweep folder, `<sweep>/figures`;
+figures/ only when named, as `make figures` does), and MANIFEST.json entries there, with the behaviour the
+runs drew from and their fingerprints (`source_shas`, `git_commits`, `dirty`):
 
 - `mitigation.csv`: one row per mitigation x metric (`analysis.mitigation.METRICS`: uptake recovered in pp,
   final week and mean over weeks; people receiving per 100,000 eligible; benefit USD kept per 100,000
   eligible over the run; citizen children kept on benefits, people represented and per 100,000 eligible),
   with `unit`, mean, `ci_lo`/`ci_hi` (95% CI of the mean over seeds), `pi_lo`/`pi_hi` (90% predictive
   interval: where one run falls), `n`, `interval`, the eligible agents behind it, the mitigation's family,
-  label and overrides, and the size, version and commit;
+  label and overrides, and the size, version, commit, `dirty` and `source_sha`;
 - `mitigation_seeds.csv`: every seed's value of every metric, per mitigation;
 - `mitigation_main.{png,pdf,csv}`: the ranked dot-and-interval chart of people recovered per 100,000
   eligible (final week) and its numbers.
@@ -47,13 +49,14 @@ from analysis import mitigation as mit
 from analysis.load import SweepTable, load_sweep
 from analysis.stats import agents_behind, interval_text, spread_carries
 from analysis.style import save_figure
-from experiments.common import FIGURES_DIR, behavior_record, run_sweep, update_manifest
+from experiments.common import behavior_record, figures_folder, run_sweep, runs_fingerprint, update_manifest
 from sim import __version__
 from sim.mitigations import mitigation_names
 from sim.outputs import SCENARIO
 from sim.paths import ROOT
-from sim.provenance import git_commit, write_atomic
+from sim.provenance import model_fingerprint, write_atomic
 from sim.sweeps import FORCE_NEW_FLAG
+from sim.yaml_check import exit_on_malformed_yaml
 
 NAME = "mitigation"
 KEY = "mitigation"
@@ -88,7 +91,12 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default: the YAML's, 10)")
     parser.add_argument("--people", type=int, default=None, help="population.n_people (default: the YAML's)")
     parser.add_argument("--weeks", type=int, default=None, help="weeks (default: 156)")
-    parser.add_argument("--figures", type=Path, default=FIGURES_DIR, help="folder for the table and figure")
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        default=None,
+        help="folder for the table and figure (default: a new folder in the sweep folder, <sweep>/figures)",
+    )
     parser.add_argument("--sweep-dir", type=Path, default=None, help=f"sweep folder (default: multirun/{NAME})")
     parser.add_argument(FORCE_NEW_FLAG, action="store_true", help="a folder holding another sweep: write beside it")
     parser.add_argument(
@@ -180,6 +188,7 @@ def _write(df: pd.DataFrame, path: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> MitigationResult:
     args, user = parse_args(argv)
+    exit_on_malformed_yaml([*user, *([f"--config-dir={args.conf}"] if args.conf is not None else [])])
     overrides = sweep_overrides(args, user)
     default_dir = ROOT / "multirun" / (f"{NAME}_tiny" if args.tiny else NAME)
     start = time.perf_counter()
@@ -201,16 +210,17 @@ def main(argv: Sequence[str] | None = None) -> MitigationResult:
         "weeks": weeks,
         "behavior": "posterior" if behavior["calibrated"] else "default",
     }
-    stamp = {"version": __version__, "git_commit": git_commit()}
-    args.figures.mkdir(parents=True, exist_ok=True)
+    stamp = {"version": __version__, **model_fingerprint()}
+    out = figures_folder(args.figures, folder / "figures")  # with the sweep it was made from
+    out.mkdir(parents=True, exist_ok=True)
     files = {
         NAME: [
-            _write(table.assign(**size, **stamp), args.figures / f"{NAME}.csv"),
-            _write(seeds.assign(unit=seeds["metric"].map(mit.METRICS)), args.figures / f"{NAME}_seeds.csv"),
+            _write(table.assign(**size, **stamp), out / f"{NAME}.csv"),
+            _write(seeds.assign(unit=seeds["metric"].map(mit.METRICS)), out / f"{NAME}_seeds.csv"),
         ]
     }
     fig = mit.figure(table, _note(behavior, n_seeds, people, weeks, agents, carries))
-    files[f"{NAME}_main"] = save_figure(fig, args.figures / f"{NAME}_main")
+    files[f"{NAME}_main"] = save_figure(fig, out / f"{NAME}_main")
     entry = {
         "experiment": NAME,
         "runs": len(runs),
@@ -220,12 +230,15 @@ def main(argv: Sequence[str] | None = None) -> MitigationResult:
         "people": people,
         "weeks": weeks,
         "behavior": behavior,
-        **stamp,
+        **runs_fingerprint(runs),  # the runs' code; the commit below is the process's that wrote the files
+        "version": __version__,
+        "git_commit": stamp["git_commit"],
         "runtime_s": round(wall, 1),
     }
-    update_manifest(args.figures, {stem: {**entry, "files": [p.name for p in paths]} for stem, paths in files.items()})
+    update_manifest(out, {stem: {**entry, "files": [p.name for p in paths]} for stem, paths in files.items()})
     print(summary_text(table))
     print(f"\n[{NAME}] sweep: {folder}")
+    print(f"[{NAME}] figures: {out}")
     for stem, paths in files.items():
         print(f"[{NAME}] {stem}: {', '.join(str(p) for p in paths)}")
     print(f"[{NAME}] {wall:.0f} s")

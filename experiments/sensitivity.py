@@ -55,10 +55,11 @@ defaults.
     python -m experiments.sensitivity --plan   # the full run's size and projected time, without running it
     python -m experiments.sensitivity --tiny   # CI size (~25 s of CPU), writes outputs/sensitivity/tiny_*
 
-Writes, in `--figures` (figures/ at full size): `sensitivity_morris.{csv,png,pdf}`,
-`sensitivity_sobol.{csv,png,pdf}`, `sensitivity.json` (the summary: seed,
-model version, commit, wall time, sizes, ranges, skipped, chance, transfer)
-and entries in MANIFEST.json; in `--out`, every run's inputs and outputs.
+Writes, in `--figures` (default: the `--out` folder; figures/ only when named, as `make figures` names it):
+`sensitivity_morris.{csv,png,pdf}`, `sensitivity_sobol.{csv,png,pdf}`, `sensitivity.json` (the summary: seed,
+model version, commit, `dirty`, `source_sha`, wall time, sizes, ranges, skipped, chance, transfer) and entries
+in MANIFEST.json; in `--out` (default: a new folder outputs/sensitivity/<stamp>), every run's inputs and
+outputs.
 """
 
 from __future__ import annotations
@@ -481,9 +482,10 @@ def sensitivity(size: Size, figures_dir: Path, runs_dir: Path | None = None, see
     from analysis.sensitivity import morris_figure, save_figure, sobol_figure
     from experiments.common import update_manifest
     from sim import MODEL_VERSION, __version__
-    from sim.provenance import git_commit, write_json
+    from sim.provenance import model_fingerprint, write_json
 
     start = time.perf_counter()
+    made_by = model_fingerprint()  # the code that runs, read when it starts
     runs_dir = runs_dir or figures_dir
     for d in (figures_dir, runs_dir):
         d.mkdir(parents=True, exist_ok=True)
@@ -519,7 +521,7 @@ def sensitivity(size: Size, figures_dir: Path, runs_dir: Path | None = None, see
         "seeds": seeds(seed),
         "model_version": MODEL_VERSION,
         "version": __version__,
-        "git_commit": git_commit(),
+        **made_by,
         "policy": POLICY,
         "baseline": "firewall (paired, same seed)",
         "behavior": "declared defaults; varied parameters uniform over their declared plausible ranges (the "
@@ -549,7 +551,7 @@ def sensitivity(size: Size, figures_dir: Path, runs_dir: Path | None = None, see
         "model_version": MODEL_VERSION,
         "behavior": "defaults, parameters over their plausible ranges (not the posterior)",
         "version": __version__,
-        "git_commit": summary["git_commit"],
+        **made_by,
         "runtime_s": wall["total"],
     }
     update_manifest(figures_dir, {stem: {**entry, "files": [p.name for p in ps]} for stem, ps in paths.items()})
@@ -604,10 +606,12 @@ def report(summary: dict[str, Any], figures_dir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tiny", action="store_true", help="CI size; writes to outputs/sensitivity/, not figures/")
+    parser.add_argument("--tiny", action="store_true", help="CI size (writes to outputs/sensitivity/tiny_*)")
     parser.add_argument("--seed", type=int, default=0, help="the model's seed and the samplers' (one SeedSequence)")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: the size's)")
-    parser.add_argument("--figures", type=Path, default=None, help="tables, figures and summary (default: figures/)")
+    parser.add_argument(
+        "--figures", type=Path, default=None, help="tables, figures and summary (default: --out; figures/ when named)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="every run's inputs and outputs")
     parser.add_argument("--plan", action="store_true", help="print the size and projected time, run nothing")
     args = parser.parse_args(argv)
@@ -619,11 +623,14 @@ def main(argv: list[str] | None = None) -> Path:
     if args.jobs is not None:
         size = replace(size, n_jobs=args.jobs)
     print(plan(size), flush=True)
+    from experiments.common import own_folder
+
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    out = args.out or ROOT / "outputs" / "sensitivity" / (("tiny_" if tiny else "") + stamp)
+    # a new folder of this call's own unless named: nothing an earlier call wrote is replaced
+    out = args.out or own_folder(ROOT / "outputs" / "sensitivity" / (("tiny_" if tiny else "") + stamp))
     if args.plan:
         return out
-    figures = args.figures or (out if tiny else ROOT / "figures")
+    figures = args.figures or out  # figures/ only when named, as `make sensitivity` does
     summary = sensitivity(size, figures, out, seed=args.seed)
     print(report(summary, figures))
     print(f"\nFigures and summary: {figures}; runs: {out}")

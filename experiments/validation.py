@@ -51,8 +51,10 @@ time): in the output folder `validation.json` (per statistic: what it is, unit,
 mean, ci_lo, ci_hi (95% CI of the mean over seeds, t), pi_lo, pi_hi (5th and
 95th percentiles over seeds, each its own draw), median, n; plus provenance),
 `validation.csv` (the same, one row per statistic) and `validation_runs.csv`
-(one row per seed: its draw and every statistic); at full size also
-`figures/validation.csv`. The old code compared no statistic with a published
+(one row per seed: its draw and every statistic), each stamped with the code
+that made it (commit, `dirty`, `source_sha`); the output folder is a new one
+(outputs/validation/<stamp>) unless `--out` names one. With `--figures DIR`
+also `DIR/validation.csv` (`make validation` names figures/). The old code compared no statistic with a published
 figure, so the `published` and `published_source` columns are empty.
 
     python -m experiments.validation            # full: 20,000 people, 60 seeds, 2 processes: about 3 min
@@ -82,7 +84,7 @@ from sim import MODEL_VERSION
 from sim.config import Config, ConfigError, OfficeOpening, default_config
 from sim.paths import ROOT
 from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
-from sim.provenance import git_commit, write_atomic, write_json
+from sim.provenance import model_fingerprint, write_atomic, write_json
 
 KEYS = (
     "avoidance_all_citizen",
@@ -343,6 +345,7 @@ def validate_model(
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
+    made_by = model_fingerprint()  # the code that runs, read when it starts
     require_posterior(posterior)  # a missing file or another model's fit stops here, before any run
     seeds = list(range(size.seeds))
     rows = Parallel(n_jobs=size.n_jobs)(delayed(one_seed)(s, size.n_people, posterior) for s in seeds)
@@ -353,7 +356,9 @@ def validate_model(
         "seeds": seed_text(seeds),
         "posterior": posterior,
         "model_version": MODEL_VERSION,
-        "commit": git_commit(),
+        "commit": made_by["git_commit"],
+        "dirty": made_by["dirty"],
+        "source_sha": made_by["source_sha"],
         "wall_s": wall,
     }
     result = {
@@ -369,6 +374,7 @@ def validate_model(
     }
     table = summary[list(SUMMARY_COLUMNS)].assign(**prov)
     runs = runs.assign(posterior=posterior, model_version=MODEL_VERSION, commit=prov["commit"])
+    runs = runs.assign(dirty=prov["dirty"], source_sha=prov["source_sha"])
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_csv(out_dir / "validation_runs.csv", runs)
     _write_csv(out_dir / "validation.csv", table)
@@ -395,17 +401,20 @@ def table_text(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description="Validation against statistics the model was not fitted to")
-    parser.add_argument("--tiny", action="store_true", help="CI size (a few seconds); writes nothing to figures/")
+    parser.add_argument("--tiny", action="store_true", help="CI size (a few seconds)")
     parser.add_argument("--posterior", default=DEFAULT_POSTERIOR, help="posterior particles (CSV)")
     parser.add_argument("--out", type=Path, default=None, help="output folder")
     parser.add_argument(
-        "--figures", type=Path, default=None, help="folder for validation.csv (default: figures/ at full size)"
+        "--figures", type=Path, default=None, help="also write validation.csv here (e.g. figures; default: only --out)"
     )
     args = parser.parse_args(argv)
     tiny = args.tiny or os.environ.get("UPTAKE_TINY", "") not in ("", "0")
+    from experiments.common import own_folder
+
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    out = args.out or ROOT / "outputs" / "validation" / (("tiny_" if tiny else "") + stamp)
-    figures_dir = args.figures or (None if tiny else ROOT / "figures")
+    # a new folder of this call's own unless named: nothing an earlier call wrote is replaced
+    out = args.out or own_folder(ROOT / "outputs" / "validation" / (("tiny_" if tiny else "") + stamp))
+    figures_dir = args.figures  # figures/validation.csv only when named, as `make figures` names it
     command = "python -m experiments.validation " + " ".join(sys.argv[1:] if argv is None else argv)
     try:
         result = validate_model(TINY if tiny else FULL, args.posterior, out, figures_dir, command.strip())

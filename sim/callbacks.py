@@ -16,6 +16,8 @@ so both exit themselves rather than raise.
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import sys
 import tempfile
@@ -28,6 +30,7 @@ from omegaconf import DictConfig
 
 EXIT_INVALID = 2  # as sim.run exits on invalid input
 EXIT_UNWRITABLE = 3
+EXIT_OTHER_RUN = 4  # the run folder holds another run (as sim.sweeps.EXIT_OTHER_SWEEP for a sweep folder)
 EXIT_GUARD_FAILED = 1
 
 
@@ -80,6 +83,10 @@ class SweepGuard(Callback):
         self.force_new = bool(force_new)
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._refuse_sweep_words()
+        check_run_folder(config)
+
+    def _refuse_sweep_words(self) -> None:
         if self.scoped or self.force_new:
             given = " ".join([*self.scoped, *(["--force-new"] if self.force_new else [])])
             print(
@@ -107,3 +114,87 @@ class SweepGuard(Callback):
                 file=sys.stderr,
             )
             sys.exit(EXIT_GUARD_FAILED)
+
+
+def job_hash(cfg: DictConfig) -> str:
+    """The config hash a run of `cfg` records (its seed's posterior draw applied); raises what `sim.run` stops on."""
+    from sim.posterior import apply_posterior
+    from sim.provenance import config_hash
+    from sim.simulate import prepare
+
+    return config_hash(apply_posterior(prepare(cfg, warn=False))[0])
+
+
+def run_folder_verdict(out_dir: Path, chash: str, overrides: Sequence[str]) -> tuple[int, str] | None:
+    """What a single run into `out_dir` must do, as (exit status, one line); None when the folder is free.
+
+    A finished run of this config by this source: exit 0, naming it (nothing is rerun or rewritten). A finished
+    run of another config or made by another source, or a run started with other overrides: exit 4, naming the
+    folder and the difference, so that Hydra does not rewrite its files.
+    """
+    import yaml
+
+    from sim.outputs import SUMMARY, completed_summary, fingerprint_text, made_by
+    from sim.provenance import model_fingerprint
+
+    out_dir = Path(out_dir)
+    advice = "Refused, so that nothing of it is overwritten; nothing was written. Give another hydra.run.dir"
+    try:
+        summary = json.loads((out_dir / SUMMARY).read_text())
+        prov = summary["provenance"]
+        held, by = str(prov["config_hash"]), made_by(summary)
+    except (OSError, ValueError, KeyError, TypeError):
+        summary = None
+    if summary is not None:
+        done = completed_summary(out_dir, chash)
+        if done is not None:
+            return 0, (
+                f"uptake-sim: {out_dir} already holds this run, complete (config {chash}, seed {prov.get('seed')}, "
+                f"policy {prov.get('policy')}, {fingerprint_text(by)}); nothing was rerun or rewritten: "
+                f"{out_dir / SUMMARY}"
+            )
+        if held != chash:
+            return EXIT_OTHER_RUN, (
+                f"uptake-sim: {out_dir} holds another run (config {held}, seed {prov.get('seed')}, policy "
+                f"{prov.get('policy')}); this run is config {chash}. {advice}"
+            )
+        return EXIT_OTHER_RUN, (
+            f"uptake-sim: {out_dir} holds this config's run made by another model ({fingerprint_text(by)}; the "
+            f"model now is {fingerprint_text(model_fingerprint())}); its results are not reused. {advice}"
+        )
+    try:
+        started = yaml.safe_load((out_dir / ".hydra" / "overrides.yaml").read_text()) or []
+    except (OSError, yaml.YAMLError):
+        return None
+    if [str(o) for o in started] != list(overrides):
+        return EXIT_OTHER_RUN, (
+            f"uptake-sim: {out_dir} holds a run started with {' '.join(map(str, started)) or 'no overrides'}; "
+            f"this run is {' '.join(overrides) or 'without overrides'}. {advice}"
+        )
+    return None  # the same run, not finished: it runs again
+
+
+def check_run_folder(config: DictConfig) -> None:
+    """Before Hydra writes into a single run's folder: leave with one line if it holds a run (`run_folder_verdict`)."""
+    from omegaconf import open_dict, read_write
+
+    from sim.outputs import SUMMARY
+    from sim.sweeps import error_line
+
+    out_dir = Path(str(config.hydra.run.dir))
+    if not ((out_dir / SUMMARY).exists() or (out_dir / ".hydra" / "overrides.yaml").exists()):
+        return  # nothing of a run there: Hydra's files and the outputs overwrite nothing
+    overrides = [str(o) for o in config.hydra.overrides.task]
+    job_cfg = copy.deepcopy(config)
+    with read_write(job_cfg), open_dict(job_cfg):
+        job_cfg.pop("hydra", None)
+    try:
+        chash = job_hash(job_cfg)
+    except Exception as err:  # invalid input: sim.run's own check names it, and the folder is still looked after
+        print(f"uptake-sim: invalid config: {error_line(err)}", file=sys.stderr)
+        sys.exit(EXIT_INVALID)
+    verdict = run_folder_verdict(out_dir, chash, overrides)
+    if verdict is not None:
+        code, line = verdict
+        print(line, file=sys.stderr if code else sys.stdout, flush=True)
+        sys.exit(code)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim.paths import BASELINE_ARM
 from sim.provenance import write_atomic, write_json
+from sim.source import source_fingerprint
 
 # The two arms of a run: its own scenario, and (when paired) its counterpart under the `baseline` regime.
 SCENARIO = "scenario"
@@ -37,7 +38,10 @@ BASELINE_TIMESERIES = f"timeseries_{BASELINE_ARM}.parquet"
 REGION_TIMESERIES = "timeseries_by_region.parquet"  # week x region x household type
 BASELINE_REGION_TIMESERIES = f"timeseries_by_region_{BASELINE_ARM}.parquet"
 META_PREFIX = "uptake_sim."
-META_KEYS = ("version", "git_commit", "seed", "config_hash", "policy")
+META_KEYS = ("version", "git_commit", "dirty", "source_sha", "seed", "config_hash", "policy")
+# The provenance keys that say which model made a run (`sim.provenance.model_fingerprint`): a finished run is
+# reused only when its source_sha is the current one.
+FINGERPRINT_KEYS = ("git_commit", "dirty", "source_sha")
 
 
 @dataclass
@@ -68,7 +72,7 @@ def save(result: RunResult, out_dir: Path) -> None:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     prov = result.summary["provenance"]
-    meta = {f"{META_PREFIX}{k}": str(prov[k]) for k in META_KEYS}
+    meta = {f"{META_PREFIX}{k}": str(prov.get(k)) for k in META_KEYS}
     write_atomic(out_dir / TIMESERIES, _parquet_writer(result.timeseries, meta))
     base_meta = {**meta, f"{META_PREFIX}policy": str(result.summary.get("baseline_policy", ""))}
     if result.baseline is not None:
@@ -113,12 +117,32 @@ def read_timeseries(path: Path, weeks: int, config_hash: str) -> pd.DataFrame:
     return df
 
 
-def completed_summary(out_dir: Path, config_hash: str) -> dict[str, Any] | None:
-    """The summary of a finished run of this exact config in `out_dir`, or None (so a sweep can resume)."""
+def completed_summary(out_dir: Path, config_hash: str, source_sha: str | None = None) -> dict[str, Any] | None:
+    """The summary of a finished run of this exact config, made by this source, in `out_dir`; or None.
+
+    A sweep resumes by skipping the runs this returns. A run of the same config made by other code (another
+    `source_sha`; the current one unless given) is not reused: its numbers may not be what the model now gives.
+    """
     out_dir = Path(out_dir)
     try:
         summary = json.loads((out_dir / SUMMARY).read_text())
     except (OSError, ValueError):
         return None
-    same = isinstance(summary, dict) and summary.get("provenance", {}).get("config_hash") == config_hash
-    return summary if same and (out_dir / TIMESERIES).exists() else None
+    if not isinstance(summary, dict) or not (out_dir / TIMESERIES).exists():
+        return None
+    prov = summary.get("provenance", {})
+    current = source_sha or source_fingerprint()
+    return summary if prov.get("config_hash") == config_hash and prov.get("source_sha") == current else None
+
+
+def made_by(summary: dict[str, Any]) -> dict[str, Any]:
+    """The fingerprint of the model that made a run (`FINGERPRINT_KEYS` of its provenance; None where absent)."""
+    prov = summary.get("provenance", {}) if isinstance(summary, dict) else {}
+    return {k: prov.get(k) for k in FINGERPRINT_KEYS}
+
+
+def fingerprint_text(fingerprint: dict[str, Any]) -> str:
+    """`source 1a2b... (commit 3c4d5e6f, uncommitted changes)`: one model's fingerprint, for a message."""
+    commit = str(fingerprint.get("git_commit") or "?")[:8]
+    dirty = {True: ", uncommitted changes", False: "", None: ""}.get(fingerprint.get("dirty"), "")
+    return f"source {fingerprint.get('source_sha') or '?'} (commit {commit}{dirty})"

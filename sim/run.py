@@ -10,7 +10,11 @@ warning on stderr saying what it understates. `--help` prints every field's
 meaning, unit and ranges from the declarations in sim/config.py (`--hydra-help`
 is Hydra's own). Invalid input exits with status 2 and one
 message naming the field, the value and what is allowed, and leaves no
-output folder behind.
+output folder behind; so does a malformed YAML file of the config search path
+(`sim.yaml_check`: the file, the line and the problem). A run folder that
+already holds a run (`hydra.run.dir=...`) is never written into: a finished
+run of the same config by the same source is named and left as it is (exit
+0), any other run is refused with exit 4 (`sim.callbacks.check_run_folder`).
 """
 
 from __future__ import annotations
@@ -69,7 +73,8 @@ def main(cfg: DictConfig) -> float:
     drawn = apply_posterior(config)[0]
     done = completed_summary(out_dir, config_hash(drawn))  # summaries hash the drawn config
     if done is not None:
-        log.info("run %s already complete, skipped: %s", hc.job.num if multirun else "", out_dir / SUMMARY)
+        which = f"run {hc.job.num}" if multirun else f"run of config {done['provenance']['config_hash']}"
+        log.info("%s already complete, skipped: %s", which, out_dir / SUMMARY)
         return done["metrics"]["uptake_final"]
     result = run_scenario(config)
     try:
@@ -102,6 +107,8 @@ if __name__ == "__main__":
         print(help_text())
         sys.exit(0)
     from sim.sweeps import hydra_words
+    from sim.yaml_check import exit_on_malformed_yaml
 
+    exit_on_malformed_yaml(sys.argv[1:])  # one line naming the file and line, before Hydra makes any folder
     sys.argv[1:] = hydra_words(sys.argv[1:])  # --force-new and <regime>:<key>=<value> as Hydra overrides
     main()

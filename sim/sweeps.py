@@ -16,9 +16,12 @@ callback `sim.callbacks.SweepGuard` runs before the sweeper starts:
 - `choose_folder` compares the plan with what the folder holds (`sweep.json`,
   and the summary or overrides of each numbered run folder). The same sweep
   resumes (finished runs are skipped by `sim.run`); another sweep is refused,
-  naming the folder and the difference; with `force_new` it goes beside the
-  old one, in `<folder>-2` (or `-3`, ...: the first that is free or holds this
-  same sweep, so rerunning the command resumes it).
+  naming the folder and the difference, and so is a folder whose finished runs
+  were made by another model (another `source_sha`: their numbers may not be
+  what the code now gives, so they are neither reused nor overwritten); with
+  `force_new` it goes beside the old one, in `<folder>-2` (or `-3`, ...: the
+  first that is free or holds this same sweep, so rerunning the command
+  resumes it).
 - `write_manifest` records in `sweep.json` (atomically) the sweep's overrides
   and each job's overrides and config hash.
 - `arm_report` says, before anything runs, which overrides reach which arm of
@@ -60,6 +63,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.paths import BASELINE
+from sim.source import source_fingerprint
 
 SWEEP_MANIFEST = "sweep.json"
 MANIFEST_FORMAT = 1
@@ -70,6 +74,7 @@ GUARD = "hydra.callbacks.sweep_guard"
 SCOPED_KEY = f"{GUARD}.scoped"
 FORCE_NEW_KEY = f"{GUARD}.force_new"
 FORCE_NEW_FLAG = "--force-new"
+OTHER_MODEL = "runs made by another model"  # how folder_difference begins when the runs' source differs
 SWEEP_DIR_ENV = "UPTAKE_SWEEP_DIR_FILE"  # if set, the guard writes the folder it chose there (the drivers read it)
 
 EXIT_INVALID = 2  # a job can never run, or the command is malformed: a rerun fails the same way
@@ -506,7 +511,7 @@ def _runs_difference(folder: Path, plan: SweepPlan) -> str | None:
             summary = json.loads((run / "summary.json").read_text())
             held = summary["provenance"]["config_hash"]
         except (OSError, ValueError, KeyError, TypeError):
-            held = None  # not finished (or damaged): sim.run reruns it if it is this job
+            summary, held = {}, None  # not finished (or damaged): sim.run reruns it if it is this job
         try:
             ran = yaml.safe_load((run / ".hydra" / "overrides.yaml").read_text()) or []
         except (OSError, yaml.YAMLError):
@@ -520,7 +525,20 @@ def _runs_difference(folder: Path, plan: SweepPlan) -> str | None:
         if held is None and ran is not None and [str(o) for o in ran] != job.overrides:
             started = " ".join(map(str, ran))
             return f"run {num} was started with {started}; this sweep's job {num} is {' '.join(job.overrides)}"
+        if held is not None and summary.get("provenance", {}).get("source_sha") != source_fingerprint():
+            return other_model(run, summary)
     return None
+
+
+def other_model(run: Path, summary: dict[str, Any]) -> str:
+    """What `folder_difference` says of a finished run of the same config made by other code (another source)."""
+    from sim.outputs import fingerprint_text, made_by
+    from sim.provenance import model_fingerprint
+
+    return (
+        f"{OTHER_MODEL}: run {run.name} was made by {fingerprint_text(made_by(summary))}, "
+        f"the model now is {fingerprint_text(model_fingerprint())}; its results are not reused"
+    )
 
 
 def folder_difference(folder: Path, plan: SweepPlan) -> str | None:
@@ -561,8 +579,9 @@ def choose_folder(base: Path, plan: SweepPlan, force_new: bool) -> Path:
         return base
     if force_new:
         return _beside(base, plan)
+    what = said if said.startswith(OTHER_MODEL) else f"another sweep: {said}"
     raise SweepError(
-        f"{base} holds another sweep: {said}. Refused, so that no result is overwritten or mixed; nothing was "
+        f"{base} holds {what}. Refused, so that no result is overwritten or mixed; nothing was "
         f"written. To keep both, add {FORCE_NEW_FLAG} to write this sweep beside it, in {_beside(base, plan)}, "
         "or give another folder (hydra.sweep.dir=...; experiment drivers: --sweep-dir)",
         EXIT_OTHER_SWEEP,
@@ -579,7 +598,7 @@ def completed_jobs(folder: Path, plan: SweepPlan) -> int:
 def write_manifest(folder: Path, plan: SweepPlan) -> Path:
     """Record in `folder/sweep.json` (atomically) what the folder holds: the overrides and each job's config."""
     from sim import __version__
-    from sim.provenance import git_commit, write_json
+    from sim.provenance import model_fingerprint, write_json
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -597,7 +616,7 @@ def write_manifest(folder: Path, plan: SweepPlan) -> Path:
                 for j in plan.jobs
             ],
             "version": __version__,
-            "git_commit": git_commit(),
+            **model_fingerprint(),  # the model the sweep started with; each run records its own
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
