@@ -1,4 +1,8 @@
-"""The command line: outputs, reproducibility, and bad input."""
+"""The command line: outputs, reproducibility, and bad input.
+
+Whole runs of `python -m sim.run` are slow; bad input goes through the entry point in the test's process
+(`run_cli_in_process`), except one real process for the exit status and the message the shell sees.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.outcomes import MIN_AGENTS
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_in_process
 
 SMALL = ("population.n_people=2000", "weeks=30")
 
@@ -22,6 +26,7 @@ def _run(tmp_path: Path, name: str, *overrides: str) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_outputs_and_provenance(tmp_path: Path) -> None:
     out = _run(tmp_path, "a", "paired=true", "seed=4")
     summary = json.loads((out / "summary.json").read_text())
@@ -82,6 +87,7 @@ def _commit(run_dir: Path) -> str | None:
     return json.loads((run_dir / "summary.json").read_text())["provenance"].get("git_commit")
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_different_seed_different(tmp_path: Path) -> None:
     a = _run(tmp_path, "a", "seed=1")
     b = _run(tmp_path, "b", "seed=1")
@@ -101,6 +107,7 @@ def test_same_seed_same_bytes_different_seed_different(tmp_path: Path) -> None:
     assert hashes[0] == hashes[1] != hashes[2]
 
 
+@pytest.mark.slow
 def test_event_past_the_horizon_is_not_reached_and_said_once(tmp_path: Path) -> None:
     """A court order at week 500 in a 30-week run: one line says so, and the run goes ahead."""
     out = tmp_path / "late"
@@ -126,12 +133,23 @@ BAD = [
 @pytest.mark.parametrize(("overrides", "expected"), BAD, ids=[b[0][-1] for b in BAD])
 def test_bad_input_fails_clearly_without_output(tmp_path: Path, overrides, expected) -> None:
     out = tmp_path / "run"
-    proc = run_cli(*SMALL, f"hydra.run.dir={out}", *overrides)
+    proc = run_cli_in_process(*SMALL, f"hydra.run.dir={out}", *overrides)
     assert proc.returncode != 0
     for text in expected:
         assert text in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_an_unknown_regime_fails_in_a_real_process(tmp_path: Path) -> None:
+    """What the shell sees: a non-zero status and the regimes there are, without a traceback or a folder."""
+    out = tmp_path / "run"
+    overrides, expected = BAD[0]
+    proc = run_cli(*SMALL, f"hydra.run.dir={out}", *overrides)
+    assert proc.returncode != 0
+    for text in expected:
+        assert text in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
 
 
 def test_help_lists_config_groups() -> None:
@@ -142,6 +160,7 @@ def test_help_lists_config_groups() -> None:
     assert "appointment_disclosure" in proc.stdout
 
 
+@pytest.mark.slow
 def test_report_names_what_it_counts(tmp_path: Path) -> None:
     """The printed table: household types with the eligible agents behind each row, flags, losses in pp."""
     out = tmp_path / "report"
