@@ -113,8 +113,19 @@ def test_news_decays_by_half_each_halflife_and_is_silent_before() -> None:
     np.testing.assert_allclose(bh.news_decay(np.array([-1, 0, 8, 16]), 8.0), [0.0, 1.0, 0.5, 0.25])
 
 
-def test_compiled_household_passes_give_the_numpy_kernels_bits() -> None:
-    """The compiled loops of sim.beliefs call the kernels one household at a time: same bits as numpy on arrays."""
+# Compiled and numpy code of the same rule agree within this many units in the last place on any CPU: twice the
+# 2 ulp by which numba's and numpy's expm1 were seen to differ, for the arithmetic each pass adds after it.
+MAX_ULP = 4
+
+
+def test_compiled_household_passes_give_the_numpy_kernels_numbers() -> None:
+    """The compiled loops of sim.beliefs call the kernels one household at a time: numpy's numbers on arrays.
+
+    Within MAX_ULP units in the last place, not bit for bit: numba's `expm1` and numpy's are different library
+    functions and differ by up to 2 ulp on some CPUs (seen for 22 of 2,000 households on one), and a pass adds
+    its own rounding on top. On one machine the compiled passes stay deterministic: the runs' bytes are checked
+    exactly by the thread and same-seed tests.
+    """
     import scipy.sparse as sp
 
     from sim import beliefs
@@ -126,7 +137,7 @@ def test_compiled_household_passes_give_the_numpy_kernels_bits() -> None:
     activity = rng.random(n)
     expected = bh.perceived_activity(activity, seen, 0.3, 2.0)
     beliefs._each_activity(ids, activity, seen, np.zeros(n), np.zeros(n), 0.3, 2.0)
-    assert np.array_equal(activity, expected)
+    np.testing.assert_array_max_ulp(activity, expected, maxulp=MAX_ULP)
 
     trust, ceiling, trust0 = rng.random(n), rng.random(n), rng.random(n)
     announcement, violations = rng.random(n) * (rng.random(n) < 0.3), rng.poisson(0.2, n).astype(float)
@@ -138,7 +149,8 @@ def test_compiled_household_passes_give_the_numpy_kernels_bits() -> None:
     )
     state = (trust, ceiling, trust0, announcement, violations, np.zeros(n), np.zeros(n))
     beliefs._each_trust(ids, state, recovering, region, (0.1, 0.2, 0.3, 0.05))
-    assert np.array_equal(ceiling, ceiling_after) and np.array_equal(trust, trust_after)
+    np.testing.assert_array_max_ulp(ceiling, ceiling_after, maxulp=MAX_ULP)
+    np.testing.assert_array_max_ulp(trust, trust_after, maxulp=MAX_ULP)
 
     ties = sp.random(n, n, density=0.002, random_state=1, format="csr")
     ties = ((ties + ties.T) > 0).astype(np.float64)
@@ -147,7 +159,7 @@ def test_compiled_household_passes_give_the_numpy_kernels_bits() -> None:
     degree = np.diff(ties.indptr).astype(np.float64)
     expected = bh.rumour_alarm(disclosure, (ties @ disclosure) / np.maximum(degree, 1.0), degree > 0, 0.4)
     beliefs._each_rumour(ids, ties.indptr, ties.indices, disclosure, 0.4, rumour)
-    assert np.array_equal(rumour, expected)
+    np.testing.assert_array_max_ulp(rumour, expected, maxulp=MAX_ULP)
 
 
 def test_saturation_is_one_minus_exp_and_exactly_zero_at_zero() -> None:
