@@ -1,15 +1,15 @@
 """A regime is YAML only: a new file in conf/policy/ runs, pairs, sweeps and gets a colour, with no Python change.
 
 The paired firewall counterpart of every run is built from conf/policy/firewall.yaml, so editing that file
-changes every paired run.
+changes every paired run. Files are added and edited in a copy of conf/ (tests run in parallel and never write
+into the repository); the command line is pointed at the copy with `--config-path`, the Python code by the
+folder sim.paths names.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +18,14 @@ import pandas as pd
 import pytest
 import yaml
 
+import experiments.common
+import sim.paths
 from analysis import figures
 from analysis.style import BASELINE_COLOR, regime_colors
 from experiments.common import expected_runs
 from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
-from sim.paths import BASELINE, BASELINE_ARM, CONF_DIR, POLICY_DIR, default_regime, policy_file, regimes
-from tests.conftest import ROOT, small_config
+from sim.paths import BASELINE, BASELINE_ARM, POLICY_DIR, default_regime, policy_file, regimes
+from tests.conftest import ROOT, run_cli_in_process, small_config
 
 NEW = "zz_test_regime"
 NEW_YAML = f"""# A regime made for a test: half the requests answered, informally.
@@ -42,22 +44,19 @@ TINY = ("population.n_people=1500", "weeks=20", "progress=false")
 
 
 @pytest.fixture
-def new_regime() -> Iterator[str]:
-    """conf/policy/zz_test_regime.yaml for the length of one test, then removed."""
-    path = POLICY_DIR / f"{NEW}.yaml"
-    assert not path.exists(), f"{path} is left over from an earlier run; remove it"
-    path.write_text(NEW_YAML)
-    try:
-        yield NEW
-    finally:
-        path.unlink(missing_ok=True)
+def new_regime(conf_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """policy/zz_test_regime.yaml in a copy of conf/, which the project's Python code reads for this test."""
+    (conf_copy / "policy" / f"{NEW}.yaml").write_text(NEW_YAML)
+    monkeypatch.setattr(sim.paths, "CONF_DIR", conf_copy)
+    monkeypatch.setattr(sim.paths, "POLICY_DIR", conf_copy / "policy")
+    monkeypatch.setattr(experiments.common, "CONF_DIR", conf_copy)
+    yield NEW
 
 
-def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "sim.run", *args]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600)
+def _run(*args: str) -> None:
+    """`python -m sim.run *args` through its entry point, in this process; it must succeed."""
+    proc = run_cli_in_process(*args)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
 
 
 def test_regimes_are_the_files_in_conf_policy() -> None:
@@ -105,17 +104,18 @@ def _legend_colors(fig) -> dict[str, str]:
     return out
 
 
-def test_a_new_yaml_file_is_a_new_regime(new_regime: str, tmp_path: Path) -> None:
-    """One test, so the file in conf/policy/ exists only while it runs (tests may run in parallel)."""
+def test_a_new_yaml_file_is_a_new_regime(new_regime: str, conf_copy: Path, tmp_path: Path) -> None:
     assert new_regime in regimes()
+    policy_dir = conf_copy / "policy"
+    config_path = f"--config-path={conf_copy}"
 
     # It runs alone ...
-    _run(f"policy={new_regime}", *TINY, f"hydra.run.dir={tmp_path / 'alone'}")
+    _run(config_path, f"policy={new_regime}", *TINY, f"hydra.run.dir={tmp_path / 'alone'}")
     alone = json.loads((tmp_path / "alone" / SUMMARY).read_text())
     assert alone["provenance"]["policy"] == new_regime and not (tmp_path / "alone" / BASELINE_TIMESERIES).exists()
 
     # ... and paired with its firewall counterpart on the same seed.
-    _run(f"policy={new_regime}", *TINY, "paired=true", f"hydra.run.dir={tmp_path / 'paired'}")
+    _run(config_path, f"policy={new_regime}", *TINY, "paired=true", f"hydra.run.dir={tmp_path / 'paired'}")
     paired = json.loads((tmp_path / "paired" / SUMMARY).read_text())
     assert paired["provenance"]["policy"] == new_regime and "baseline_metrics" in paired
     scenario = pd.read_parquet(tmp_path / "paired" / TIMESERIES)
@@ -124,7 +124,7 @@ def test_a_new_yaml_file_is_a_new_regime(new_regime: str, tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "alone" / TIMESERIES), scenario)
 
     # It joins the policy comparison sweep, which globs the policy group.
-    params = yaml.safe_load((CONF_DIR / "experiment" / "policy_comparison.yaml").read_text())
+    params = yaml.safe_load((conf_copy / "experiment" / "policy_comparison.yaml").read_text())
     assert str(params["hydra"]["sweeper"]["params"]["policy"]).startswith("glob(")
     assert expected_runs("policy_comparison", ["seed=0"]) == len(regimes())
     assert expected_runs("policy_comparison", ["seed=0", f"policy={BASELINE},{new_regime}"]) == 2
@@ -133,9 +133,9 @@ def test_a_new_yaml_file_is_a_new_regime(new_regime: str, tmp_path: Path) -> Non
     colors = regime_colors()
     assert set(colors) == set(regimes()) and colors[BASELINE] == BASELINE_COLOR
     assert len(set(colors.values())) == len(colors), "every regime has a colour of its own"
-    (POLICY_DIR / f"{new_regime}.yaml").unlink()
+    (policy_dir / f"{new_regime}.yaml").unlink()
     without = regime_colors()
-    (POLICY_DIR / f"{new_regime}.yaml").write_text(NEW_YAML)
+    (policy_dir / f"{new_regime}.yaml").write_text(NEW_YAML)
     assert all(colors[name] == color for name, color in without.items())
 
     # ... and the policy-comparison figures draw it in that colour.
