@@ -1,15 +1,18 @@
 """The model's source as a fingerprint, and where its compiled code is kept.
 
 A result is only as current as the code that made it. `source_fingerprint`
-hashes every Python file of the `sim` package (path and bytes), so two
-checkouts with the same source give the same fingerprint, whatever their
-commit, and any edit, committed or not, gives another.
+hashes the model's source: every Python file of the `sim` package and every
+YAML file of `conf/` (path and bytes), so two checkouts with the same source
+give the same fingerprint, whatever their commit, and any edit, committed or
+not, gives another. A run records it (`source_sha`); a sweep reuses only runs
+of the same fingerprint, and the committed figures must carry the current one.
 
 Numba's on-disk cache is keyed on the file that holds a compiled function,
 not on the kernels it inlines from other modules: an edit to a kernel could
 leave an old compiled loop running. `numba_cache_dir` gives every source
 fingerprint its own cache folder, so an edit (or its revert) always runs the
-code on disk, and going back to a source already compiled reuses its cache.
+code on disk, and going back to a source already compiled reuses its cache
+(an edit to conf/ also compiles afresh: rare, and a minute at most).
 
 This module imports nothing of the project and nothing heavy: `sim/__init__.py`
 calls it before any compiled function is declared.
@@ -24,24 +27,28 @@ import subprocess
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 CACHE_ENV = "UPTAKE_SIM_CACHE_DIR"  # where compiled code is kept; default ~/.cache/uptake-sim (XDG_CACHE_HOME)
+# What a run's numbers depend on besides its config: the model's code and the configs it composes from.
+SOURCES = (("sim", "*.py"), ("conf", "*.yaml"))
 
 
-def _source_files(package: Path) -> list[Path]:
-    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+def _source_files(root: Path) -> list[Path]:
+    files = (p for folder, pattern in SOURCES for p in (root / folder).rglob(pattern))
+    return sorted(p for p in files if "__pycache__" not in p.parts)
 
 
 @functools.cache
-def source_fingerprint(package: Path = PACKAGE) -> str:
-    """A 16-hex-digit hash of every `.py` file under `package` (relative path and contents)."""
+def source_fingerprint(root: Path = ROOT) -> str:
+    """A 16-hex-digit hash of the model's source under `root`: every `sim/**/*.py` and `conf/**/*.yaml`."""
     digest = hashlib.sha256()
-    for path in _source_files(package):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+    for path in _source_files(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def git_commit(root: Path = PACKAGE.parent) -> str | None:
+def git_commit(root: Path = ROOT) -> str | None:
     """The checkout's commit, or None outside a git checkout."""
     try:
         out = subprocess.run(
@@ -52,7 +59,7 @@ def git_commit(root: Path = PACKAGE.parent) -> str | None:
     return out.stdout.strip() or None
 
 
-def source_dirty(root: Path = PACKAGE.parent) -> bool | None:
+def source_dirty(root: Path = ROOT) -> bool | None:
     """Whether the checkout has uncommitted changes to tracked files (None outside a git checkout)."""
     try:
         out = subprocess.run(

@@ -45,13 +45,17 @@ def _run(copy: Path, cache: Path) -> str:
 
 
 def test_the_fingerprint_follows_every_byte_of_the_source(tmp_path: Path) -> None:
-    copy = _scratch_copy(tmp_path) / "sim"
+    copy = _scratch_copy(tmp_path)
     before = source_fingerprint(copy)
     source_fingerprint.cache_clear()
-    (copy / "behavior.py").write_text((copy / "behavior.py").read_text() + "\n")
+    kernel, regime = copy / "sim" / "behavior.py", copy / "conf" / "policy" / "firewall.yaml"
+    kernel.write_text(kernel.read_text() + "\n")
     edited = source_fingerprint(copy)
     source_fingerprint.cache_clear()
-    assert before != edited and before == source_fingerprint(ROOT / "sim")
+    regime.write_text(regime.read_text() + "\n")
+    reconfigured = source_fingerprint(copy)
+    source_fingerprint.cache_clear()
+    assert len({before, edited, reconfigured}) == 3 and before == source_fingerprint(ROOT)
     assert numba_cache_dir(before) != numba_cache_dir(edited)
 
 
