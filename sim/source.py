@@ -60,10 +60,13 @@ def git_commit(root: Path = ROOT) -> str | None:
 
 
 def source_dirty(root: Path = ROOT) -> bool | None:
-    """Whether the checkout has uncommitted changes to tracked files (None outside a git checkout)."""
+    """Whether the model's source (sim/, conf/) differs from the commit (None outside a git checkout).
+
+    Only the source counts: results being written into tracked folders (figures/) do not make a run dirty.
+    """
     try:
         out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--", *(folder for folder, _ in SOURCES)],
             cwd=root,
             capture_output=True,
             text=True,
