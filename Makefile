@@ -28,10 +28,12 @@ $(ALL): $(CORE)
 
 install: $(ALL)
 
-# The main job: the policy comparison at a size that takes a few minutes on 2 cores.
+# The main job: the policy comparison at a size that takes a few minutes on 2 cores. A rerun with the same model
+# reuses its runs; after a change to the model the sweep goes beside the old one (--force-new), never over it. Its
+# figures go into a new folder inside the sweep folder, which the command prints.
 run: $(CORE)
 	$(PY) -m experiments.policy_comparison population.n_people=20000 'seed=range(0,5)' \
-		--sweep-dir multirun/policy_comparison_quick --figures outputs/policy_comparison
+		--sweep-dir multirun/policy_comparison_quick --force-new
 
 # Every experiment at full size: figures/, their CSVs and figures/MANIFEST.json.
 figures: $(ALL)
