@@ -7,7 +7,7 @@
 - A kill or a full disk in the middle of writing a file leaves no file under
   its final name: only a hidden temporary, never a half file that looks whole.
 - An unwritable output folder fails at once with exit status 3 and a message
-  naming the path.
+  naming the path; so does a write the system refuses in the middle of a run.
 - A truncated or corrupted file in a sweep folder is reported by run and left
   out by `analysis.load.load_sweep`, loudly.
 """
@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import random
@@ -25,6 +26,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +36,7 @@ from analysis.load import BadRunWarning, load_run, load_sweep
 from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL, /proc and tmpfs")
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"), pytest.mark.slow]
 
 TIMEOUT_S = 600
 RUN = ("population.n_people=10000", "weeks=104", "paired=true", "seed=3")
@@ -72,6 +74,46 @@ runpy.run_module("sim.run", run_name="__main__", alter_sys=True)
 """
 
 
+# Runs `python -m sim.run` as on a read-only file system under READ_ONLY_DIR: opening a file there for writing,
+# or making a folder there, fails with EROFS. For root, whom permissions do not stop, where no read-only file
+# system can be mounted.
+READ_ONLY_DRIVER = r"""
+import errno, os, runpy, sys
+root = os.path.abspath(os.environ["READ_ONLY_DIR"])
+def inside(path):
+    if isinstance(path, int):
+        return False
+    path = os.path.abspath(os.fsdecode(path))
+    return path == root or path.startswith(root + os.sep)
+def refuse(call, writes):
+    def refused(path, *args, **kwargs):
+        if inside(path) and writes(args, kwargs):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(path))
+        return call(path, *args, **kwargs)
+    return refused
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+os.open = refuse(os.open, lambda args, kwargs: (args[0] if args else kwargs["flags"]) & WRITE_FLAGS)
+os.mkdir = refuse(os.mkdir, lambda args, kwargs: True)
+sys.argv = ["sim.run", *sys.argv[1:]]
+runpy.run_module("sim.run", run_name="__main__", alter_sys=True)
+"""
+# Runs `python -m sim.run` with a limit on the size of any one file from the moment it saves its outputs (the
+# model's compiled code is cached before): the system refuses the write that passes it (EFBIG), wherever it comes.
+FILE_SIZE_DRIVER = r"""
+import os, resource, runpy, signal, sys
+import sim.outputs as outputs
+limit, original = int(os.environ["FILE_SIZE_LIMIT"]), outputs.save
+def save(*args, **kwargs):
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return original(*args, **kwargs)
+outputs.save = save
+sys.argv = ["sim.run", *sys.argv[1:]]
+runpy.run_module("sim.run", run_name="__main__", alter_sys=True)
+"""
+FILE_SIZE_LIMIT = 16 * 1024  # a paired run's weekly table of 60 weeks is larger
+
+
 def _env() -> dict[str, str]:
     return {**os.environ, "HYDRA_FULL_ERROR": "0", "PYTHONPATH": str(ROOT)}
 
@@ -79,7 +121,12 @@ def _env() -> dict[str, str]:
 def _cli(*args: str, driver: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     head = ["-c", driver] if driver else ["-m", "sim.run"]
     return subprocess.run(
-        [sys.executable, *head, *args], cwd=ROOT, capture_output=True, text=True, env=env or _env(), timeout=TIMEOUT_S
+        [sys.executable, *head, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env or _env(),
+        timeout=TIMEOUT_S,
     )
 
 
@@ -258,46 +305,50 @@ def _umount(path: Path) -> None:
     subprocess.run(["umount", "-l", str(path)], capture_output=True)
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 64 KiB file system (needs root); skipped where it cannot be mounted."""
-    path = tmp_path / "full"
-    if not _mount_tmpfs(path, "size=64k"):
-        pytest.skip("cannot mount a tmpfs here; the injected-ENOSPC tests cover this case")
-    yield path
-    _umount(path)
+@dataclass(frozen=True)
+class ReadOnly:
+    """A folder outputs cannot be written to, and how to run the command line against it."""
+
+    path: Path
+    driver: str | None = None  # None: the folder really is read-only
+    env: dict[str, str] = field(default_factory=_env)
 
 
 @pytest.fixture
-def read_only(tmp_path: Path) -> Iterator[Path]:
-    """A folder this process cannot write: permissions for ordinary users, a read-only tmpfs for root."""
+def read_only(tmp_path: Path) -> Iterator[ReadOnly]:
+    """Permissions for ordinary users; for root, a read-only tmpfs, or where none can be mounted, a run whose
+    writes under the folder fail with EROFS (READ_ONLY_DRIVER). Never skipped."""
     path = tmp_path / "ro"
     path.mkdir()
     if os.geteuid() != 0:
         path.chmod(0o555)
-        yield path
+        yield ReadOnly(path)
         path.chmod(0o755)
-        return
-    if not _mount_tmpfs(path, "ro,size=64k"):
-        pytest.skip("root cannot be denied writes without a read-only mount")
-    yield path
-    _umount(path)
+    elif _mount_tmpfs(path, "ro,size=64k"):
+        yield ReadOnly(path)
+        _umount(path)
+    else:
+        yield ReadOnly(path, READ_ONLY_DRIVER, {**_env(), "READ_ONLY_DIR": str(path)})
 
 
-def test_really_full_disk(full_disk: Path) -> None:
-    out = full_disk / "run"
-    proc = _cli("population.n_people=20000", "weeks=100", "paired=true", f"hydra.run.dir={out}")
+def test_the_system_refusing_a_write_mid_run(tmp_path: Path) -> None:
+    """A write the system itself refuses (a file past a size limit: EFBIG): exit 3 naming the folder, no summary."""
+    out = tmp_path / "run"
+    env = {**_env(), "FILE_SIZE_LIMIT": str(FILE_SIZE_LIMIT)}
+    args = ("population.n_people=2000", "weeks=60", "paired=true", f"hydra.run.dir={out}")
+    proc = _cli(*args, driver=FILE_SIZE_DRIVER, env=env)
     assert proc.returncode == 3, proc.stderr
-    assert f"cannot write outputs to {out}" in proc.stderr and "Traceback" not in proc.stderr
+    assert f"cannot write outputs to {out}" in proc.stderr and os.strerror(errno.EFBIG) in proc.stderr
+    assert "Traceback" not in proc.stderr
     assert not (out / SUMMARY).exists()
     _check_consistent(out)
 
 
 @pytest.mark.parametrize("multirun", [False, True], ids=["run", "sweep"])
-def test_read_only_output_folder(read_only: Path, multirun: bool) -> None:
-    out = read_only / "outputs" / "here"
+def test_read_only_output_folder(read_only: ReadOnly, multirun: bool) -> None:
+    out = read_only.path / "outputs" / "here"
     args = ("-m", *SWEEP, f"hydra.sweep.dir={out}") if multirun else ("weeks=10", f"hydra.run.dir={out}")
-    proc = _cli(*args)
+    proc = _cli(*args, driver=read_only.driver, env=read_only.env)
     assert proc.returncode == 3, proc.stderr
     assert f"cannot write outputs to {out}" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
