@@ -104,8 +104,8 @@ LEVERS = {
         _remote(0.5),
         {"missed_pp": (-1, 4.0), "uptake_pp": (+1, 0.15)},
     ),
-    # 20 seeds: missed -1.64 pp (sd 0.59, least -0.77): 3.3x. At the default reach (0.1) the effect is a fifth
-    # of this and within the noise of 6 seeds
+    # 20 seeds: missed -1.64 pp (sd 0.59, least -0.77): 3.3x. At reach 0.5 from week 12 it is half that
+    # (-0.79 pp, sd 0.43, 6 seeds), too close to the noise of 6 seeds
     "outreach": Lever(
         "outreach reaching every household for a year: fewer visits deterred",
         {"policy.outreach_reach": 0.0},
@@ -121,7 +121,7 @@ LEVERS = {
         {"missed_pp": (-1, 2.0), "trust_final": (+1, 0.05)},
     ),
     # 20 seeds: missed -3.3 pp (sd 0.87, least -1.6): 4.1x. Under the active ICE of EXPOSED the evidence outweighs
-    # the prior that trust sets (missed -1.4 pp, sd 1.0, one of 6 seeds against)
+    # the prior that trust sets (missed -1.4 pp, sd 1.0, 6 seeds)
     "trust": Lever(
         "households that trust the agency more miss fewer appointments",
         {"behavior.trust_mean": 0.3},
