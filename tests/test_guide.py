@@ -109,6 +109,7 @@ def independent(code: str) -> bool:
     return "python -m experiments" in code or "hydra/launcher=submitit_local" in code
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["scenarios", "experiments"])
 def test_runnable_blocks(tmp_path: Path, part: str):
     """The bash and python blocks, in the guide's order, from one empty folder (later blocks read earlier outputs)."""
@@ -149,6 +150,7 @@ def test_runnable_blocks(tmp_path: Path, part: str):
 NOT_RUN_COMMANDS = [c for lang, code in blocks() if lang == "bash" and code.startswith(NOT_RUN) for c in commands(code)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", NOT_RUN_COMMANDS)
 def test_not_run_commands_check(command: str):
     cmd, cwd = as_dry_run(command)
@@ -156,6 +158,7 @@ def test_not_run_commands_check(command: str):
     assert proc.returncode == 0, f"{command}\n-> {cmd}\n{proc.stdout}\n{proc.stderr}"
 
 
+@pytest.mark.slow
 def test_dry_run_catches_a_misspelled_launcher_option():
     """The check used for not-run commands fails on a wrong option, so it can catch a stale guide."""
     cmd, cwd = as_dry_run("python -m sim.run -m hydra/launcher=submitit_slurm hydra.launcher.partitionn=cpu")

@@ -12,7 +12,7 @@ from sim.config import NEEDS
 from sim.outputs import BASELINE_REGION_TIMESERIES, REGION_TIMESERIES, SUMMARY
 from sim.report import format_report
 from sim.simulate import run_config
-from tests.conftest import run_cli, small_config
+from tests.conftest import run_cli_in_process, small_config
 
 PARTIAL = {"paired": True, "policy.regions": [0, 1, 2, 3, 4], "population.n_regions": 10}
 
@@ -62,9 +62,9 @@ def test_a_regime_everywhere_prints_no_covered_line() -> None:
 
 
 def test_run_config_does_what_the_cli_does(tmp_path: Path) -> None:
-    """Same config through Python and through `python -m sim.run`: same metrics, same config hash, same files."""
+    """Same config through Python and through `python -m sim.run`'s entry point: same metrics, hash and files."""
     overrides = ["population.n_people=1500", "weeks=30", "paired=true", "seed=3", "policy.regions=[0,1]"]
-    proc = run_cli(*overrides, f"hydra.run.dir={tmp_path / 'cli'}")
+    proc = run_cli_in_process(*overrides, f"hydra.run.dir={tmp_path / 'cli'}")
     assert proc.returncode == 0, proc.stderr
     cli = json.loads((tmp_path / "cli" / SUMMARY).read_text())
     cfg = small_config(n_people=1500, weeks=30, paired=True, seed=3, **{"policy.regions": [0, 1]})
@@ -90,5 +90,5 @@ def test_any_regime_can_be_the_paired_baseline(tmp_path: Path) -> None:
 
 
 def test_a_baseline_that_is_not_a_regime_is_refused_naming_the_field() -> None:
-    proc = run_cli("baseline=directive", "population.n_people=1500", "weeks=30")
+    proc = run_cli_in_process("baseline=directive", "population.n_people=1500", "weeks=30")
     assert proc.returncode == 2 and "baseline = 'directive'" in proc.stderr and "firewall" in proc.stderr

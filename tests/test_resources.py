@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sim.config import ConfigError
 from sim.model import UptakeModel
 from sim.resources import GB, NotEnoughRAM, available_bytes, check_resources, estimate_bytes
-from tests.conftest import run_cli, small_config
+from tests.conftest import run_cli_in_process, small_config
 
 ABSURD = 300_000_000  # accepted by validation, far beyond any machine this runs on
 BASE = small_config(n_people=2000, weeks=10)
@@ -69,7 +69,7 @@ def test_available_reads_meminfo_and_cgroup_limit(tmp_path: Path) -> None:
 
 def test_cli_exits_cleanly_without_output(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    proc = run_cli(f"population.n_people={ABSURD}", "weeks=10", f"hydra.run.dir={out}")
+    proc = run_cli_in_process(f"population.n_people={ABSURD}", "weeks=10", f"hydra.run.dir={out}")
     assert proc.returncode == 2
     assert "GB of memory" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
