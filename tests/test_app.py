@@ -261,6 +261,7 @@ def _assert_no_error(page) -> None:
     assert page.locator(".v-alert.error").count() == 0
 
 
+@pytest.mark.slow
 def test_explorer_end_to_end(chromium: str, server: str) -> None:
     from playwright.sync_api import sync_playwright
 

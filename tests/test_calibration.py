@@ -89,6 +89,7 @@ def test_weighted_quantiles_respect_weights() -> None:
     assert cal.weighted_quantiles(v, np.array([0.9, 0.05, 0.05]), (0.5,)) == [1.0]
 
 
+@pytest.mark.slow
 def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> None:
     size = replace(cal.TINY, n_people=800, population_size=4, max_populations=1, max_simulations=12, predictive_draws=2)
     diag = cal.calibrate(size, tmp_path, None)
@@ -105,6 +106,7 @@ def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> N
     assert (summary["lo"] <= summary["median"]).all() and (summary["median"] <= summary["hi"]).all()
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_posterior_with_one_process_or_two(tmp_path) -> None:
     """The fit is reproducible from its seed: pyabc's sampler, its main process and the model share one
     SeedSequence, and the seeded sampler's result does not depend on how many processes evaluate it.

@@ -43,6 +43,7 @@ def test_all_notebooks_found():
     assert {p.stem for p in NOTEBOOKS} >= {"policy_brief", "custom_scenario", "explore_agents"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     nb = execute(path, tmp_path, monkeypatch)
