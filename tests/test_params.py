@@ -1,43 +1,66 @@
-"""Config declared once: the declarations, what derives from them, and dated events past the horizon."""
+"""Config declared once: the declarations, what derives from them, and dated events past the horizon.
+
+Whether validation enforces each declared range is tests/test_ranges.py's; here, whether the declarations
+themselves hold together (a default inside its ranges, a plausible range inside the allowed one).
+"""
 
 from __future__ import annotations
 
 import copy
 import subprocess
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pytest
 
 from sim.config import (
     NONE_WEEK,
+    PARAM,
+    UNCERTAINTY,
     Config,
-    ConfigError,
     OfficeOpening,
+    Param,
     Role,
     default_config,
+    param,
     validate,
     walk,
 )
-from sim.params import BEGIN, END, ODD, allowed, declared, markdown, odd_with_tables, parameters, plausible, priors
+from sim.params import (
+    BEGIN,
+    DERIVED,
+    END,
+    LOSS_SCALE,
+    ODD,
+    declared,
+    markdown,
+    odd_with_tables,
+    parameters,
+    plausible,
+    priors,
+)
 from sim.paths import ROOT
 from sim.policy import build_schedule, unreached_events
-from tests.conftest import small_config
+from tests.conftest import get_path, small_config
 
-BASE = default_config(**{"population.n_people": 300, "weeks": 20})
-DEFAULT = default_config()  # composed once: read, never changed, by the tests of every field
-EVENT_WEEKS = ["policy.start_week", "policy.injunction_week", "policy.outreach_week", "enforcement.openings[0].week"]
+# A derived parameter's value when nothing sets it: a loss scale of 1 leaves every declared loss as it is.
+DERIVED_DEFAULTS = {LOSS_SCALE: 1.0}
 
 
-def _set(cfg: Config, path: str, value) -> None:
-    if path.startswith("enforcement.openings[0]"):
-        cfg.enforcement.openings = [OfficeOpening(week=value)]
-        return
-    *parents, leaf = path.split(".")
-    node = cfg
-    for part in parents:
-        node = getattr(node, part)
-    setattr(node, leaf, value)
+@pytest.fixture(scope="module")
+def default() -> Config:
+    """The default config, composed once for the module: read, never changed."""
+    return default_config()
+
+
+@pytest.fixture(scope="module")
+def base(default: Config) -> Config:
+    """The default config at test size (300 people, 20 weeks); tests change copies of it."""
+    cfg = copy.deepcopy(default)
+    cfg.population.n_people, cfg.weeks = 300, 20
+    return validate(cfg)
 
 
 # ------------------------------------------------------------ declarations
@@ -54,9 +77,9 @@ def test_check_command_passes() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_every_field_has_a_role_and_a_table_row() -> None:
+def test_every_field_has_a_role_and_a_table_row(base: Config) -> None:
     table = markdown()
-    for name, _, p in walk(BASE):
+    for name, _, p in walk(base):
         assert isinstance(p.role, Role), name
         head = name.split(".")[0] if "." in name else name
         assert f"`{name}" in table or f"`{head}" in table, name
@@ -65,22 +88,94 @@ def test_every_field_has_a_role_and_a_table_row() -> None:
         assert f"`{path}`" in table or f"`{stem}." in table, path
 
 
-@pytest.mark.parametrize("path", parameters())
-def test_numeric_plausible_ranges_lie_inside_allowed_ranges_and_hold_the_default(path: str) -> None:
+def _numeric_plausible(path: str) -> tuple[float, float] | None:
+    """A parameter's numeric plausible range, or None where it declares a text ("0 to weeks-1") or nothing."""
     try:
-        lo, hi = plausible(path)
+        return plausible(path)
     except ValueError:
-        return  # a text (a path, a label, "0 to weeks-1") or nothing
-    assert lo <= hi, path
-    a_lo, a_hi = allowed(path)
-    assert (a_lo is None or a_lo <= lo) and (a_hi is None or hi <= a_hi), path
-    if path == "behavior.loss_scale":
-        assert lo <= 1.0 <= hi
-        return
-    node = DEFAULT
-    for part in path.split("."):
-        node = node[part] if isinstance(node, dict) else getattr(node, part)
-    assert lo <= node <= hi, f"{path}: default {node} outside its plausible range [{lo}, {hi}]"
+        return None
+
+
+def _in(x: float, lo: float | None, hi: float | None, strict: bool = False) -> bool:
+    return (lo is None or x > lo or (x == lo and not strict)) and (hi is None or x <= hi)
+
+
+def plausible_failures(fields: Iterable[tuple[str, Any, tuple[float, float] | None, Param]]) -> list[str]:
+    """One line per (path, default, numeric plausible range or None, declaration) that breaks the range rules.
+
+    A numeric field's default lies inside its allowed range (or is its declared
+    "none" value, -1 for an event that does not happen); a numeric plausible
+    range (what calibration and sensitivity sample) is not empty, lies inside the
+    allowed range and holds the default; an uncertainty has one.
+    """
+    failures = []
+    for path, default, rng, p in fields:
+        (a_lo, a_hi), strict = p.bounds, p.strict
+        allowed_text = f"[{a_lo}, {a_hi}]" if a_hi is not None else f"{'>' if strict else '>='} {a_lo}"
+        if default != p.none and not _in(default, a_lo, a_hi, strict):
+            failures.append(f"{path}: default {default!r} outside its allowed range {allowed_text}")
+        if rng is None:
+            if p.role is Role.UNCERTAINTY:
+                failures.append(f"{path}: an uncertainty without a numeric plausible range (nothing to sample)")
+            continue
+        lo, hi = rng
+        if not lo <= hi:
+            failures.append(f"{path}: plausible range [{lo:g}, {hi:g}] is empty")
+        if not (_in(lo, a_lo, a_hi, strict) and _in(hi, a_lo, a_hi, strict)):
+            failures.append(f"{path}: plausible range [{lo:g}, {hi:g}] outside its allowed range {allowed_text}")
+        if not lo <= default <= hi:
+            failures.append(f"{path}: default {default!r} outside its plausible range [{lo:g}, {hi:g}]")
+    return failures
+
+
+def test_numeric_plausible_ranges_lie_inside_allowed_ranges_and_hold_the_default(default: Config) -> None:
+    fields = [
+        (path, DERIVED_DEFAULTS[path] if path in DERIVED else get_path(default, path), _numeric_plausible(path), p)
+        for path in parameters()
+        if (p := declared(path)).bounds is not None and not p.region
+    ]
+    checked = {path for path, _, rng, _ in fields if rng is not None}
+    assert {"behavior.w_announcement", "population.household_type_shares.us_born", LOSS_SCALE} <= checked
+    failures = plausible_failures(fields)
+    assert not failures, f"{len(failures)} declarations break the range rules:\n" + "\n".join(failures)
+
+
+def test_the_range_check_names_every_field_that_breaks_a_rule() -> None:
+    """The check above can fail: made-up declarations that break each rule are each named with value and rule."""
+    w_a = param(UNCERTAINTY, allowed=(0.0, None), plausible=(0.0, 2.0))[PARAM]
+    share = param(UNCERTAINTY, allowed=(0.0, 1.0), plausible=(0.5, 1.5))[PARAM]
+    fields = [
+        ("behavior.w_A", 3.0, (0.0, 2.0), w_a),
+        ("behavior.w_ok", 1.0, (0.0, 2.0), w_a),
+        ("behavior.share", 1.2, (0.5, 1.5), share),
+        ("behavior.unsampled", 0.5, None, share),
+        ("behavior.empty", 0.5, (0.6, 0.4), share),
+    ]
+    assert plausible_failures(fields) == [
+        "behavior.w_A: default 3.0 outside its plausible range [0, 2]",
+        "behavior.share: default 1.2 outside its allowed range [0.0, 1.0]",
+        "behavior.share: plausible range [0.5, 1.5] outside its allowed range [0.0, 1.0]",
+        "behavior.unsampled: an uncertainty without a numeric plausible range (nothing to sample)",
+        "behavior.empty: plausible range [0.6, 0.4] is empty",
+        "behavior.empty: default 0.5 outside its plausible range [0.6, 0.4]",
+    ]
+
+
+def _source(path: str) -> str:
+    """A parameter's source text (a mapping entry's: parameters() lists a mapping's entries by their full keys)."""
+    p = declared(path)
+    keys = tuple(path.split(".")[-len(p.keys) :]) if p.keys else ()
+    return p.source_for(keys)
+
+
+def test_every_lever_and_uncertainty_names_its_source() -> None:
+    """The ODD's source column says where each value an analyst may question comes from ("assumption" included)."""
+    missing = [
+        path
+        for path in parameters()
+        if path not in DERIVED and declared(path).role in (Role.LEVER, Role.UNCERTAINTY) and not _source(path)
+    ]
+    assert not missing, f"levers and uncertainties without a source: {', '.join(missing)}"
 
 
 def test_roles_are_the_documented_ones() -> None:
@@ -130,8 +225,8 @@ def test_an_injunction_past_the_horizon_is_not_reached_not_an_error() -> None:
     assert unreached_events(default_config("injunction", weeks=100)) == []
 
 
-def test_every_dated_event_past_the_horizon_is_named() -> None:
-    cfg = copy.deepcopy(BASE)
+def test_every_dated_event_past_the_horizon_is_named(base: Config) -> None:
+    cfg = copy.deepcopy(base)
     cfg.policy.start_week, cfg.policy.injunction_week, cfg.policy.outreach_week = 20, 25, 30
     cfg.enforcement.openings = [OfficeOpening(week=3), OfficeOpening(week=99)]
     validate(cfg)
@@ -145,32 +240,10 @@ def test_every_dated_event_past_the_horizon_is_named() -> None:
     assert all("(weeks = 20): not reached" in line for line in lines)
 
 
-@pytest.mark.parametrize("path", EVENT_WEEKS)
-@pytest.mark.parametrize("value", [-2, -5, 1.5, "3", None, True])
-def test_impossible_weeks_are_config_errors_naming_the_field(path: str, value) -> None:
-    cfg = copy.deepcopy(BASE)
-    _set(cfg, path, value)
-    with pytest.raises(ConfigError) as err:
-        validate(cfg)
-    assert err.value.field_name == path
-
-
-@pytest.mark.parametrize("path", ["policy.start_week", "enforcement.openings[0].week"])
-def test_minus_one_means_none_only_where_documented(path: str) -> None:
-    cfg = copy.deepcopy(BASE)
-    _set(cfg, path, NONE_WEEK)
-    with pytest.raises(ConfigError, match="integer in"):
-        validate(cfg)
-    for optional in ("policy.injunction_week", "policy.outreach_week"):
-        ok = copy.deepcopy(BASE)
-        _set(ok, optional, NONE_WEEK)
-        validate(ok)
-
-
-def test_schedule_and_presence_ignore_events_past_the_horizon() -> None:
+def test_schedule_and_presence_ignore_events_past_the_horizon(base: Config) -> None:
     from sim.enforcement import build_presence
 
-    cfg = copy.deepcopy(BASE)
+    cfg = copy.deepcopy(base)
     weeks, n_regions = cfg.weeks, cfg.population.n_regions
     office_region = np.repeat(np.arange(n_regions), 2)
     u = np.linspace(0.1, 0.9, len(office_region))
@@ -179,10 +252,10 @@ def test_schedule_and_presence_ignore_events_past_the_horizon() -> None:
     never.start_week, never.injunction_week, never.outreach_week = weeks, weeks + 5, 2**31 - 1
     with np.errstate(over="ignore"):
         sched = build_schedule(never, weeks, n_regions, office_region, **kwargs)
-    base = copy.deepcopy(cfg.policy)
-    base.start_week = weeks  # never active: the firewall's rules throughout
-    base.injunction_week = base.outreach_week = NONE_WEEK
-    ref = build_schedule(base, weeks, n_regions, office_region, **kwargs)
+    firewall_only = copy.deepcopy(cfg.policy)
+    firewall_only.start_week = weeks  # never active: the firewall's rules throughout
+    firewall_only.injunction_week = firewall_only.outreach_week = NONE_WEEK
+    ref = build_schedule(firewall_only, weeks, n_regions, office_region, **kwargs)
     assert not sched.outreach_reach.any() and not sched.court.any() and not sched.announcement.any()
     np.testing.assert_array_equal(sched.disclosure, ref.disclosure)
     e = copy.deepcopy(cfg.enforcement)

@@ -1,20 +1,26 @@
 """Ranges and help from the one declaration (sim/config.py).
 
-The ranges docs/ODD.md documents are the ranges validation enforces: each
-numeric field's allowed range, read from the ODD table, is refused just
-outside and accepted at the bound. A value inside the allowed range but
+The ranges that docs/ODD.md and `--help` print are generated from the
+declarations, and the declarations are what validation enforces: each
+numeric field is refused just outside its declared allowed range, naming the
+field, and accepted at each bound. A value inside the allowed range but
 outside the meaningful one runs, with a one-line warning saying what it
 understates. `python -m sim.run --help` prints every field's meaning, unit
 and ranges, generated from the same declarations.
+
+The per-field checks run inside one test per property: each collects every
+failing field, so one run names them all.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import math
 import re
 import typing
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +29,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import (
-    NEEDS,
+    NONE_WEEK,
     Config,
     ConfigError,
     LeverChange,
     OfficeOpening,
     Param,
     allowed_text,
-    check_fields,
     default_config,
     field_types,
     meaningful_warnings,
@@ -38,38 +43,69 @@ from sim.config import (
     validate,
     walk,
 )
-from sim.params import BEGIN, END, ODD, declared, help_text, parameters
-from tests.conftest import run_cli, set_path
+from sim.params import BEGIN, DERIVED, END, ODD, declared, help_text, parameters
+from tests.conftest import get_path, run_cli, set_path
 
-BASE = default_config(**{"population.n_people": 300, "weeks": 20})
-DEFAULT = default_config()  # composed once: read, never changed, by the tests of every field
 # One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).
 ITEMS = {"enforcement.openings": OfficeOpening, "policy.timeline": lambda: LeverChange(records_kept=True)}
+
+
+@pytest.fixture(scope="module")
+def default() -> Config:
+    """The default config, composed once for the module: read, never changed."""
+    return default_config()
+
+
+@pytest.fixture(scope="module")
+def base(default: Config) -> Config:
+    """The default config at test size (300 people, 20 weeks); tests change copies of it."""
+    cfg = copy.deepcopy(default)
+    cfg.population.n_people, cfg.weeks = 300, 20
+    return validate(cfg)
 
 
 # ------------------------------------------------------------ helpers
 
 
-def _leaf_type(path: str) -> Any:
-    """The Python type of a numeric leaf (`behavior.loss.lpr` -> float, `enforcement.openings[i].week` -> int)."""
+def _leaf(path: str) -> tuple[Any, bool]:
+    """(the Python type of a leaf, whether None is allowed as "no change"): `behavior.loss.lpr` -> (float, False)."""
     cls: Any = Config
-    for part in path.replace("[i]", "").split("."):
-        typ = field_types(cls)[part]
-        typ = optional_of(typ) or typ
+    parts = path.replace("[i]", "").split(".")
+    for i, part in enumerate(parts):
+        declared_type = field_types(cls)[part]
+        typ = optional_of(declared_type) or declared_type
         if typing.get_origin(typ) is list:
             typ = typing.get_args(typ)[0]
-        if dataclasses.is_dataclass(typ):
+        if dataclasses.is_dataclass(typ) and i < len(parts) - 1:
             cls = typ
             continue
         while typing.get_origin(typ) is dict:
             typ = typing.get_args(typ)[1]
-        return typ
+        return typ, optional_of(declared_type) is not None
     raise KeyError(path)
 
 
-def _with(path: str, value: Any) -> Config:
-    """BASE with one field set (an `openings[i]` or `timeline[i]` field is set on a single item of its list)."""
-    cfg = copy.deepcopy(BASE)
+def _leaf_type(path: str) -> Any:
+    return _leaf(path)[0]
+
+
+def _item_paths() -> list[str]:
+    """The declared leaves of one item of each list of configs (`enforcement.openings[i].week`, ...)."""
+    paths = []
+    for head, make in ITEMS.items():
+        for name, _, p in walk(make(), f"{head}[i]."):
+            paths += [".".join((name, *keys)) for keys in itertools.product(*p.keys)]
+    return paths
+
+
+def _leaves() -> list[str]:
+    """Every declared config leaf, mapping entries and list items' fields included (derived parameters not)."""
+    return [path for path in parameters() if path not in DERIVED] + _item_paths()
+
+
+def _with(base: Config, path: str, value: Any) -> Config:
+    """A copy of `base` with one field set (an `[i]` field is set on a single item of its list)."""
+    cfg = copy.deepcopy(base)
     if "[i]" in path:
         head, leaf = path.split("[i].")
         item = ITEMS[head]()
@@ -80,34 +116,62 @@ def _with(path: str, value: Any) -> Config:
     return cfg
 
 
-def _refused_on_range(cfg: Config, path: str) -> ConfigError | None:
-    """The error when validation refuses `path` for its own range; None when it accepts the value.
+def _refusal(cfg: Config, path: str) -> ConfigError | None:
+    """The error when validation refuses the config naming `path` (its `[0]` item for an `[i]` field), else None.
 
-    A cross-field rule (shares summing to 1, an injunction before the start)
-    may refuse a value the field's range accepts: that is not a range refusal.
+    A cross-field rule (shares summing to 1) may refuse a value the field's own
+    range accepts, naming another field: that is not a refusal of this one.
     """
-    typ = _leaf_type(path)
     try:
         validate(cfg)
     except ConfigError as err:
-        field = path.replace("[i]", "[0]")
-        if err.field_name == field and err.allowed == allowed_text(declared(path), typ):
+        if err.field_name == path.replace("[i]", "[0]"):
             return err
     return None
 
 
-def _inside(value: Any, typ: Any, p: Param) -> bool:
-    """The declared allowed range, restated: what validation must accept."""
-    if typ is int and p.none is not None and value == p.none:
-        return True
-    if typ is float and not math.isfinite(value):
+def _refused_on_range(cfg: Config, path: str, p: Param) -> ConfigError | None:
+    """The error when validation refuses `path` for its declared range (not for a cross-field rule), else None."""
+    err = _refusal(cfg, path)
+    return err if err is not None and err.allowed == allowed_text(p, _leaf_type(path)) else None
+
+
+def _inside(value: Any, path: str, p: Param) -> bool:
+    """The declaration restated as a predicate: what validation must accept for the field."""
+    typ, optional = _leaf(path)
+    if value is None:
+        return optional
+    if typ is bool:
+        return isinstance(value, bool)
+    if p.choices:
+        return isinstance(value, str) and value in p.choices
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if typ is int:
+        if not isinstance(value, int):
+            return False
+        if p.none is not None and value == p.none:
+            return True
+    elif not math.isfinite(value):
         return False
     lo, hi = p.bounds or (None, None)
     above = lo is None or (value > lo if p.strict else value >= lo)
     return above and (hi is None or value <= hi)
 
 
-# ------------------------------------------------------------ the ODD's ranges are enforced
+def _numeric(path: str) -> bool:
+    p = declared(path)
+    return p.bounds is not None and not p.region and _leaf_type(path) in (int, float)
+
+
+# Every numeric leaf with an allowed interval (regions are checked against n_regions instead).
+NUMERIC = [path for path in _leaves() if _numeric(path)]
+# Every leaf validation checks on its own: the numeric ones, the choices among names, the flags.
+CHECKED = NUMERIC + [path for path in _leaves() if declared(path).choices or _leaf_type(path) is bool]
+EVENT_WEEKS = [path for path in NUMERIC if declared(path).event]
+
+
+# ------------------------------------------------------------ the ODD's ranges are the declared ones
 
 NUMBER = r"-?[\d,]+(?:\.\d+)?(?:e-?\d+)?"
 
@@ -148,117 +212,201 @@ def odd_ranges() -> dict[str, tuple[tuple[float | None, float | None, bool, int 
     return out
 
 
-ODD_RANGES = odd_ranges()
-NUMERIC = sorted(p for p in ODD_RANGES if not p.startswith("behavior.loss_scale"))  # loss_scale is not a config field
-
-
 def test_the_odd_documents_every_numeric_field_with_its_declared_range() -> None:
-    declared_numeric = {
-        path
-        for path in parameters()
-        if path != "behavior.loss_scale" and declared(path).bounds is not None and not declared(path).region
-    } | {"enforcement.openings[i].week", "enforcement.openings[i].increment"}
-    declared_numeric |= {"policy.timeline[i].week", "policy.timeline[i].outreach_reach"}
-    declared_numeric |= {f"policy.timeline[i].remote_share.{k}" for k in NEEDS}
-    assert set(NUMERIC) == declared_numeric
+    """What the ODD prints is what validation enforces: the ODD's rows are the declarations the tests below check."""
+    odd = {path: row for path, row in odd_ranges().items() if path not in DERIVED}
+    assert {"weeks", "behavior.loss.lpr", "policy.timeline[i].remote_share.ssn"} <= set(NUMERIC)
+    assert set(odd) == set(NUMERIC), set(odd) ^ set(NUMERIC)
+    failures = []
     for path in NUMERIC:
-        (lo, hi, strict, none), meaningful = ODD_RANGES[path]
+        (lo, hi, strict, none), meaningful = odd[path]
         p = declared(path)
-        assert (lo, hi, strict, none) == (*p.bounds, p.strict, p.none), path
-        if p.meaningful is None:
-            assert meaningful == "-", path
-        else:
-            assert meaningful.startswith(f">= {p.meaningful[0]:,}") and p.understates in meaningful, path
+        if (lo, hi, strict, none) != (*p.bounds, p.strict, p.none):
+            failures.append(
+                f"{path}: the ODD says {(lo, hi, strict, none)}, the declaration {p.bounds, p.strict, p.none}"
+            )
+        expected_meaningful = "-" if p.meaningful is None else f">= {p.meaningful[0]:,}"
+        if not meaningful.startswith(expected_meaningful) or p.understates not in meaningful:
+            failures.append(f"{path}: the ODD's meaningful cell {meaningful!r} is not the declared one")
+    assert not failures, "\n".join(failures)
 
 
-def _just_outside(lo: float | None, hi: float | None, strict: bool, none: int | None, typ: Any) -> list[Any]:
+# ------------------------------------------------------------ validation enforces the declared ranges
+
+
+def _just_outside(p: Param, typ: Any) -> list[Any]:
+    """The nearest values outside the declared allowed range, one per finite end."""
+    lo, hi = p.bounds
     values = []
     if lo is not None:
-        below = lo if strict else (int(lo) - 1 if typ is int else math.nextafter(lo, -math.inf))
-        values.append(below - 1 if below == none else below)  # -1 means "none" where documented
+        below = lo if p.strict else (int(lo) - 1 if typ is int else math.nextafter(lo, -math.inf))
+        values.append(below - 1 if below == p.none else below)  # -1 means "none" where declared
     if hi is not None:
         values.append(int(hi) + 1 if typ is int else math.nextafter(hi, math.inf))
     return values
 
 
-def _at_bounds(lo: float | None, hi: float | None, strict: bool, typ: Any) -> list[Any]:
+def _at_bounds(p: Param, typ: Any) -> list[Any]:
+    """The declared allowed range's ends (the nearest value inside, for an exclusive end)."""
+    lo, hi = p.bounds
     values = []
     if lo is not None:
-        values.append(math.nextafter(lo, math.inf) if strict else typ(lo))
+        values.append(math.nextafter(lo, math.inf) if p.strict else typ(lo))
     if hi is not None:
         values.append(typ(hi))
     return values
 
 
-@pytest.mark.parametrize("path", NUMERIC)
-def test_validation_refuses_just_outside_and_accepts_at_each_documented_bound(path: str) -> None:
-    """The bounds come from the ODD's table, not from the code: what the ODD says is what is enforced."""
-    (lo, hi, strict, none), _ = ODD_RANGES[path]
-    typ = _leaf_type(path)
-    for value in _just_outside(lo, hi, strict, none, typ):
-        err = _refused_on_range(_with(path, value), path)
-        assert err is not None, f"{path}={value!r} is outside the ODD's range but validation accepts it"
-        assert path.replace("[i]", "[0]") in str(err) and repr(value) in str(err) and err.allowed in str(err)
-    for value in _at_bounds(lo, hi, strict, typ):
-        cfg = _with(path, value)
-        check_fields(cfg)  # the field's own check accepts it outright
-        assert _refused_on_range(cfg, path) is None, f"{path}={value!r} is at the ODD's bound but refused"
+def bound_failures(base: Config, fields: Iterable[tuple[str, Param]]) -> list[str]:
+    """One line per field whose declared allowed range validation does not enforce as declared.
+
+    Just outside each end, validation must refuse the value with a `ConfigError`
+    naming the field, the value and the declared range; at each end it must
+    not refuse it on the field's range.
+    """
+    failures = []
+    for path, p in fields:
+        typ, expected = _leaf_type(path), allowed_text(p, _leaf_type(path))
+        for value in _just_outside(p, typ):
+            err = _refusal(_with(base, path, value), path)
+            if err is None:
+                failures.append(f"{path} = {value!r}: outside its allowed range ({expected}) but not refused")
+            elif err.allowed != expected:
+                failures.append(f"{path} = {value!r}: refused saying {err.allowed!r}, not its range ({expected})")
+            elif repr(value) not in str(err):
+                failures.append(f"{path} = {value!r}: refused without naming the value ({err})")
+        for value in _at_bounds(p, typ):
+            if (err := _refused_on_range(_with(base, path, value), path, p)) is not None:
+                failures.append(f"{path} = {value!r}: at its allowed bound but refused ({err})")
+    return failures
 
 
-def _values(typ: Any) -> st.SearchStrategy:
+def test_validation_refuses_just_outside_and_accepts_at_each_declared_bound(base: Config) -> None:
+    """The range a user reads in `--help` and the ODD (both generated from the declaration) is the one enforced."""
+    failures = bound_failures(base, ((path, declared(path)) for path in NUMERIC))
+    assert not failures, f"{len(failures)} declared bounds not enforced:\n" + "\n".join(failures)
+
+
+def test_the_bound_check_names_a_field_whose_declared_range_validation_does_not_enforce(base: Config) -> None:
+    """The check above can fail: a declaration narrower than what validation enforces is reported by name."""
+    narrower = dataclasses.replace(declared("behavior.fast_memory"), allowed=(0.0, 0.5))
+    failures = bound_failures(base, [("behavior.fast_memory", narrower), ("weeks", declared("weeks"))])
+    assert failures == [
+        "behavior.fast_memory = -5e-324: refused saying 'must be a probability in [0, 1]', not its range "
+        "(must be a finite number in [0, 0.5])",
+        "behavior.fast_memory = 0.5000000000000001: outside its allowed range (must be a finite number in "
+        "[0, 0.5]) but not refused",
+    ]
+
+
+def test_impossible_weeks_are_config_errors_naming_the_field(base: Config) -> None:
+    """A dated event's week must be a whole week: negatives, fractions, text, null and booleans are refused."""
+    assert set(EVENT_WEEKS) == {
+        "policy.start_week",
+        "policy.injunction_week",
+        "policy.outreach_week",
+        "enforcement.openings[i].week",
+        "policy.timeline[i].week",
+    }
+    failures = []
+    for path, value in itertools.product(EVENT_WEEKS, [-2, -5, 1.5, "3", None, True]):
+        if _refusal(_with(base, path, value), path) is None:
+            failures.append(f"{path} = {value!r}: not refused naming the field")
+    assert not failures, "\n".join(failures)
+
+
+def test_minus_one_means_none_only_where_declared(base: Config) -> None:
+    """-1 is "no such event" for the optional events only; elsewhere it is refused like any negative week."""
+    assert {path for path in EVENT_WEEKS if declared(path).none == NONE_WEEK} == {
+        "policy.injunction_week",
+        "policy.outreach_week",
+    }
+    failures = []
+    for path in EVENT_WEEKS:
+        err = _refusal(_with(base, path, NONE_WEEK), path)
+        if declared(path).none == NONE_WEEK and err is not None:
+            failures.append(f"{path} = -1: refused, but -1 is declared to mean none ({err})")
+        if declared(path).none is None and (err is None or "integer in" not in str(err)):
+            failures.append(f"{path} = -1: not refused as outside its range ({err})")
+    assert not failures, "\n".join(failures)
+
+
+def _values(path: str) -> st.SearchStrategy:
+    """Values for a field: inside and outside its range, and of the wrong type."""
+    typ, p = _leaf_type(path), declared(path)
+    wrong = st.sampled_from([None, True, False, "1", 1.5 if typ is int else "0.5"])
     if typ is int:
-        return st.one_of(st.integers(-3, 3), st.integers(-(2**40), 2**40), st.sampled_from([5_199, 5_200, 5_201]))
-    return st.one_of(
-        st.floats(-2.0, 3.0),
-        st.floats(allow_nan=True, allow_infinity=True),
-        st.sampled_from([0.0, -0.0, 1.0, 5e-324, -5e-324, math.nextafter(1.0, 2.0), 20.0, 50.0, 200.0]),
-    )
+        ints = st.one_of(st.integers(-3, 3), st.integers(-(2**40), 2**40), st.sampled_from([5_199, 5_200, 5_201]))
+        return st.one_of(ints, wrong)
+    if typ is float:
+        floats = st.one_of(
+            st.floats(-2.0, 3.0),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(-3, 300),
+            st.sampled_from([0.0, -0.0, 1.0, 5e-324, -5e-324, math.nextafter(1.0, 2.0), 20.0, 50.0, 200.0]),
+        )
+        return st.one_of(floats, wrong)
+    if p.choices:
+        return st.one_of(st.sampled_from(p.choices), st.text(max_size=8), wrong)
+    return st.one_of(st.booleans(), st.sampled_from([0, 1, "true", None]))
 
 
-@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_validation_refuses_a_value_exactly_when_it_is_outside_the_declared_range(data: st.DataObject) -> None:
-    path = data.draw(st.sampled_from(NUMERIC), label="path")
-    typ = _leaf_type(path)
-    value = data.draw(_values(typ), label="value")
-    refused = _refused_on_range(_with(path, value), path)
-    assert (refused is None) == _inside(value, typ, declared(path)), f"{path}={value!r}: {refused}"
+def test_validation_refuses_a_value_exactly_when_it_is_outside_the_declared_range(
+    base: Config, data: st.DataObject
+) -> None:
+    """Any field, any value: refused (naming the field, the value and its range) exactly when the declaration says."""
+    path = data.draw(st.sampled_from(CHECKED), label="path")
+    value = data.draw(_values(path), label="value")
+    p = declared(path)
+    refused = _refused_on_range(_with(base, path, value), path, p)
+    if _inside(value, path, p):
+        assert refused is None, f"{path} = {value!r} is inside its declared range but refused: {refused}"
+    else:
+        assert refused is not None, f"{path} = {value!r} is outside its declared range but not refused on it"
+        assert repr(value) in str(refused), str(refused)
 
 
 # ------------------------------------------------------------ meaningful ranges
 
-MEANINGFUL = [(name, p) for name, _, p in walk(BASE) if p.meaningful is not None]
+MEANINGFUL = [path for path in _leaves() if declared(path).meaningful is not None]
 
 
 def test_the_horizon_and_the_population_have_meaningful_ranges() -> None:
-    assert {name for name, _ in MEANINGFUL} == {"weeks", "population.n_people"}
+    assert set(MEANINGFUL) == {"weeks", "population.n_people"}
     assert declared("weeks").meaningful == (52, None) and declared("population.n_people").meaningful == (1_000, None)
 
 
-@pytest.mark.parametrize(("path", "p"), MEANINGFUL, ids=[n for n, _ in MEANINGFUL])
-def test_meaningful_range_sits_inside_allowed_and_holds_the_default_and_plausible_range(path: str, p: Param) -> None:
-    (lo, hi), (a_lo, a_hi) = p.meaningful, p.bounds
-    assert lo is None or (a_lo is not None and a_lo < lo)
-    assert hi is None or (a_hi is not None and hi < a_hi)
-    default = DEFAULT
-    node: Any = default
-    for part in path.split("."):
-        node = getattr(node, part)
-    p_lo, p_hi = p.plausible
-    for x in (node, p_lo, p_hi):
-        assert (lo is None or x >= lo) and (hi is None or x <= hi), (path, x)
+def test_meaningful_ranges_sit_inside_allowed_and_hold_the_default_and_plausible_range(default: Config) -> None:
+    failures = []
+    for path in MEANINGFUL:
+        p = declared(path)
+        (lo, hi), (a_lo, a_hi) = p.meaningful, p.bounds
+        if not (lo is None or (a_lo is not None and a_lo < lo)) or not (hi is None or (a_hi is not None and hi < a_hi)):
+            failures.append(f"{path}: meaningful range {p.meaningful} not strictly inside allowed {p.bounds}")
+        p_lo, p_hi = p.plausible
+        for what, x in (("default", get_path(default, path)), ("plausible low", p_lo), ("plausible high", p_hi)):
+            if not ((lo is None or x >= lo) and (hi is None or x <= hi)):
+                failures.append(f"{path}: {what} {x} outside its meaningful range {p.meaningful}")
+    assert not failures, "\n".join(failures)
     assert meaningful_warnings(default) == []
 
 
-@pytest.mark.parametrize(("path", "p"), MEANINGFUL, ids=[n for n, _ in MEANINGFUL])
-def test_a_value_under_the_meaningful_range_warns_once_and_the_bound_does_not(path: str, p: Param) -> None:
-    lo = p.meaningful[0]
-    assert meaningful_warnings(_with(path, lo)) == [w for w in meaningful_warnings(BASE) if not w.startswith(path)]
-    below = _with(path, lo - 1)
-    validate(below)  # accepted: a warning, not a refusal
-    lines = [w for w in meaningful_warnings(below) if w.startswith(f"{path}=")]
-    assert lines == [f"{path}={lo - 1} is under {lo:,}: {p.understates}"]
-    assert "\n" not in lines[0]
+def test_a_value_under_the_meaningful_range_warns_once_and_the_bound_does_not(base: Config) -> None:
+    failures = []
+    for path in MEANINGFUL:
+        p = declared(path)
+        lo = p.meaningful[0]
+        others = [w for w in meaningful_warnings(base) if not w.startswith(path)]
+        if meaningful_warnings(_with(base, path, lo)) != others:
+            failures.append(f"{path} = {lo}: warns at its meaningful bound")
+        below = _with(base, path, lo - 1)
+        validate(below)  # accepted: a warning, not a refusal
+        lines = [w for w in meaningful_warnings(below) if w.startswith(f"{path}=")]
+        if lines != [f"{path}={lo - 1} is under {lo:,}: {p.understates}"] or "\n" in lines[0]:
+            failures.append(f"{path} = {lo - 1}: warns {lines!r}, not once with what it understates")
+    assert not failures, "\n".join(failures)
 
 
 def test_a_short_small_run_warns_what_it_understates(tmp_path: Path) -> None:
@@ -279,8 +427,8 @@ def test_a_short_small_run_warns_what_it_understates(tmp_path: Path) -> None:
     assert (out / "summary.json").exists()
 
 
-def test_a_population_under_the_meaningful_range_says_groups_are_too_small() -> None:
-    lines = meaningful_warnings(_with("population.n_people", 500))
+def test_a_population_under_the_meaningful_range_says_groups_are_too_small(base: Config) -> None:
+    lines = meaningful_warnings(_with(base, "population.n_people", 500))
     assert lines[1:] == [
         "population.n_people=500 is under 1,000: groups too small (about one person in ten is an eligible agent: "
         "under 1,000 people fewer than 100 stand behind the headline uptake and every household type has fewer "
@@ -310,16 +458,16 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("`", "").split())
 
 
-def test_every_field_has_a_one_line_meaning() -> None:
-    cfg = copy.deepcopy(BASE)
+def test_every_field_has_a_one_line_meaning(base: Config) -> None:
+    cfg = copy.deepcopy(base)
     cfg.enforcement.openings = [OfficeOpening()]
     cfg.policy.timeline = [LeverChange(remote_share={"ssn": 0.5}, outreach_reach=0.2, records_kept=True)]
     for name, _, p in walk(cfg):
         assert p.doc and "\n" not in p.doc, f"{name}: no one-line meaning (doc=...) in its declaration"
 
 
-def test_help_gives_each_field_its_path_default_unit_ranges_and_meaning() -> None:
-    cfg = default_config()
+def test_help_gives_each_field_its_path_default_unit_ranges_and_meaning(default: Config) -> None:
+    cfg = default
     entries = _entries(help_text(cfg))
     with_opening = copy.deepcopy(cfg)
     with_opening.enforcement.openings = [OfficeOpening()]
