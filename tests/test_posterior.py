@@ -38,7 +38,7 @@ def test_the_newest_streams_are_last_and_shift_no_other_stream() -> None:
         np.testing.assert_array_equal(streams[name].random(4), expected)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)  # the same examples on every machine
 @given(st.integers(0, 10_000), st.integers(0, 4))
 def test_draw_never_picks_a_zero_weight_particle(seed: int, keep: int) -> None:
     post = pd.DataFrame({"behavior.w_announcement": np.arange(5.0), "weight": np.eye(5)[keep]})
