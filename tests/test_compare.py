@@ -29,7 +29,8 @@ def test_a_scenario_against_itself_differs_by_nothing(tmp_path: Path) -> None:
     """Same regime, same seeds: every difference is exactly zero, so pairing is real."""
     table = compare("appointment_disclosure", "appointment_disclosure", SMALL, 2, 1, tmp_path)
     assert (table[["mean", "ci_lo", "ci_hi", "pi_lo", "pi_hi"]] == 0).all().all()
-    runs = pd.read_csv(tmp_path / "appointment_disclosure_vs_appointment_disclosure_runs.csv")
+    (runs_file,) = tmp_path.glob("appointment_disclosure_vs_appointment_disclosure_*_runs.csv")
+    runs = pd.read_csv(runs_file)
     assert sorted(runs["seed"].unique()) == [0, 1] and runs["config_hash"].nunique() == 2
 
 

@@ -58,6 +58,9 @@ def test_experiment_end_to_end(name: str, tmp_path: Path) -> None:
         entry = manifest[stem]
         assert entry["experiment"] == name and entry["runs"] == 4 and entry["config_hashes"] and entry["seeds"]
         assert entry["version"] and "git_commit" in entry and entry["runtime_s"] >= 0
+        made_by = sorted(set(result.sweep.runs["p.source_sha"]))  # the code behind the runs, not the plotting
+        assert entry["source_shas"] == made_by and len(made_by[0]) == 16 and isinstance(entry["dirty"], bool)
+        assert entry["git_commits"] == sorted({str(c) for c in result.sweep.runs["p.git_commit"] if c})
         if "segment" in data or "eligible_agents" in data:  # per-group numbers carry the agents behind them
             assert {"eligible_agents", "small"} <= set(data.columns)
             assert (data["small"] == (data["eligible_agents"] < MIN_AGENTS)).all()

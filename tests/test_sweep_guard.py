@@ -31,6 +31,7 @@ from omegaconf import OmegaConf
 
 from sim.config import register_configs, to_config
 from sim.paths import CONF_DIR
+from sim.source import source_fingerprint
 from sim.sweeps import (
     EXIT_INVALID,
     EXIT_OTHER_SWEEP,
@@ -231,7 +232,8 @@ def test_folder_without_manifest_is_judged_by_its_runs(tmp_path: Path) -> None:
     """A sweep folder from before sweep.json: a finished run of another config is never replaced."""
     base = tmp_path / "old"
     (base / "0").mkdir(parents=True)
-    (base / "0" / "summary.json").write_text(json.dumps({"provenance": {"config_hash": "a" * 16}}))
+    made = {"config_hash": "a" * 16, "source_sha": source_fingerprint()}
+    (base / "0" / "summary.json").write_text(json.dumps({"provenance": made}))
     assert choose_folder(base, _plan_of(["a" * 16, "b" * 16]), force_new=False) == base
     with pytest.raises(SweepError) as err:
         choose_folder(base, _plan_of(["c" * 16]), force_new=False)
