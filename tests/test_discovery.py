@@ -98,6 +98,7 @@ def test_the_sample_is_a_latin_hypercube_within_the_declared_ranges(posterior) -
     assert not disc.sample(inp, post, disc.TINY, seed=4)[1][TRANSFER].equals(table[TRANSFER])
 
 
+@pytest.mark.slow
 def test_the_discovery_run_is_reproducible_from_its_seed(posterior, tmp_path) -> None:
     """The tiny run, then its sample, runs and analysis again from the same seed: the same runs and boxes."""
     disc.require_ema()

@@ -161,6 +161,7 @@ def micro(tmp_path_factory):
         mp.undo()
 
 
+@pytest.mark.slow
 def test_micro_run_writes_tables_figures_and_its_provenance(micro) -> None:
     from sim import MODEL_VERSION
 
@@ -181,6 +182,7 @@ def test_micro_run_writes_tables_figures_and_its_provenance(micro) -> None:
     assert manifest["sensitivity_morris"]["model_version"] == MODEL_VERSION
 
 
+@pytest.mark.slow
 def test_micro_run_indices_are_finite(micro) -> None:
     summary, folder = micro
     morris = pd.read_csv(folder / "sensitivity_morris.csv")
@@ -191,6 +193,7 @@ def test_micro_run_indices_are_finite(micro) -> None:
     assert np.isfinite(uptake[["index", "lo", "hi"]].to_numpy()).all()
 
 
+@pytest.mark.slow
 def test_micro_run_reports_the_transfer(micro) -> None:
     summary, folder = micro
     tr = summary["transfer"]
@@ -202,6 +205,7 @@ def test_micro_run_reports_the_transfer(micro) -> None:
     assert set(tr["swing"]) == {"at", *sa.OUTPUTS}
 
 
+@pytest.mark.slow
 def test_micro_run_is_reproducible_from_its_seed(micro) -> None:
     """The same seed gives the same samples, the same outputs at each point, and the same indices."""
     summary, folder = micro

@@ -134,6 +134,7 @@ def tiny_run(posterior, tmp_path_factory):
     return result, out
 
 
+@pytest.mark.slow
 def test_tiny_run_writes_the_seven_with_both_intervals_and_provenance(tiny_run, posterior) -> None:
     result, out = tiny_run
     saved = json.loads((out / "run" / "validation.json").read_text())
@@ -156,6 +157,7 @@ def test_tiny_run_writes_the_seven_with_both_intervals_and_provenance(tiny_run, 
     assert 0.0 <= saved["statistics"]["avoidance_mixed_status"]["mean"] <= 1.0
 
 
+@pytest.mark.slow
 def test_tiny_run_is_reproducible(tiny_run, posterior) -> None:
     """The same seed gives the same draw and the same numbers."""
     _, out = tiny_run
