@@ -79,7 +79,11 @@ def test_a_regime_that_discloses_nothing_loses_nothing_against_firewall() -> Non
     assert r.timeseries["disclosures"].sum() == 0 and m["encounters"] == 0
     assert not r.timeseries["perceived_disclosure_mean"].gt(r.baseline["perceived_disclosure_mean"] + 1e-12).any()
     loss = _weekly_uptake(r.baseline) - _weekly_uptake(r.timeseries)
-    assert loss.max() <= 0.002, "no week may lose more than a person or two against the firewall"
+    # Less evidence of disclosure than under the firewall (whose formal requests still disclose), so no week can
+    # lose: on seeds 0 to 19 the largest weekly loss is exactly 0 (and the largest gain 0.033 pp), while one agent
+    # is 0.40 to 0.52 pp of uptake at this size, so any slack would admit a whole person lost. Measured with
+    # `_paired(seed=s, **{"policy.rules.disclosure_prob": 0.0})` for s in range(20).
+    assert loss.max() <= 1e-12, "no week may lose uptake against the firewall"
 
 
 def test_the_announcement_alone_carries_fear() -> None:

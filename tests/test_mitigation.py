@@ -14,9 +14,12 @@ kept (-0.002 pp). At 5,000 people 4 of 400 were (remote SSN service -0.10 pp in 
 over the weeks; outreach -0.004 to -0.013 pp over the weeks). Once a mitigation changes one person's path (an SSN
 need met remotely leaves room for a review to arise; a reassured person attends under the directive), the two
 runs' later draws fall on different people, so a seed can lose a person or a few by chance. The claim tested is
-therefore: the mean over seeds never falls, and at this size no seed falls by more than one agent's worth of
-uptake (the heaviest eligible agent's weight over the eligible), which a mitigation wired the wrong way breaks
-(routine sharing in place of records kept costs 0.03 to 0.07 pp over the weeks on two of the three seeds).
+therefore that the mean over seeds never falls (tolerance 0), which a mitigation wired the wrong way breaks
+(routine sharing in place of records kept costs 0.03 to 0.07 pp over the weeks on two of the three seeds). At
+this size (2,000 people, seeds 0 to 2) no seed of any mitigation falls at all, on either metric (0 of 60 per
+metric), and the largest mean gain is 0.09 pp in the final week (remote service everywhere); one agent's worth of
+uptake is 0.82 to 0.99 pp here, ten times any effect, so no per-seed slack of that size is allowed. Measured from
+the `every_mitigation` fixture's table.
 """
 
 from __future__ import annotations
@@ -69,22 +72,17 @@ def base():
 
 @pytest.fixture(scope="module")
 def every_mitigation(base) -> pd.DataFrame:
-    """Every mitigation of the YAML and the directive without one, on SEEDS: uptake, and one agent's worth (pp)."""
+    """Every mitigation of the YAML and the directive without one, on SEEDS: uptake in the final week and mean (pp)."""
     rows = []
     for seed in SEEDS:
         for name in yaml_mitigations():
-            result = run_scenario(with_mitigation(base, name, seed))
-            m, ts = result.summary["metrics"], result.timeseries
-            last = ts[ts["week"] == ts["week"].max()]
-            groups = last[last["eligible_agents"] > 0]
-            heaviest = float((groups["eligible"] / groups["eligible_agents"]).max())
+            m = run_scenario(with_mitigation(base, name, seed)).summary["metrics"]
             rows.append(
                 {
                     "mitigation": name,
                     "seed": seed,
                     "final_pp": 100 * m["uptake_final"],
                     "mean_pp": 100 * m["uptake_mean"],
-                    "one_agent_pp": 100 * heaviest / float(last["eligible"].sum()),
                 }
             )
     return pd.DataFrame(rows)
@@ -122,20 +120,13 @@ def test_a_mitigation_file_composes_to_what_the_checks_apply(base) -> None:
 
 
 def test_no_mitigation_lowers_uptake(every_mitigation: pd.DataFrame) -> None:
-    """Against the directive without mitigation on the same seed: never on average, and never by a person.
-
-    The claim the module docstring gives the evidence for: the mean over seeds does not fall, and no seed
-    falls by more than one agent's worth of uptake.
-    """
+    """Against the directive without mitigation on the same seed: never on average (the module docstring's claim)."""
     runs = every_mitigation.set_index(["mitigation", "seed"])
     none = runs.loc[mit.NONE]
     for metric in ("final_pp", "mean_pp"):
         gained = (runs[metric] - none[metric].reindex(runs.index, level="seed")).drop(mit.NONE, level="mitigation")
         mean = gained.groupby(level="mitigation").mean()
         assert (mean >= 0).all(), mean[mean < 0]
-        slack = none["one_agent_pp"].reindex(gained.index, level="seed")
-        worst = (gained + slack).idxmin()
-        assert gained[worst] >= -slack[worst], f"{worst}: {metric} {gained[worst]:.4f} pp"
         for name in ("remote_all", "injunction_all_week26", "everything"):
             assert mean[name] > 0, (name, metric)  # levers that act on everyone recover something here
     mean = (runs["mean_pp"] - none["mean_pp"].reindex(runs.index, level="seed")).groupby(level="mitigation").mean()
