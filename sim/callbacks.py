@@ -9,7 +9,10 @@ the sweep folder: it checks every job's config (exit 2, naming the job and
 the field, if one can never run), keeps the folder to one sweep (exit 4 if it
 holds another; `--force-new` writes beside it), records the sweep in
 `sweep.json`, gives scoped overrides to their regime only and says which
-overrides reach which regime (`sim.sweeps`).
+overrides reach which regime (`sim.sweeps`). Before a single run, it looks
+at the run folder (`check_run_folder`): the same run, finished by the same
+source, is named and left alone (exit 0); another run there is refused
+(exit 4), before Hydra rewrites its `.hydra/` files.
 Hydra turns an exception raised in a callback into a warning and carries on,
 so both exit themselves rather than raise.
 """
