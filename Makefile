@@ -53,11 +53,11 @@ calibrate: $(VENV)/.installed-calibration
 
 # Statistics the fit did not use, from the calibrated model (figures/validation.csv; a few minutes).
 validation: $(CORE)
-	$(PY) -m experiments.validation
+	$(PY) -m experiments.validation --figures figures
 
 # Morris, then Sobol, over every declared uncertainty (figures/sensitivity_*; about 10 min on 2 cores).
 sensitivity: $(VENV)/.installed-calibration
-	$(PY) -m experiments.sensitivity
+	$(PY) -m experiments.sensitivity --figures figures
 
 # Rewrite the numbers README.md and docs/ODD.md state from the files above (tests/test_findings.py checks them).
 findings: $(CORE)
