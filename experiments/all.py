@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = time.perf_counter()
     for name in args.only:
         module = importlib.import_module(f"experiments.{name}")
-        own = OWN_OPTIONS.get(name, []) + ([] if name in NOT_SWEEPS else list(overrides))
+        # a sweep folder holding runs of another model is never written over: the sweep goes beside it
+        own = OWN_OPTIONS.get(name, []) + ([] if name in NOT_SWEEPS else ["--force-new", *overrides])
         module.main([*own, f"--figures={args.figures}"])
     print(
         f"\nAll figures in {args.figures} (manifest: {args.figures / 'MANIFEST.json'}); "
