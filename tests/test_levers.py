@@ -141,7 +141,8 @@ def test_a_regional_surge_raises_missed_benefit_appointments_there_within_weeks(
             misses = _regional_misses(UptakeModel(small_config(n_people=6000, weeks=week + 8, seed=seed, **kw)), region)
             before_after.append(misses[week : week + 8].sum() - misses[week - 8 : week].sum())
         gain.append(before_after[1] - before_after[0])
-    # Seeds 0 to 7 gain 2, 13, 1, 1, 1, 4, 5 and 3 missed benefit appointments (agents): never none, so no slack.
+    # This loop over range(8) gains 2, 13, 1, 1, 1, 4, 5 and 3 missed benefit appointments (agents), seed by seed:
+    # never none, so no slack.
     assert np.mean(gain) > 0, gain
 
 
@@ -161,8 +162,8 @@ def test_citizens_in_all_citizen_immigrant_families_avoid_a_little_and_us_born_w
             extra[status].append(
                 _missed_per_eligible(r.timeseries, status, kind) - _missed_per_eligible(r.baseline, status, kind)
             )
-    # Seeds 0 to 5, extra missed benefit appointments per eligible: naturalized 0 to 0.00048 (mean 0.00025), the
-    # citizens of mixed-status families 0.0016 to 0.0073 (mean 0.0036), above the naturalized on every seed.
+    # This loop over range(6), extra missed benefit appointments per eligible: naturalized 0 to 0.00048 (mean
+    # 0.00025), the citizens of mixed-status families 0.0016 to 0.0073 (mean 0.0036), above them on every seed.
     assert 0 < np.mean(extra["naturalized"]) < np.mean(extra["citizen"]), extra
     cfg = small_config(n_people=N, weeks=WEEKS, seed=1)
     arms = [UptakeModel(cfg), UptakeModel(paired_counterpart(cfg))]
