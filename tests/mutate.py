@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             failed, _, _ = run_tests(scratch, mutation.tests)
             verdict = "caught by " + ", ".join(short(t) for t in failed) if failed else "SURVIVED"
         except (ValueError, RuntimeError) as error:
-            failed, verdict = [], f"NOT RUN: {error}"
+            failed, verdict = [], "NOT RUN: " + " ".join(str(error).split())[-300:]
         finally:
             if args.keep:
                 print(f"kept {scratch}", flush=True)

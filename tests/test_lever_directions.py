@@ -8,7 +8,9 @@ alone. Outcomes:
 - `missed_pp`: missed appointments, in percent of appointments due over the whole run (the visits deterred,
   the mechanism of the uptake loss);
 - `uptake_pp`: benefit uptake averaged over weeks, in percent of the eligible;
-- `trust_final`: the households' mean trust in the agency at the last week (0 to 1).
+- `trust_final`: the households' mean trust in the agency at the last week (0 to 1);
+- `belief_after_order`: the perceived probability that the agency tells ICE (delta_hat, 0 to 1), averaged over
+  people and over the 8 weeks from `ORDER_WEEK`, when the injunction row's court acts.
 
 Each outcome's `tolerance` is how far one paired seed may go against the lever (a suspension a week earlier
 shifts one person's path), and the mean over seeds must go the lever's way by more than it. Every tolerance
@@ -48,6 +50,7 @@ EXPOSED = {
     "policy.start_week": 0,
 }
 N, WEEKS, SEEDS = 3000, 104, range(6)
+ORDER_WEEK = 26  # the court's order of the injunction row
 MEASURE_SEEDS = range(20)  # the seeds behind each row's figures (`python -m tests.test_lever_directions`)
 
 
@@ -113,12 +116,14 @@ LEVERS = {
         {"missed_pp": (-1, 0.5)},
         {**EXPOSED, "policy.outreach_week": 8, "policy.outreach_weeks": 52},
     ),
-    # 20 seeds: missed -6.9 pp (sd 1.6, least -5.0); trust +0.200 (sd 0.018, least +0.157): 3.4x and 4.0x
+    # 20 seeds: missed -6.9 pp (sd 1.6, least -5.0); trust +0.200 (sd 0.018, least +0.157): 3.4x and 4.0x.
+    # The order's news calms at once: belief in its first 8 weeks -0.043 (seeds 0 to 5: -0.033 to -0.053), 4.3x;
+    # news of the order heard as alarm instead leaves the other two outcomes in place and makes this +0.014 to +0.025
     "injunction": Lever(
-        "a court's order at week 26: fewer visits deterred, trust recovers",
+        "a court's order at week 26: fewer visits deterred, trust recovers, its news calms at once",
         {"policy.injunction_week": -1},
-        {"policy.injunction_week": 26},
-        {"missed_pp": (-1, 2.0), "trust_final": (+1, 0.05)},
+        {"policy.injunction_week": ORDER_WEEK},
+        {"missed_pp": (-1, 2.0), "trust_final": (+1, 0.05), "belief_after_order": (-1, 0.01)},
     ),
     # 20 seeds: missed -3.3 pp (sd 0.87, least -1.6): 4.1x. Under the active ICE of EXPOSED the evidence outweighs
     # the prior that trust sets (missed -1.4 pp, sd 1.0, 6 seeds)
@@ -143,10 +148,12 @@ def outcomes(model: UptakeModel) -> dict[str, float]:
     """The outcomes a lever moves, in the units of the module docstring."""
     df = timeseries_frame(model)
     weekly = df.groupby("week")[["receiving", "eligible"]].sum()
+    after = df[df["week"].between(ORDER_WEEK, ORDER_WEEK + 7)]
     return {
         "missed_pp": 100.0 * df["missed"].sum() / df["due"].sum(),
         "uptake_pp": 100.0 * float((weekly["receiving"] / weekly["eligible"]).mean()),
         "trust_final": float(model.households.trust.mean()),
+        "belief_after_order": float(np.average(after["perceived_disclosure_mean"], weights=after["people"])),
     }
 
 
