@@ -8,7 +8,7 @@ the scratch folder (sim/source.py keys compiled code by the source's fingerprint
 compiled afresh). A mutation is "caught" when at least one of its tests fails; one that survives is a gap in the
 tests, and the command exits non-zero.
 
-    .venv/bin/python -m tests.mutate                  # every mutation (about a minute and a half each on one core)
+    .venv/bin/python -m tests.mutate                  # every mutation: 1 to 4.5 min each, mostly numba compiling
     .venv/bin/python -m tests.mutate --only outreach  # the mutations of one lever
     .venv/bin/python -m tests.mutate --control        # first check that the tests pass on an unmutated copy
 """
