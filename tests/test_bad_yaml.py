@@ -47,6 +47,7 @@ def test_the_search_path_is_read_from_the_command_words(tmp_path: Path) -> None:
     assert search_dirs(["policy=firewall"]) == [CONF_DIR]
 
 
+@pytest.mark.slow
 def test_a_run_with_a_malformed_file_stops_in_one_line_and_writes_nothing(conf_copy: Path, tmp_path: Path) -> None:
     (conf_copy / "policy" / "broken.yaml").write_text(BROKEN)
     out = tmp_path / "out"

@@ -25,6 +25,7 @@ def test_an_override_reaches_both_unless_scoped() -> None:
         split_overrides(["c:weeks=3"])
 
 
+@pytest.mark.slow
 def test_a_scenario_against_itself_differs_by_nothing(tmp_path: Path) -> None:
     """Same regime, same seeds: every difference is exactly zero, so pairing is real."""
     table = compare("appointment_disclosure", "appointment_disclosure", SMALL, 2, 1, tmp_path)
@@ -34,6 +35,7 @@ def test_a_scenario_against_itself_differs_by_nothing(tmp_path: Path) -> None:
     assert sorted(runs["seed"].unique()) == [0, 1] and runs["config_hash"].nunique() == 2
 
 
+@pytest.mark.slow
 def test_a_scoped_lever_moves_only_its_scenario(tmp_path: Path) -> None:
     """Remote service for every need in B only: B misses fewer appointments than A on every seed."""
     remote = [f"b:policy.remote_share.{k}=1.0" for k in ("eligibility", "direct_deposit", "child_review")]
@@ -63,6 +65,7 @@ def test_both_intervals_by_the_figures_rule() -> None:
     assert "chance only" in row["interval"]
 
 
+@pytest.mark.slow
 def test_an_unknown_scenario_stops_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     cmd = [sys.executable, "-m", "experiments.compare", "--a", "directive", "--b", "injunction", "--out", str(out)]

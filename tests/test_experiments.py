@@ -41,6 +41,7 @@ TINY = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(TINY))
 def test_experiment_end_to_end(name: str, tmp_path: Path) -> None:
     module = importlib.import_module(f"experiments.{name}")

@@ -206,6 +206,7 @@ def _figure_and_its_numbers(result: experiment.MitigationResult) -> None:
     assert data["mitigation"].iloc[-1] == mit.WITHDRAWN  # the ceiling on top
 
 
+@pytest.mark.slow
 def test_the_tiny_experiment_end_to_end(result: experiment.MitigationResult) -> None:
     """One test, so that the tiny sweep runs once whichever worker takes it."""
     _runs_got_their_overrides(result)

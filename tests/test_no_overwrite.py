@@ -107,6 +107,7 @@ NETWORK = [
 ]
 
 
+@pytest.mark.slow
 def test_an_experiment_without_a_destination_never_writes_figures_or_over_its_earlier_figures(
     tmp_path: Path,
 ) -> None:
@@ -148,6 +149,7 @@ SMALL = ["population.n_people=1500", "weeks=20"]
 REGIMES = ("appointment_disclosure", "injunction")
 
 
+@pytest.mark.slow
 def test_a_comparison_with_other_overrides_replaces_nothing(tmp_path: Path, capsys) -> None:
     from experiments.compare import compare, main
 

@@ -56,6 +56,7 @@ def variance_reduction(policy: np.ndarray, firewall: np.ndarray) -> tuple[float,
     return float(np.var(firewall - policy, ddof=1)), float(np.var(np.roll(firewall, 1) - policy, ddof=1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("metric", ["uptake_mean", "uptake_loss_mean_pp", "benefits_forgone_usd"])
 def test_standard_error_shrinks_like_one_over_root_seeds(paired_runs, metric: str) -> None:
     x = paired_runs["policy"][metric]
@@ -64,6 +65,7 @@ def test_standard_error_shrinks_like_one_over_root_seeds(paired_runs, metric: st
     assert -0.85 <= slope <= -0.15, f"{metric}: spread of means ~ n^{slope:.2f}, expected n^-0.5"
 
 
+@pytest.mark.slow
 def test_paired_difference_has_smaller_variance(paired_runs) -> None:
     """Common random numbers: totals that vary with the drawn population cancel in the paired difference.
 
@@ -84,6 +86,7 @@ def test_paired_difference_has_smaller_variance(paired_runs) -> None:
 # ------------------------------------------------------------ threads
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_blas_threads(tmp_path: Path) -> None:
     """The same run with 1 and 2 numpy/BLAS threads writes byte-identical outputs."""
     outputs = []

@@ -90,6 +90,7 @@ def test_run_scenario_applies_the_seed_s_draw_to_both_paired_runs(tmp_path) -> N
     assert res.summary["metrics"] == run_scenario(plain).summary["metrics"]
 
 
+@pytest.mark.slow
 def test_cli_behavior_posterior_records_the_draw(tmp_path) -> None:
     folder = tmp_path / "fit"
     folder.mkdir()

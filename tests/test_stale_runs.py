@@ -64,6 +64,7 @@ def test_a_finished_run_is_reused_only_by_the_source_that_made_it(tmp_path: Path
     assert completed_summary(run, "a" * 16) is None  # from before fingerprints: cannot be shown to be this model
 
 
+@pytest.mark.slow
 def test_a_sweep_over_runs_of_another_source_is_refused_and_force_new_writes_beside(
     finished_sweep: Path, tmp_path: Path
 ) -> None:

@@ -122,6 +122,7 @@ def test_a_job_that_can_never_run_is_named_before_any_runs(hydra_loader, sweep: 
     assert "nothing was written" in str(err.value)
 
 
+@pytest.mark.slow
 def test_invalid_job_stops_the_driver_without_output_or_resume_advice(tmp_path: Path, capfd) -> None:
     """Through `python -m experiments.*`: exit 2 from the guard, no folder, and no advice to rerun."""
     from experiments.common import run_sweep
@@ -161,6 +162,7 @@ def _seeds(sweep_dir: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 def test_other_sweep_into_the_same_folder_is_refused_and_force_new_writes_beside(tmp_path: Path) -> None:
     folder = tmp_path / "sweep"
     first = _sweep(folder, "seed=range(0,2)")
@@ -185,6 +187,7 @@ def test_other_sweep_into_the_same_folder_is_refused_and_force_new_writes_beside
     assert _state(folder) == before
 
 
+@pytest.mark.slow
 def test_driver_advises_a_rerun_only_for_a_sweep_that_started(tmp_path: Path) -> None:
     from experiments.common import _failure
 
@@ -307,6 +310,7 @@ def _injunction_week(run: Path) -> int:
     return yaml.safe_load((run / ".hydra" / "config.yaml").read_text())["policy"]["injunction_week"]
 
 
+@pytest.mark.slow
 def test_policy_comparison_scopes_the_injunction_week(tmp_path: Path, capfd) -> None:
     """`injunction:policy.injunction_week=20` gives the injunction arm its court order and the directive none.
     The same override unscoped, with --force-new (the folder holds the scoped sweep), runs beside it with a

@@ -63,6 +63,7 @@ def reference(tmp_path_factory) -> dict:
     return _results(sweep_dir)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "launcher",
     [
@@ -77,6 +78,7 @@ def test_launchers_give_identical_results(tmp_path: Path, reference: dict, launc
     _assert_same(_results(tmp_path), reference)
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_to_identical_results(tmp_path: Path, reference: dict) -> None:
     proc = _sweep(tmp_path, "hydra/launcher=basic", popen=True)
     deadline = time.time() + 300

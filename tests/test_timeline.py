@@ -200,6 +200,7 @@ def test_a_bad_entry_is_refused_naming_its_path_value_and_what_is_allowed(timeli
     assert err.value.field_name == field and says in str(err.value), str(err.value)
 
 
+@pytest.mark.slow
 def test_the_command_line_refuses_a_bad_entry_with_its_path_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "bad"
     proc = run_cli(
@@ -261,6 +262,7 @@ def _guide_section() -> str:
     return text[start:end]
 
 
+@pytest.mark.slow
 def test_the_guide_command_runs_the_restore_case(tmp_path: Path) -> None:
     """The documented command parses (Hydra's list syntax) and runs at its small size, paired, with the timeline."""
     block = re.search(r"```bash\n(python -m sim\.run .*?)```", _guide_section(), re.S)
