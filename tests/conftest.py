@@ -146,6 +146,20 @@ def conf_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(CONF_DIR, tmp_path / "conf"))
 
 
+@pytest.fixture(scope="module")
+def default() -> Config:
+    """The default config, composed once per test module: read, never changed."""
+    return default_config()
+
+
+@pytest.fixture(scope="module")
+def base(default: Config) -> Config:
+    """The default config at test size (300 people, 20 weeks); tests change copies of it."""
+    cfg = copy.deepcopy(default)
+    cfg.population.n_people, cfg.weeks = 300, 20
+    return validate(cfg)
+
+
 @pytest.fixture
 def tiny() -> Config:
     return small_config(n_people=1500, weeks=30)

@@ -49,20 +49,6 @@ from tests.conftest import get_path, small_config
 DERIVED_DEFAULTS = {LOSS_SCALE: 1.0}
 
 
-@pytest.fixture(scope="module")
-def default() -> Config:
-    """The default config, composed once for the module: read, never changed."""
-    return default_config()
-
-
-@pytest.fixture(scope="module")
-def base(default: Config) -> Config:
-    """The default config at test size (300 people, 20 weeks); tests change copies of it."""
-    cfg = copy.deepcopy(default)
-    cfg.population.n_people, cfg.weeks = 300, 20
-    return validate(cfg)
-
-
 # ------------------------------------------------------------ declarations
 
 

@@ -36,7 +36,6 @@ from sim.config import (
     OfficeOpening,
     Param,
     allowed_text,
-    default_config,
     field_types,
     meaningful_warnings,
     optional_of,
@@ -48,20 +47,6 @@ from tests.conftest import get_path, run_cli, set_path
 
 # One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).
 ITEMS = {"enforcement.openings": OfficeOpening, "policy.timeline": lambda: LeverChange(records_kept=True)}
-
-
-@pytest.fixture(scope="module")
-def default() -> Config:
-    """The default config, composed once for the module: read, never changed."""
-    return default_config()
-
-
-@pytest.fixture(scope="module")
-def base(default: Config) -> Config:
-    """The default config at test size (300 people, 20 weeks); tests change copies of it."""
-    cfg = copy.deepcopy(default)
-    cfg.population.n_people, cfg.weeks = 300, 20
-    return validate(cfg)
 
 
 # ------------------------------------------------------------ helpers
