@@ -36,7 +36,12 @@ from analysis.load import BadRunWarning, load_run, load_sweep
 from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"), pytest.mark.slow]
+# one test worker builds the reference sweep the kill tests compare with (`--dist loadgroup`)
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"),
+    pytest.mark.slow,
+    pytest.mark.xdist_group("faults"),
+]
 
 TIMEOUT_S = 600
 RUN = ("population.n_people=10000", "weeks=104", "paired=true", "seed=3")
@@ -405,7 +410,9 @@ def _wait_for_runs(sweep_dir: Path, count: int, proc: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("launcher", ["basic", "joblib"])
+# joblib, whose workers are other processes: the basic launcher killed and resumed is
+# tests/test_sweeps.py::test_killed_sweep_resumes_to_identical_results
+@pytest.mark.parametrize("launcher", ["joblib"])
 def test_sweep_launcher_killed_at_random_points_then_resumed(
     tmp_path: Path, reference_sweep: tuple[Path, float], reaper: list, launcher: str
 ) -> None:

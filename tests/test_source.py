@@ -19,13 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNEL_LINE = "    return activity + rate * (target - activity)\n"
 EDITED_LINE = "    return activity + 3.0 * rate * (target - activity)\n"
 
+# One compiled household loop, the one that inlines the kernel above, on fixed households (the same call as
+# tests/test_behavior.py makes): only that loop is compiled, not the whole model.
 RUN = """
-from sim.config import default_config
-from sim.model import UptakeModel
-cfg = default_config("appointment_disclosure", **{"population.n_people": 1500, "weeks": 12})
-model = UptakeModel(cfg)
-model.run()
-print(repr(float(model.world.households.activity.sum())))
+import numpy as np
+from sim import beliefs
+rng = np.random.default_rng(7)
+n = 500
+activity, seen = rng.random(n), rng.exponential(1.0, n)
+beliefs._each_activity(np.arange(n), activity, seen, np.zeros(n), np.zeros(n), 0.3, 2.0)
+print(repr(float(activity.sum())))
 """
 
 
