@@ -69,12 +69,12 @@ app: $(VENV)/.installed-viz
 
 # Every test (what CI runs): at most 10 minutes on 2 cores.
 test: $(ALL)
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist worksteal
 
 # The fast loop while editing: every unit and property test, without the end-to-end ones marked slow
 # (CLI processes, launcher kills, the browser, notebooks, the fit); at most 3 minutes on 2 cores.
 check: $(ALL)
-	$(PY) -m pytest -q -n 2 --dist loadgroup -m "not slow"
+	$(PY) -m pytest -q -n 2 --dist worksteal -m "not slow"
 
 # Each lever's sign or wiring flipped in a scratch copy: at least one test must fail for each (tests/mutate.py).
 mutate: $(ALL)

@@ -36,12 +36,7 @@ from analysis.load import BadRunWarning, load_run, load_sweep
 from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT
 
-# one test worker builds the reference sweep the kill tests compare with (`--dist loadgroup`)
-pytestmark = [
-    pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"),
-    pytest.mark.slow,
-    pytest.mark.xdist_group("faults"),
-]
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"), pytest.mark.slow]
 
 TIMEOUT_S = 600
 RUN = ("population.n_people=10000", "weeks=104", "paired=true", "seed=3")

@@ -44,9 +44,6 @@ from sim.provenance import config_hash
 from sim.simulate import run_scenario
 from tests.conftest import set_path
 
-# the module's shared runs are made once, on one test worker (`--dist loadgroup`)
-pytestmark = pytest.mark.xdist_group("mitigation")
-
 YAML = CONF_DIR / "experiment" / "mitigation.yaml"
 N, WEEKS, SEEDS = 2000, 104, range(3)  # the in-process check of every mitigation
 

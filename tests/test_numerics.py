@@ -20,9 +20,6 @@ from sim.simulate import run_scenario
 from tests.conftest import ROOT, small_config
 from tests.test_lever_directions import EXPOSED  # many noncitizen households, an active ICE
 
-# the module's shared runs are made once, on one test worker (`--dist loadgroup`)
-pytestmark = pytest.mark.xdist_group("numerics")
-
 # ------------------------------------------------------------ convergence and pairing
 
 CONV_SEEDS = 48

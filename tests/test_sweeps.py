@@ -16,9 +16,6 @@ import pytest
 from analysis.load import load_sweep, run_dirs
 from tests.conftest import ROOT
 
-# the module's shared runs are made once, on one test worker (`--dist loadgroup`)
-pytestmark = pytest.mark.xdist_group("sweeps")
-
 SWEEP = [
     "+experiment=spillover",
     "population.n_people=1000",
