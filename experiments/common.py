@@ -198,7 +198,7 @@ def runs_fingerprint(runs: pd.DataFrame) -> dict:
     return {
         "source_shas": distinct("p.source_sha"),
         "git_commits": distinct("p.git_commit"),
-        "dirty": bool(any(d is True for d in dirty)),
+        "dirty": bool(dirty.eq(True).any()),  # Python or numpy booleans; None for runs that did not record it
     }
 
 

@@ -141,3 +141,14 @@ def test_the_committed_manifest_says_every_figure_s_runs_are_the_calibrated_mode
         else:
             assert record["calibrated"] and record["posterior_file"] == ["data/posterior/posterior.csv"], name
             assert record["transfer_uncertain"], name
+
+
+def test_a_sweep_is_dirty_when_any_run_was_whatever_the_column_holds() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from experiments.common import runs_fingerprint
+
+    for column, dirty in (([False, None], False), ([np.True_, None], True), ([True, False], True), ([], False)):
+        runs = pd.DataFrame({"p.dirty": pd.Series(column, dtype=object), "p.source_sha": ["a"] * len(column)})
+        assert runs_fingerprint(runs)["dirty"] is dirty, column
