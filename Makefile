@@ -65,7 +65,7 @@ findings: $(CORE)
 
 # The explorer in the browser (Mesa's SolaraViz): http://localhost:$(APP_PORT)
 app: $(VENV)/.installed-viz
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/app.py --host localhost --port $(APP_PORT) --production
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(VENV)/bin/solara run sim/explorer/app.py --host localhost --port $(APP_PORT) --production
 
 # Every test (what CI runs): 11.0 min in a fresh clone on 2 cores (467 tests); the target is 10.
 test: $(ALL)
@@ -100,7 +100,7 @@ bench: $(ALL)
 bench-agents: $(ALL)
 	$(PY) benchmarks/bench.py --agents-only
 
-# CPU ms per week of each phase of sim.model.WEEK at 1M people x 40 weeks.
+# CPU ms per week of each phase of sim.model.engine.week.WEEK at 1M people x 40 weeks.
 bench-profile: $(ALL)
 	$(PY) benchmarks/bench.py --profile
 

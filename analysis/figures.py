@@ -44,9 +44,9 @@ from analysis.stats import (
     uptake,
 )
 from analysis.style import PALETTE, SEQUENTIAL, attach, new_figure, regime_colors, regime_label, regime_order
-from sim.outcomes import recovery
-from sim.outputs import SCENARIO
-from sim.paths import BASELINE, BASELINE_ARM
+from sim.config.paths import BASELINE, BASELINE_ARM
+from sim.results.outcomes import recovery
+from sim.results.outputs import SCENARIO
 
 ALL = "All eligible people"
 IMMIGRANT = "Immigrant households"
@@ -345,7 +345,7 @@ def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame
     """Per run: its recovery, measured from the run's PEAK loss after the injunction, with a status saying what it is.
 
     `weekly` holds each run's paired loss by week (pp); `key` the injunction week. The rule is
-    `sim.outcomes.recovery` (the run's `recovered` and `recovery_half_life_weeks` in summary.json): the peak is
+    `sim.results.outcomes.recovery` (the run's `recovered` and `recovery_half_life_weeks` in summary.json): the peak is
     the largest loss at or after the injunction week (the loss can go on rising for weeks after the court's
     order), and `halflife_from_peak_weeks` is the weeks from that peak until the loss first falls to half of
     it. It is never measured from the injunction week: while the loss still rises that would count the rise as

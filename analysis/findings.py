@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.mitigation import ALL_SEGMENT, CHILD_SEGMENT
-from sim.paths import BASELINE, ROOT
+from sim.config.paths import BASELINE, ROOT
 
 README = ROOT / "README.md"
 ODD = ROOT / "docs" / "ODD.md"

@@ -1,9 +1,9 @@
 """Load a multirun folder into one tidy table.
 
 One row per run x arm x week x group. `arm` is "scenario" for the run's own
-scenario and "baseline" (`sim.paths.BASELINE_ARM`) for its paired
+scenario and "baseline" (`sim.config.paths.BASELINE_ARM`) for its paired
 counterpart (when the run was paired), the run under its `baseline` regime
-(the firewall unless set). File names and formats come from `sim.outputs`.
+(the firewall unless set). File names and formats come from `sim.results.outputs`.
 Every override of the run (the swept parameters and the fixed ones) becomes a
 column. A run whose files are missing, truncated or inconsistent is reported
 by name and left out, loudly: it is never mixed in silently.
@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.outputs import (
+from sim.config.paths import BASELINE_ARM
+from sim.results.outputs import (
     BASELINE_TIMESERIES,
     FINGERPRINT_KEYS,
     SCENARIO,
@@ -28,7 +29,6 @@ from sim.outputs import (
     read_summary,
     read_timeseries,
 )
-from sim.paths import BASELINE_ARM
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from matplotlib.lines import Line2D
 from analysis.figures import CI_LABEL, PI_LABEL
 from analysis.stats import INTERVAL_COLUMNS, MIN_AGENTS, mean_intervals
 from analysis.style import PALETTE, attach, new_figure
-from sim.mitigations import MITIGATION_DIR, NONE, header, mitigation_file
+from sim.config.mitigations import MITIGATION_DIR, NONE, header, mitigation_file
 
 WITHDRAWN = "directive_withdrawn"  # the directive's whole loss (its paired firewall run): withdrawing it
 # Not a ceiling for remote service, which also helps people who would miss an in-person visit without the directive.

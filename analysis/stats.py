@@ -14,7 +14,7 @@ function, `mean_intervals`: the mean over runs (seeds) with
 Segments are groups of people defined on the timeseries' keys (`status`, `household_type`, `interpreter`),
 with the model's household types (`sim.config.HOUSEHOLD_TYPES`) and its citizen statuses (US-born `citizen`
 and `naturalized`). Every count in the table is weighted (people represented); `eligible_agents` is the
-number of agents behind it. A segment with fewer than `sim.outcomes.MIN_AGENTS` eligible agents is flagged
+number of agents behind it. A segment with fewer than `sim.results.outcomes.MIN_AGENTS` eligible agents is flagged
 (`small`), never reported as a finding.
 """
 
@@ -27,9 +27,9 @@ import pandas as pd
 from scipy import stats
 
 from sim.config import CITIZEN_STATUSES
-from sim.outcomes import MIN_AGENTS
-from sim.outputs import SCENARIO
-from sim.paths import BASELINE_ARM
+from sim.config.paths import BASELINE_ARM
+from sim.results.outcomes import MIN_AGENTS
+from sim.results.outputs import SCENARIO
 
 __all__ = [
     "CI_LEVEL",

@@ -1,6 +1,6 @@
 """Figure style for briefs: a colour-blind-safe palette, one colour and label per regime, saving with the data.
 
-Regimes are discovered from conf/policy/*.yaml (`sim.paths.regimes`), never listed here.
+Regimes are discovered from conf/policy/*.yaml (`sim.config.paths.regimes`), never listed here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.paths import BASELINE, regimes  # noqa: E402
+from sim.config.paths import BASELINE, regimes  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]

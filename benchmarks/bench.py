@@ -21,7 +21,7 @@ unpaired run: building the population and network, the weekly steps, and
 the outcome table; "ms/week" is the weekly steps alone (wall, and CPU time
 from `time.process_time`, which the load inflates much less).
 
-`--profile` instead times every phase of `sim.model.WEEK` (its `work`, which
+`--profile` instead times every phase of `sim.model.engine.week.WEEK` (its `work`, which
 finds the ids with work, and its `act`, the rule), the executor's scheduling
 around them and the weekly outcomes, in CPU ms per week, by default at
 1,000,000 people x 40 weeks with the vectorized engine.
@@ -100,8 +100,8 @@ def child(people: int, engine: str, weeks: int, seed: int) -> dict[str, float]:
         t3, cpu3 = t2, cpu2
     else:
         cfg = _config(people, engine, weeks, seed)
-        from sim.model import UptakeModel
-        from sim.outcomes import citizen_children_without_benefit, run_metrics, timeseries_frame
+        from sim.model.engine.week import UptakeModel
+        from sim.results.outcomes import citizen_children_without_benefit, run_metrics, timeseries_frame
 
         base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # after imports
         t0, cpu0 = time.perf_counter(), time.process_time()
@@ -307,7 +307,7 @@ def profile_child(people: int, engine: str, weeks: int, seed: int, clock: str = 
     """
     now = time.process_time if clock == "cpu" else time.perf_counter
     cfg = _config(people, engine, weeks, seed)
-    import sim.model as sm
+    import sim.model.engine.week as sm
 
     cpu0 = now()
     model = sm.UptakeModel(cfg)
@@ -345,7 +345,7 @@ def profile_child(people: int, engine: str, weeks: int, seed: int, clock: str = 
     model.run()
     steps = now() - cpu1
     if not any(k.endswith(".run") for k in spent):
-        raise RuntimeError("UptakeModel.step no longer runs sim.model.WEEK through model.executor.run")
+        raise RuntimeError("UptakeModel.step no longer runs sim.model.engine.week.WEEK through model.executor.run")
     phases = [
         {
             "phase": p.name,

@@ -31,8 +31,8 @@ def column_digest(df) -> str:
 
 def fingerprints(n_people: int, weeks: int, seeds: list[int]) -> dict[str, str]:
     from sim.config import default_config
-    from sim.model import UptakeModel
-    from sim.outcomes import timeseries_frame
+    from sim.model.engine.week import UptakeModel
+    from sim.results.outcomes import timeseries_frame
 
     regimes = sorted(p.stem for p in (ROOT / "conf" / "policy").glob("*.yaml"))
     out = {}

@@ -36,9 +36,9 @@ import pandas as pd
 from experiments.survey import net_avoidance, track_pair
 from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY, Config, default_config
-from sim.params import priors
-from sim.paths import ROOT
-from sim.posterior import WEIGHT, apply_parameters
+from sim.config.params import priors
+from sim.config.paths import ROOT
+from sim.launch.posterior import WEIGHT, apply_parameters
 
 POLICY = "appointment_disclosure"
 START = 8  # the directive's week in conf/policy (policy.start_week)
@@ -82,7 +82,8 @@ TARGETS: dict[str, Target] = {
 }  # fmt: skip
 
 # Fitted parameters, by config path; each prior is uniform over the parameter's plausible range, declared
-# once in sim/config.py (sim/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md 9.
+# once in sim/config/__init__.py (sim/config/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md
+# 9.
 CALIBRATED = (
     "behavior.loss_scale",  # x every noncitizen loss: keeps each status's loss inside its plausible range
     "behavior.w_announcement",
@@ -429,7 +430,7 @@ def calibrate(
 ) -> dict[str, Any]:  # fmt: skip
     """Fit, check convergence with a second seed, run the predictive check, write posterior and figures."""
     from analysis.calibration import posterior_figure, predictive_figure, save_figure
-    from sim.provenance import model_fingerprint
+    from sim.results.provenance import model_fingerprint
 
     start, made_by = time.perf_counter(), model_fingerprint()  # the code that runs, even if a commit lands meanwhile
     post, main_fit = fit(size, out_dir, seed, resume=resume)

@@ -16,7 +16,7 @@ written beside another (`--force-new`) takes its figures with it. Only
 `make figures` (`python -m experiments.all`, which names `--figures figures`)
 writes the project's figures/.
 
-Before any run, the sweep guard (`sim.sweeps`, in the `sim.run` process)
+Before any run, the sweep guard (`sim.launch.sweeps`, in the `sim.run` process)
 checks every job's config, refuses a folder that holds another sweep (or, with
 `--force-new`, writes beside it) and prints which overrides reach which
 regime; `<regime>:<key>=<value>` gives an override to one regime only. A
@@ -44,10 +44,10 @@ from matplotlib.figure import Figure
 from analysis.load import SweepTable, load_sweep
 from analysis.style import save_figure
 from sim import __version__
-from sim.paths import CONF_DIR, ROOT
-from sim.provenance import git_commit, write_json
-from sim.sweeps import EXIT_INVALID, EXIT_OTHER_SWEEP, FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
-from sim.yaml_check import exit_on_malformed_yaml
+from sim.config.paths import CONF_DIR, ROOT
+from sim.launch.sweeps import EXIT_INVALID, EXIT_OTHER_SWEEP, FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
+from sim.launch.yaml_check import exit_on_malformed_yaml
+from sim.results.provenance import git_commit, write_json
 
 FIGURES_DIR = ROOT / "figures"
 MANIFEST = "MANIFEST.json"

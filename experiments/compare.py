@@ -12,7 +12,7 @@ which overrides reach which scenario.
 
 For every seed both scenarios run on that seed (same people, same network,
 same random numbers wherever the scenarios agree), each through
-`sim.simulate.run_config`, exactly as `python -m sim.run` would run it. The
+`sim.launch.simulate.run_config`, exactly as `python -m sim.run` would run it. The
 difference B minus A is taken seed by seed. The table gives, per metric, by
 the rule of every interval in the figures (`analysis.stats.mean_intervals`):
 
@@ -52,11 +52,13 @@ from omegaconf.errors import OmegaConfBaseException
 
 from analysis.stats import CI_LEVEL, INTERVAL_COLUMNS, PI_LEVEL, interval_text, mean_intervals, spread_carries
 from sim import __version__
-from sim.paths import ROOT, regimes
-from sim.provenance import model_fingerprint, write_atomic
-from sim.yaml_check import exit_on_malformed_yaml
+from sim.config.paths import ROOT, regimes
+from sim.launch.yaml_check import exit_on_malformed_yaml
+from sim.results.provenance import model_fingerprint, write_atomic
 
-EXIT_OTHER_MODEL = 4  # as a sweep or run folder holding results of another model (sim.sweeps, sim.callbacks)
+EXIT_OTHER_MODEL = (
+    4  # as a sweep or run folder holding results of another model (sim.launch.sweeps, sim.launch.callbacks)
+)
 
 # metric of summary.json -> (column of the comparison, unit); differences are B minus A
 METRICS = {
@@ -95,7 +97,7 @@ def _config(regime: str, overrides: list[str], seed: int):
 
 
 def _run(args: tuple[str, list[str], int]) -> dict:
-    from sim.simulate import run_config
+    from sim.launch.simulate import run_config
 
     regime, overrides, seed = args
     summary = run_config(_config(regime, overrides, seed), warn=False).summary

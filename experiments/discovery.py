@@ -6,14 +6,14 @@ over three kinds of input, each run a point of it:
 - the posterior (kind `posterior`): one column of the hypercube picks a
   particle of the calibrated posterior by its cumulative weight (the inverse
   of the weighted empirical distribution over particles, as
-  `sim.posterior.draw` does with a random number), so the draws are
+  `sim.launch.posterior.draw` does with a random number), so the draws are
   stratified over the posterior's mass and each run gets a whole particle:
   the fitted parameters keep their joint structure (a column per parameter
   through its own weighted quantiles would lose their correlations). The runs
   table records the particle and its values, and PRIM sees the values;
 - the assumptions the posterior does not pin down (kind `assumption`): every
   other declared uncertainty (`experiments.sensitivity.RANGES`: every field of
-  sim/config.py with role `uncertainty` and a numeric plausible range, the
+  sim/config/__init__.py with role `uncertainty` and a numeric plausible range, the
   derived loss scale and `behavior.announcement_transfer` among them; a field
   declared later joins by itself), uniform over its declared plausible range.
   Left out, with the reason in `SKIPPED`: what sensitivity leaves out (see
@@ -108,9 +108,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import NEEDS
-from sim.params import declared, plausible
-from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, WEIGHT, parameter_names, require_posterior
+from sim.config.params import declared, plausible
+from sim.config.paths import ROOT
+from sim.launch.posterior import DEFAULT_POSTERIOR, TRANSFER, WEIGHT, parameter_names, require_posterior
 
 POLICY = "appointment_disclosure"
 MISSING_EMA = (
@@ -279,7 +279,7 @@ def unit_sample(n: int, d: int, seed: int) -> np.ndarray:
 
 
 def particles(u: np.ndarray, posterior: pd.DataFrame) -> np.ndarray:
-    """The posterior row each u picks: the inverse of the cumulative weight (as `sim.posterior.draw`)."""
+    """The posterior row each u picks: the inverse of the cumulative weight (as `sim.launch.posterior.draw`)."""
     cum = np.cumsum(posterior[WEIGHT].to_numpy(dtype=float))
     return np.minimum(np.searchsorted(cum, u, side="right"), len(posterior) - 1)
 
@@ -667,7 +667,7 @@ def experiment(
     from analysis.style import save_figure
     from experiments.common import update_manifest
     from sim import MODEL_VERSION, __version__
-    from sim.provenance import model_fingerprint, write_json
+    from sim.results.provenance import model_fingerprint, write_json
 
     require_ema()
     made_by = model_fingerprint()  # the code that runs, read when it starts

@@ -32,8 +32,8 @@ from analysis.stats import interval_text, mean_intervals, spread_carries
 from experiments.common import behavior_record, figures_folder, update_manifest
 from sim import __version__
 from sim.config import NEEDS, default_config
-from sim.paths import BASELINE, ROOT, regimes
-from sim.provenance import config_hash, model_fingerprint, write_atomic
+from sim.config.paths import BASELINE, ROOT, regimes
+from sim.results.provenance import config_hash, model_fingerprint, write_atomic
 
 POLICY = "appointment_disclosure"
 BEHAVIOR = "posterior"  # the calibrated model: one posterior draw per seed
@@ -67,7 +67,7 @@ def _behavior_record() -> dict:
 
 
 def _paired(job: tuple[str, dict, int, int, int]) -> dict:
-    from sim.simulate import run_scenario
+    from sim.launch.simulate import run_scenario
 
     regime, overrides, seed, people, weeks = job
     cfg = default_config(
@@ -89,8 +89,8 @@ def _paired(job: tuple[str, dict, int, int, int]) -> dict:
 
 
 def _regional_misses(job: tuple[dict, int, int, int, int]) -> dict:
-    from sim.simulate import build_model
-    from sim.state import OUTCOME_MISSED, SSN
+    from sim.launch.simulate import build_model
+    from sim.model.data.state import OUTCOME_MISSED, SSN
 
     overrides, seed, people, week, region = job
     model = build_model(
@@ -150,8 +150,8 @@ def surge_table(seeds: int, people: int, n_jobs: int, week: int = 40, region: in
 
 
 def group_sizes(people: int = 50_000, seed: int = 0) -> pd.DataFrame:
-    from sim.model import UptakeModel
-    from sim.outcomes import MIN_AGENTS
+    from sim.model.engine.week import UptakeModel
+    from sim.results.outcomes import MIN_AGENTS
 
     model = UptakeModel(default_config(POLICY, seed=seed, **{"population.n_people": people, "weeks": 1}))
     model.step()

@@ -51,12 +51,12 @@ from analysis.stats import agents_behind, interval_text, spread_carries
 from analysis.style import save_figure
 from experiments.common import behavior_record, figures_folder, run_sweep, runs_fingerprint, update_manifest
 from sim import __version__
-from sim.mitigations import mitigation_names
-from sim.outputs import SCENARIO
-from sim.paths import ROOT
-from sim.provenance import model_fingerprint, write_atomic
-from sim.sweeps import FORCE_NEW_FLAG
-from sim.yaml_check import exit_on_malformed_yaml
+from sim.config.paths import ROOT
+from sim.config.mitigations import mitigation_names
+from sim.launch.sweeps import FORCE_NEW_FLAG
+from sim.launch.yaml_check import exit_on_malformed_yaml
+from sim.results.outputs import SCENARIO
+from sim.results.provenance import model_fingerprint, write_atomic
 
 NAME = "mitigation"
 KEY = "mitigation"

@@ -1,9 +1,9 @@
 """Global sensitivity of the directive's uptake loss: Morris screening of every uncertainty, then Sobol indices.
 
 What is varied. Every config field declared with role `uncertainty` in
-sim/config.py (`sim.params.parameters(UNCERTAINTY)`), plus the derived
-`behavior.loss_scale` (`sim.params.DERIVED`), each uniform over its declared
-plausible range (`sim.params.priors`). The calibrated parameters
+sim/config/__init__.py (`sim.config.params.parameters(UNCERTAINTY)`), plus the derived
+`behavior.loss_scale` (`sim.config.params.DERIVED`), each uniform over its declared
+plausible range (`sim.config.params.priors`). The calibrated parameters
 (`experiments.calibrate.CALIBRATED`) are among them, at their priors, and so
 is `behavior.announcement_transfer` (tau: how loud the directive's
 announcement is beside the public-charge rule the surveys measured; an
@@ -77,9 +77,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import STATUSES, UNCERTAINTY, Config, default_config
-from sim.params import LOSS_SCALE, parameters, plausible, priors
-from sim.paths import ROOT
-from sim.posterior import TRANSFER, apply_parameters
+from sim.config.params import LOSS_SCALE, parameters, plausible, priors
+from sim.config.paths import ROOT
+from sim.launch.posterior import TRANSFER, apply_parameters
 
 POLICY = "appointment_disclosure"
 MIXED_CHILD_GROUP = "citizen.mixed_status"
@@ -226,11 +226,11 @@ def configure(params: dict[str, float], size: Size, seed: int) -> Config:
 
 
 def paired_tables(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The weekly tables of `cfg` and of its paired counterpart, built on one population (`sim.simulate.simulate`
+    """The weekly tables of `cfg` and of its paired counterpart, built on one population (`sim.launch.simulate.simulate`
     without the metrics the analysis does not read)."""
-    from sim.model import UptakeModel
-    from sim.outcomes import timeseries_frame
-    from sim.simulate import paired_counterpart
+    from sim.launch.simulate import paired_counterpart
+    from sim.model.engine.week import UptakeModel
+    from sim.results.outcomes import timeseries_frame
 
     model = UptakeModel(cfg)
     model.run()
@@ -245,8 +245,8 @@ def _pooled(df: pd.DataFrame, group: str, weeks: int) -> float:
 
 
 def losses(ts: pd.DataFrame, base: pd.DataFrame) -> dict[str, float]:
-    """The directive's losses against its paired run, as `sim.outcomes.paired_metrics` computes them (pp)."""
-    from sim.outcomes import uptake_series
+    """The directive's losses against its paired run, as `sim.results.outcomes.paired_metrics` computes them (pp)."""
+    from sim.results.outcomes import uptake_series
 
     loss = 100.0 * (uptake_series(base) - uptake_series(ts))
     first = int(ts["week"].max()) + 1 - LAST_YEAR
@@ -482,7 +482,7 @@ def sensitivity(size: Size, figures_dir: Path, runs_dir: Path | None = None, see
     from analysis.sensitivity import morris_figure, save_figure, sobol_figure
     from experiments.common import update_manifest
     from sim import MODEL_VERSION, __version__
-    from sim.provenance import model_fingerprint, write_json
+    from sim.results.provenance import model_fingerprint, write_json
 
     start = time.perf_counter()
     made_by = model_fingerprint()  # the code that runs, read when it starts

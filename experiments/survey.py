@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import HOUSEHOLD_TYPES, Config
-from sim.model import UptakeModel
-from sim.population import US_BORN, Population
-from sim.state import OUTCOME_MISSED, OUTCOME_NONE, SSN
+from sim.model.build.population import US_BORN, Population
+from sim.model.data.state import OUTCOME_MISSED, OUTCOME_NONE, SSN
+from sim.model.engine.week import UptakeModel
 
 
 @dataclass
@@ -61,8 +61,8 @@ def track(cfg: Config) -> Record:
 
 
 def track_pair(cfg: Config) -> tuple[Record, Record]:
-    """`track` of `cfg` and of its paired counterpart (`sim.simulate.paired_counterpart`), built on one population."""
-    from sim.simulate import paired_counterpart
+    """`track` of `cfg` and of its paired counterpart (`simulate.paired_counterpart`), on one population."""
+    from sim.launch.simulate import paired_counterpart
 
     m = UptakeModel(cfg, collect=False)
     rec = _track(m)

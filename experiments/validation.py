@@ -1,7 +1,7 @@
 """Validation: what the calibrated model says about statistics it was not fitted to.
 
 Parameters come from the calibrated posterior, one draw per seed, exactly as
-`behavior=posterior` draws them (`sim.posterior.apply_posterior` on a config
+`behavior=posterior` draws them (`sim.launch.posterior.apply_posterior` on a config
 with `behavior.posterior_file` set and `behavior.transfer_uncertain` true): each
 seed draws one particle with its `posterior` stream and its own
 `behavior.announcement_transfer` from the transfer's plausible range, so every
@@ -10,7 +10,7 @@ same draw serves every scenario of a seed. No parameter is tuned to these
 statistics, and nothing here feeds back into the fit.
 
 Family types are the survey's (Urban Institute WBNS), mapped onto the household
-types the population builds (`sim.config.HOUSEHOLD_TYPES`, `sim.population`;
+types the population builds (`sim.config.HOUSEHOLD_TYPES`, `sim.model.build.population`;
 one mask per type from `experiments.survey.family_types`):
 
 - `avoidance_all_citizen` -> `all_citizen_immigrant`: every member a citizen, at
@@ -82,9 +82,9 @@ from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, track_pair, uptake
 from sim import MODEL_VERSION
 from sim.config import Config, ConfigError, OfficeOpening, default_config
-from sim.paths import ROOT
-from sim.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
-from sim.provenance import model_fingerprint, write_atomic, write_json
+from sim.config.paths import ROOT
+from sim.launch.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
+from sim.results.provenance import model_fingerprint, write_atomic, write_json
 
 KEYS = (
     "avoidance_all_citizen",

@@ -48,10 +48,10 @@ from analysis.load import load_sweep
 from analysis.stats import mean_intervals
 from analysis.style import new_figure, regime_colors, regime_label
 from sim.config import default_config
-from sim.outcomes import MIN_AGENTS
-from sim.outputs import SCENARIO
-from sim.paths import BASELINE_ARM, ROOT, default_regime
-from sim.simulate import run_config
+from sim.config.paths import BASELINE_ARM, ROOT, default_regime
+from sim.launch.simulate import run_config
+from sim.results.outcomes import MIN_AGENTS
+from sim.results.outputs import SCENARIO
 
 DIRECTIVE = default_regime()  # the regime conf/config.yaml runs by default: the directive
 output = Path(os.environ.get("UPTAKE_NOTEBOOK_OUTPUT", tempfile.mkdtemp(prefix="custom_scenario_")))
@@ -110,7 +110,7 @@ print((regimes / "policy" / "remote_first.yaml").read_text())
 # %% [markdown]
 # ## A first look: one run from Python
 #
-# `sim.simulate.run_config` runs a config exactly as `python -m sim.run` does (the same checks and warnings, the
+# `sim.launch.simulate.run_config` runs a config exactly as `python -m sim.run` does (the same checks and warnings, the
 # posterior draw when `behavior=posterior`) and returns its tables and summary. One seed is chance as much as
 # effect; the sweep below gives the intervals.
 
@@ -131,7 +131,7 @@ print(
 # chance in a loss; it does not remove it: `docs/reliability.md` ("Variance reduction from pairing", behaviour at
 # its defaults) measures a variance reduction of x5.1 for uptake, mean over weeks, and x4.5 for uptake, final week,
 # hence the intervals over seeds. The counterpart keeps the scenario's remote services (`paired_counterpart` in
-# `sim.simulate` takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the
+# `sim.launch.simulate` takes only the sharing rules from `conf/policy/firewall.yaml`), so each loss is that of the
 # sharing alone, given the services on offer.
 
 # %% tags=["remove_output"]

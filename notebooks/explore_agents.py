@@ -14,16 +14,16 @@
 # %% [markdown]
 # # Inside the model: households, fear and missed appointments
 #
-# With `engine=agents` every person is a Mesa agent (`sim.agents.Beneficiary`: `status`, `program`, `receiving`,
-# `pending_need`, `household`) and every household has one for its decision maker (`sim.agents.Household`), who
-# attends every in-person appointment and holds the household's beliefs: `perceived_disclosure` (delta_hat, how
-# likely the decider thinks the agency tells ICE about a visit when asked), `perceived_activity` (E_hat, ICE
-# activity nearby) and `trust` in the agency. Agents are views onto the model's arrays. This notebook runs a small
-# population week by week under the directive and follows households through Mesa's `AgentSet` (`select`,
-# `groupby`, `agg`, `get`).
+# With `engine=agents` every person is a Mesa agent (`sim.model.engine.agents.Beneficiary`: `status`, `program`,
+# `receiving`, `pending_need`, `household`) and every household has one for its decision maker
+# (`sim.model.engine.agents.Household`), who attends every in-person appointment and holds the household's beliefs:
+# `perceived_disclosure` (delta_hat, how likely the decider thinks the agency tells ICE about a visit when asked),
+# `perceived_activity` (E_hat, ICE activity nearby) and `trust` in the agency. Agents are views onto the model's arrays.
+# This notebook runs a small population week by week under the directive and follows households through Mesa's
+# `AgentSet` (`select`, `groupby`, `agg`, `get`).
 #
 # Behaviour is one draw of the calibrated posterior (`behavior=posterior`, the seed's). Means are weighted by the people
-# each household represents. A household type with fewer than `sim.outcomes.MIN_AGENTS` eligible agents is
+# each household represents. A household type with fewer than `sim.results.outcomes.MIN_AGENTS` eligible agents is
 # flagged: its figures are noise. Set `UPTAKE_NOTEBOOK_SIZE=small` for a quick check.
 
 # %% tags=["parameters"]
@@ -41,12 +41,12 @@ import pandas as pd
 from IPython.display import Markdown
 
 from analysis.style import PALETTE, new_figure
-from sim.agents import Beneficiary, Household
 from sim.config import HOUSEHOLD_TYPES, default_config
-from sim.outcomes import MIN_AGENTS
-from sim.paths import default_regime
-from sim.simulate import build_model
-from sim.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE
+from sim.config.paths import default_regime
+from sim.launch.simulate import build_model
+from sim.model.data.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE
+from sim.model.engine.agents import Beneficiary, Household
+from sim.results.outcomes import MIN_AGENTS
 
 # %% [markdown]
 # ## A small population as Mesa agents

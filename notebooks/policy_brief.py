@@ -63,9 +63,9 @@ from analysis.load import load_sweep
 from analysis.stats import mean_intervals
 from analysis.style import PALETTE, new_figure, regime_colors, regime_label
 from sim.config import CITIZEN_STATUSES, HOUSEHOLD_TYPES
-from sim.outcomes import MIN_AGENTS
-from sim.outputs import SCENARIO
-from sim.paths import BASELINE, BASELINE_ARM, ROOT, default_regime, policy_file, regimes
+from sim.config.paths import BASELINE, BASELINE_ARM, ROOT, default_regime, policy_file, regimes
+from sim.results.outcomes import MIN_AGENTS
+from sim.results.outputs import SCENARIO
 
 # The three regimes, found by what their files in conf/policy/ state, not by name: the baseline (the firewall),
 # the regime the model runs by default (the directive), and the one that adds a court order to the directive.
@@ -85,8 +85,8 @@ sweep_dir = output / f"policy_brief_{SIZE}_{BEHAVIOR}"
 # ## Running the comparison
 #
 # The next cell runs the sweep (one Hydra multirun through `python -m sim.run`, resumable: rerunning skips
-# finished runs) and reads its outputs back (`analysis.load`, through `sim.outputs`). At full size it takes a few
-# minutes on two cores.
+# finished runs) and reads its outputs back (`analysis.load`, through `sim.results.outputs`). At full size it takes a
+# few minutes on two cores.
 
 # %% tags=["remove_output"]
 command = [
@@ -183,7 +183,8 @@ display(headline)
 #
 # Losses by group are computed from the runs' weekly tables: uptake (the weighted share of eligible people
 # receiving) in the firewall arm minus in the directive's, at the last week, seed by seed. A group with fewer than
-# `sim.outcomes.MIN_AGENTS` eligible agents in any run is **flagged and not read as a finding**: its figure is noise.
+# `sim.results.outcomes.MIN_AGENTS` eligible agents in any run is **flagged and not read as a finding**: its figure is
+# noise.
 
 # %%
 TYPE_NAMES = {

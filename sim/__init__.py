@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # The model's mechanism, as a number: a calibrated posterior records the version it was fitted to, and a run
-# refuses a posterior fitted to another (sim/posterior.py). Version 2: fear as an inference about the
+# refuses a posterior fitted to another (sim/launch/posterior.py). Version 2: fear as an inference about the
 # enforcement chain (docs/ODD.md).
 MODEL_VERSION = 2
 

@@ -1,20 +1,20 @@
 """The Hydra entry point: `python -m sim.run [overrides]`.
 
 Composes conf/config.yaml, validates it, runs the scenario and writes its
-outputs (`sim.outputs`: `timeseries.parquet`, `summary.json`, and with
+outputs (`sim.results.outputs`: `timeseries.parquet`, `summary.json`, and with
 `paired=true` the firewall counterpart's timeseries) into Hydra's run folder.
 A dated event past the horizon is not an error: one line says it is not
 reached, and the run goes ahead. So does a value outside a field's meaningful
 range (a horizon under a year, a population under 1,000), with a one-line
 warning on stderr saying what it understates. `--help` prints every field's
-meaning, unit and ranges from the declarations in sim/config.py (`--hydra-help`
+meaning, unit and ranges from the declarations in sim/config/__init__.py (`--hydra-help`
 is Hydra's own). Invalid input exits with status 2 and one
 message naming the field, the value and what is allowed, and leaves no
 output folder behind; so does a malformed YAML file of the config search path
-(`sim.yaml_check`: the file, the line and the problem). A run folder that
+(`sim.launch.yaml_check`: the file, the line and the problem). A run folder that
 already holds a run (`hydra.run.dir=...`) is never written into: a finished
 run of the same config by the same source is named and left as it is (exit
-0), any other run is refused with exit 4 (`sim.callbacks.check_run_folder`).
+0), any other run is refused with exit 4 (`sim.launch.callbacks.check_run_folder`).
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.callbacks import exit_unwritable
 from sim.config import ConfigError, register_configs
-from sim.outputs import SUMMARY, completed_summary, save
-from sim.paths import CONF_DIR
-from sim.posterior import apply_posterior
-from sim.provenance import config_hash
-from sim.report import format_report
-from sim.simulate import prepare, print_warnings, run_scenario
+from sim.config.paths import CONF_DIR
+from sim.launch.callbacks import exit_unwritable
+from sim.launch.posterior import apply_posterior
+from sim.launch.simulate import prepare, print_warnings, run_scenario
+from sim.results.outputs import SUMMARY, completed_summary, save
+from sim.results.provenance import config_hash
+from sim.results.report import format_report
 
 log = logging.getLogger("sim.run")
 register_configs()
@@ -92,7 +92,7 @@ def main(cfg: DictConfig) -> float:
 
 def show_week() -> None:
     """`python -m sim.run --show-week`: print the week, phase by phase, and exit."""
-    from sim.model import format_week
+    from sim.model.engine.week import format_week
 
     print(format_week())
 
@@ -102,12 +102,12 @@ if __name__ == "__main__":
         show_week()
         sys.exit(0)
     if {"--help", "-h"} & set(sys.argv[1:]):  # every field's meaning, unit and ranges, not Hydra's config dump
-        from sim.params import help_text
+        from sim.config.params import help_text
 
         print(help_text())
         sys.exit(0)
-    from sim.sweeps import hydra_words
-    from sim.yaml_check import exit_on_malformed_yaml
+    from sim.launch.sweeps import hydra_words
+    from sim.launch.yaml_check import exit_on_malformed_yaml
 
     exit_on_malformed_yaml(sys.argv[1:])  # one line naming the file and line, before Hydra makes any folder
     sys.argv[1:] = hydra_words(sys.argv[1:])  # --force-new and <regime>:<key>=<value> as Hydra overrides

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from sim.config import Config, default_config, validate
-from sim.paths import CONF_DIR
+from sim.config.paths import CONF_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 # Two test workers share two cores: each run (and every `python -m sim.run` the tests start) takes one thread.
@@ -112,7 +112,7 @@ def run_cli_in_process(*args: str) -> CliOutcome:
     from hydra.core.hydra_config import HydraConfig
 
     import sim.run
-    from sim.sweeps import hydra_words
+    from sim.launch.sweeps import hydra_words
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level

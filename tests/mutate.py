@@ -50,7 +50,7 @@ MUTATIONS = (
     Mutation(
         "disclosure",
         "stated disclosure reversed (p -> 1 - p)",
-        "sim/behavior.py",
+        "sim/model/data/behavior.py",
         (
             (
                 "    return disclosure_prob * (formal_share if formal_request_required else 1.0)",
@@ -65,14 +65,14 @@ MUTATIONS = (
     Mutation(
         "routine_sharing",
         "routine sharing suppresses requests (rate 1 -> 0)",
-        "sim/behavior.py",
+        "sim/model/data/behavior.py",
         (("    rate = np.where(routine, 1.0, request_rate)", "    rate = np.where(routine, 0.0, request_rate)"),),
         (direction_test("routine_sharing"), "tests/test_levers.py::test_regimes_rank_by_what_they_change"),
     ),
     Mutation(
         "ice_presence",
         "ICE presence reversed (base -> 1 - base)",
-        "sim/enforcement.py",
+        "sim/model/phases/enforcement.py",
         (
             (
                 "    base = np.clip(cfg.base_presence + cfg.presence_spread",
@@ -84,7 +84,7 @@ MUTATIONS = (
     Mutation(
         "records_kept",
         "records kept reversed (kept -> not kept)",
-        "sim/policy.py",
+        "sim/model/build/schedule.py",
         (
             (
                 "    kept = np.full(weeks, cfg.rules.records_kept)",
@@ -96,7 +96,7 @@ MUTATIONS = (
     Mutation(
         "remote_service",
         "remote share reversed (s -> 1 - s)",
-        "sim/decision.py",
+        "sim/model/phases/decision.py",
         (
             (
                 "    remote = d.remote[ci] < w.schedule.remote_share[w.week, need]",
@@ -108,7 +108,7 @@ MUTATIONS = (
     Mutation(
         "outreach",
         "outreach heard as alarm (the announcement) instead of reassurance",
-        "sim/beliefs.py",
+        "sim/model/phases/beliefs.py",
         (
             (
                 "        heard[0][i] = announcement[r] if local[k] else 0.0",
@@ -124,7 +124,7 @@ MUTATIONS = (
     Mutation(
         "injunction",
         "a court's order sets disclosure to 1 instead of 0",
-        "sim/policy.py",
+        "sim/model/build/schedule.py",
         (
             (
                 "    region_disclosure = np.where(blocked, 0.0, np.where(active, stated, stated_base))",
@@ -136,7 +136,7 @@ MUTATIONS = (
     Mutation(
         "injunction",
         "a court's order heard as alarm instead of reassurance",
-        "sim/beliefs.py",
+        "sim/model/phases/beliefs.py",
         (
             (
                 "        heard[0][i] = announcement[r] if local[k] else 0.0",
@@ -152,7 +152,7 @@ MUTATIONS = (
     Mutation(
         "trust",
         "trust reversed in the prior belief (trust -> 1 - trust)",
-        "sim/behavior.py",
+        "sim/model/data/behavior.py",
         (("    return low + (high - low) * (1.0 - trust)", "    return low + (high - low) * trust"),),
         (direction_test("trust"),),
     ),

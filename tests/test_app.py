@@ -1,6 +1,6 @@
 """The explorer end to end: a real server, driven in headless Chromium through Playwright.
 
-It starts `solara run sim/app.py` on a free port, changes the regime and two
+It starts `solara run sim/explorer/app.py` on a free port, changes the regime and two
 sliders, rebuilds the model, steps it, and checks that the numbers and the
 plots moved the way the scenario implies, with no error on the page. The
 screenshot goes to reports/explorer.png. Outside CI the test is skipped when
@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import NEEDS, default_config
-from sim.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
-from sim.mitigations import NONE, mitigation_names
+from sim.explorer.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
+from sim.config.mitigations import NONE, mitigation_names
 from tests.conftest import get_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def _control_value(spec: dict) -> st.SearchStrategy:
 
 
 def _controls() -> dict[str, dict]:
-    from sim.app import model_params
+    from sim.explorer.app import model_params
 
     return {k: v for k, v in model_params.items() if isinstance(v, dict)}
 
@@ -82,9 +82,9 @@ def test_every_control_setting_gives_a_valid_config(data: st.DataObject) -> None
 
 
 def test_controls_derive_from_the_declarations_and_conf_policy() -> None:
-    from sim.app import model_params
-    from sim.dashboard import REGIME_NOTES
-    from sim.params import plausible
+    from sim.config.params import plausible
+    from sim.explorer.app import model_params
+    from sim.explorer.dashboard import REGIME_NOTES
 
     regimes = sorted(p.stem for p in (ROOT / "conf" / "policy").glob("*.yaml") if not p.name.startswith((".", "_")))
     assert sorted(model_params["policy"]["values"]) == regimes
@@ -118,7 +118,7 @@ def test_a_mitigation_lands_on_the_regime(mitigation: str) -> None:
 
 def test_calibrated_behaviour_is_the_seed_s_posterior_draw() -> None:
     """The explorer's calibrated model is the one every experiment runs: the seed's posterior and transfer draw."""
-    from sim.posterior import apply_posterior
+    from sim.launch.posterior import apply_posterior
 
     for seed in (0, 7):
         explorer = explorer_config("appointment_disclosure", seed=seed, n_people=2000)
@@ -170,7 +170,7 @@ def test_page_components_render_without_a_browser() -> None:
     """Each view renders before the first step and after some, also for a network without ties."""
     import solara
 
-    from sim import app
+    from sim.explorer import app
 
     model = ExplorerModel(mean_degree=0, n_people=500, weeks=10)
     for steps in (0, 3):
@@ -218,7 +218,7 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     port = _free_port()
     log = tmp_path_factory.mktemp("explorer") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "solara", "run", "sim/app.py", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "solara", "run", "sim/explorer/app.py", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("w") as out:
         proc = subprocess.Popen([*cmd, "--no-open", "--production"], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:

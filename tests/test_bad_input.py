@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.config import NETWORK_KINDS, Config, ConfigError, default_config, validate
-from sim.simulate import run_scenario
+from sim.launch.simulate import run_scenario
 from tests.conftest import ROOT, run_cli_in_process, set_path
 
 BASE = default_config(**{"population.n_people": 300, "weeks": 20, "policy.start_week": 2})

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.paths import CONF_DIR
-from sim.yaml_check import EXIT_MALFORMED, file_problem, malformed_yaml, search_dirs
+from sim.config.paths import CONF_DIR
+from sim.launch.yaml_check import EXIT_MALFORMED, file_problem, malformed_yaml, search_dirs
 from tests.conftest import ROOT
 
 BROKEN = "name: broken\nrules:\n  disclosure_prob: 0.5\n    records_kept: true\n"  # line 4 indented under a value

@@ -1,4 +1,4 @@
-"""Properties of the pure kernels (sim/behavior.py): probabilities stay probabilities, levers point the right way."""
+"""The pure kernels (sim/model/data/behavior.py): probabilities stay probabilities, levers point the right way."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim import behavior as bh
+from sim.model.data import behavior as bh
 
 unit = st.floats(0, 1)
 counts = st.floats(0, 1e3)
@@ -119,7 +119,7 @@ MAX_ULP = 4
 
 
 def test_compiled_household_passes_give_the_numpy_kernels_numbers() -> None:
-    """The compiled loops of sim.beliefs call the kernels one household at a time: numpy's numbers on arrays.
+    """The compiled loops of beliefs call the kernels one household at a time: numpy's numbers on arrays.
 
     Within MAX_ULP units in the last place, not bit for bit: numba's `expm1` and numpy's are different library
     functions and differ by up to 2 ulp on some CPUs (seen for 22 of 2,000 households on one), and a pass adds
@@ -128,7 +128,7 @@ def test_compiled_household_passes_give_the_numpy_kernels_numbers() -> None:
     """
     import scipy.sparse as sp
 
-    from sim import beliefs
+    from sim.model.phases import beliefs
 
     rng = np.random.default_rng(7)
     n = 2000
@@ -173,14 +173,14 @@ def test_results_do_not_depend_on_the_number_of_threads() -> None:
     import numba
     import pandas as pd
 
-    from sim.model import UptakeModel
-    from sim.outcomes import timeseries_frame
+    from sim.model.engine.week import UptakeModel
+    from sim.results.outcomes import timeseries_frame
     from tests.conftest import small_config
 
     frames = []
     for n in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
         model = UptakeModel(small_config(n_people=3000, weeks=40, seed=5))
-        numba.set_num_threads(n)  # after the model's own choice (sim.threads), for this test
+        numba.set_num_threads(n)  # after the model's own choice (sim.model.engine.threads), for this test
         model.run()
         frames.append(timeseries_frame(model))
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)

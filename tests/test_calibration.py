@@ -14,9 +14,9 @@ from experiments import calibrate as cal
 from experiments.survey import _track, family_types, net_avoidance, track
 from sim import MODEL_VERSION
 from sim.config import HOUSEHOLD_TYPES
-from sim.model import UptakeModel
-from sim.paths import ROOT
-from sim.posterior import load_posterior
+from sim.config.paths import ROOT
+from sim.launch.posterior import load_posterior
+from sim.model.engine.week import UptakeModel
 from tests.conftest import small_config
 
 POSTERIOR_DIR = ROOT / "data" / "posterior"
@@ -49,7 +49,7 @@ def test_avoidance_is_zero_against_itself_and_positive_under_the_directive() -> 
     cfg = small_config(n_people=6000, weeks=60, **{"behavior.w_announcement": 10.0})
     rec = track(cfg)
     assert net_avoidance(rec, rec, "immigrant", 8, 60) == 0.0
-    from sim.simulate import paired_counterpart
+    from sim.launch.simulate import paired_counterpart
 
     base = track(paired_counterpart(cfg))
     assert net_avoidance(rec, base, "immigrant", 8, 60) > 0.0
@@ -77,7 +77,7 @@ def test_distance_is_the_misfit_in_survey_tolerances(delta: float, key: str) -> 
 
 
 def test_priors_are_the_declared_plausible_ranges_in_the_posterior_s_column_order() -> None:
-    from sim.params import plausible
+    from sim.config.params import plausible
 
     assert list(cal.PRIORS) == list(cal.CALIBRATED)
     assert {name: plausible(name) for name in cal.CALIBRATED} == cal.PRIORS
@@ -96,7 +96,7 @@ def test_micro_calibration_writes_a_posterior_and_its_diagnostics(tmp_path) -> N
     post = pd.read_csv(tmp_path / "posterior.csv")
     assert len(post) == 4 and post["weight"].sum() == pytest.approx(1.0)
     assert list(post.columns) == [*cal.PRIORS, "weight"]
-    assert diag["model_version"] == MODEL_VERSION  # so behavior.posterior_file accepts it (sim/posterior.py)
+    assert diag["model_version"] == MODEL_VERSION  # so behavior.posterior_file accepts it (sim/launch/posterior.py)
     load_posterior(tmp_path / "posterior.csv")
     assert (tmp_path / "abc.db").exists()
     for stem in ("posterior_marginals", "predictive_check"):

@@ -16,8 +16,8 @@ from experiments import discovery as disc
 from experiments.calibrate import PRIORS
 from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY
-from sim.params import parameters
-from sim.posterior import TRANSFER
+from sim.config.params import parameters
+from sim.launch.posterior import TRANSFER
 
 
 @pytest.fixture(scope="module")

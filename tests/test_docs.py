@@ -1,7 +1,7 @@
 """docs/ODD.md describes the model the code implements: the week, the regimes, the withdrawn figure.
 
 The table of section 3 ("Process overview and scheduling") lists every phase
-of `sim.model.WEEK` in order; if the week or the ODD changes without the
+of `sim.model.engine.week.WEEK` in order; if the week or the ODD changes without the
 other, these tests fail.
 """
 
@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from sim.model import WEEK
-from sim.params import ODD
-from sim.paths import ROOT
+from sim.config.params import ODD
+from sim.config.paths import ROOT
+from sim.model.engine.week import WEEK
 
 WEEK_HEADING = "## 3. Process overview and scheduling"
 REGIMES_HEADING = "### 9.7 "
@@ -67,7 +67,7 @@ def test_week_table_says_who_acts_and_where_the_rule_lives() -> None:
 
 def test_regime_table_gives_each_regime_its_stated_disclosure() -> None:
     from sim.config import default_config
-    from sim.policy import firewall_rules, regime_disclosure
+    from sim.model.build.schedule import firewall_rules, regime_disclosure
 
     section = _section(ODD.read_text(), REGIMES_HEADING)
     rows = {_code(_cells(line)[0].split()[0]): _cells(line) for line in section.splitlines() if line.startswith("| `")}

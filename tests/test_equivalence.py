@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model import WEEK, UptakeModel
-from sim.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
+from sim.model.engine.week import WEEK, UptakeModel
+from sim.results.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
 from tests.conftest import small_config
 
 CASES = [
@@ -75,7 +75,7 @@ def test_engines_agree_after_every_phase() -> None:
 
 
 def test_agent_engine_has_one_agent_per_person_household_and_office() -> None:
-    from sim.agents import Beneficiary, FieldOffice, Household
+    from sim.model.engine.agents import Beneficiary, FieldOffice, Household
 
     model = UptakeModel(small_config(n_people=800, weeks=10, engine="agents"))
     assert len(model.agents_by_type[Beneficiary]) == model.pop.n_people

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from experiments.common import expected_runs
-from sim.outcomes import MIN_AGENTS
-from sim.paths import ROOT, regimes
+from sim.config.paths import ROOT, regimes
+from sim.results.outcomes import MIN_AGENTS
 
 TINY = {
     "policy_comparison": ["population.n_people=800", "weeks=70", "policy=firewall,injunction", "seed=0,1"],

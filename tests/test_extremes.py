@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.model import UptakeModel
-from sim.simulate import RunResult, run_scenario
+from sim.launch.simulate import RunResult, run_scenario
+from sim.model.engine.week import UptakeModel
 from tests.conftest import small_config
 
 N, WEEKS = 4000, 52
@@ -163,7 +163,7 @@ def test_horizon_of_one_week() -> None:
 
 def test_horizon_shorter_than_policy_start_runs_without_the_policy() -> None:
     """A start past the horizon is not reached: the run is the firewall's, and says so."""
-    from sim.policy import unreached_events
+    from sim.model.build.schedule import unreached_events
 
     cfg = small_config(weeks=1)
     assert any("policy.start_week" in line for line in unreached_events(cfg))

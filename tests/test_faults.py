@@ -33,7 +33,7 @@ import pandas as pd
 import pytest
 
 from analysis.load import BadRunWarning, load_run, load_sweep
-from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
+from sim.results.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc"), pytest.mark.slow]
@@ -54,7 +54,7 @@ SWEEP_RUNS = 8  # four regimes x two seeds
 FAULT_DRIVER = r"""
 import os, runpy, signal, sys
 from pathlib import Path
-import sim.provenance as prov, sim.outputs as outputs
+import sim.results.provenance as prov, sim.results.outputs as outputs
 target, mode = os.environ["FAULT_FILE"], os.environ["FAULT_MODE"]
 original = prov.write_atomic
 def write_atomic(path, write):
@@ -101,7 +101,7 @@ runpy.run_module("sim.run", run_name="__main__", alter_sys=True)
 # model's compiled code is cached before): the system refuses the write that passes it (EFBIG), wherever it comes.
 FILE_SIZE_DRIVER = r"""
 import os, resource, runpy, signal, sys
-import sim.outputs as outputs
+import sim.results.outputs as outputs
 limit, original = int(os.environ["FILE_SIZE_LIMIT"]), outputs.save
 def save(*args, **kwargs):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead of killing the process

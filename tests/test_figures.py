@@ -320,7 +320,7 @@ def test_predictive_interval_is_wider_than_the_ci_when_seeds_are_many() -> None:
 
 def test_every_committed_figure_table_says_its_unit_and_what_its_interval_carries() -> None:
     """Each CSV beside a figure: a unit on every row, and where it has intervals, which is which and what they carry."""
-    from sim.paths import ROOT
+    from sim.config.paths import ROOT
 
     tables = sorted((ROOT / "figures").glob("*.csv"))
     plotted = [p for p in tables if p.with_suffix(".png").exists() or p.stem.endswith("headline")]

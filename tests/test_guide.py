@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.paths import ROOT
+from sim.config.paths import ROOT
 
 GUIDE = ROOT / "docs" / "guide.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
@@ -87,10 +87,10 @@ def test_guide_has_runnable_and_checked_blocks():
         "### Add a regime",
         "stated disclosure",
         "### Add a mechanism",
-        "sim.model.WEEK",
-        "sim/behavior.py",
-        "sim/state.py",
-        "sim/config.py",
+        "sim.model.engine.week.WEEK",
+        "sim/model/data/behavior.py",
+        "sim/model/data/state.py",
+        "sim/config/__init__.py",
         "tests/test_docs.py",
         "python -m sim.run --show-week",
         "uptake_loss_final_pp",

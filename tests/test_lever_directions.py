@@ -30,8 +30,8 @@ import numpy as np
 import pytest
 
 from sim.config import NEEDS
-from sim.model import UptakeModel, shares_build
-from sim.outcomes import timeseries_frame
+from sim.model.engine.week import UptakeModel, shares_build
+from sim.results.outcomes import timeseries_frame
 from tests.conftest import small_config
 
 # Many noncitizen households and an active ICE (every request granted is followed up), the directive from week

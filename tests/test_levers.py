@@ -13,9 +13,9 @@ import functools
 import numpy as np
 import pytest
 
-from sim.model import UptakeModel
-from sim.simulate import paired_counterpart, run_scenario
-from sim.state import OUTCOME_MISSED, SSN
+from sim.launch.simulate import paired_counterpart, run_scenario
+from sim.model.data.state import OUTCOME_MISSED, SSN
+from sim.model.engine.week import UptakeModel
 from tests.conftest import small_config
 from tests.test_lever_directions import EXPOSED
 

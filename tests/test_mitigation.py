@@ -38,10 +38,10 @@ from analysis.stats import interval_text, spread_carries
 from experiments import mitigation as experiment
 from experiments.common import expected_runs
 from sim.config import default_config, validate
-from sim.mitigations import mitigation_names
-from sim.paths import CONF_DIR
-from sim.provenance import config_hash
-from sim.simulate import run_scenario
+from sim.config.paths import CONF_DIR
+from sim.config.mitigations import mitigation_names
+from sim.launch.simulate import run_scenario
+from sim.results.provenance import config_hash
 from tests.conftest import set_path
 
 YAML = CONF_DIR / "experiment" / "mitigation.yaml"

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.model import UptakeModel
-from sim.outcomes import WEEKS_PER_MONTH, region_frame, timeseries_frame
-from sim.population import US_BORN
-from sim.simulate import paired_counterpart
+from sim.launch.simulate import paired_counterpart
+from sim.model.build.population import US_BORN
+from sim.model.engine.week import UptakeModel
+from sim.results.outcomes import WEEKS_PER_MONTH, region_frame, timeseries_frame
 from tests.conftest import small_config
 
 POLICY_N, POLICY_WEEKS = 30000, 156

@@ -6,9 +6,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.config import NetworkConfig, PopulationConfig
-from sim.network import Network, build_network
-from sim.population import US_BORN, build_population
-from sim.resources import PERSON_BYTES, TIE_BYTES, estimate_bytes
+from sim.model.build.network import Network, build_network
+from sim.model.build.population import US_BORN, build_population
+from sim.model.build.resources import PERSON_BYTES, TIE_BYTES, estimate_bytes
 from tests.conftest import small_config
 
 
@@ -89,7 +89,7 @@ def test_tiny_and_all_us_born_populations() -> None:
 
 
 def test_a_million_people_s_network_fits_what_the_ram_guard_budgets() -> None:
-    """At national scale the network must stay within the memory the RAM guard reserves for it (sim.resources):
+    """At national scale the network must stay within the memory the RAM guard reserves (sim.model.build.resources):
     no more stored ties than households x (mean degree + the largest kin degree), each stored in at most
     TIE_BYTES, with 32-bit indices. How fast it builds is measured in benchmarks/, not asserted here."""
     cfg = small_config(n_people=1_000_000)

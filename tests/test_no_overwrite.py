@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 
 from experiments.common import figures_folder, own_folder
-from sim.callbacks import EXIT_OTHER_RUN
-from sim.outputs import SUMMARY
+from sim.launch.callbacks import EXIT_OTHER_RUN
+from sim.results.outputs import SUMMARY
 from sim.source import source_fingerprint
 from tests.conftest import ROOT, run_cli_in_process
 

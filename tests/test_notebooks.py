@@ -10,7 +10,7 @@ import pytest
 jupytext = pytest.importorskip("jupytext")
 nbclient = pytest.importorskip("nbclient")
 
-from sim.paths import ROOT  # noqa: E402
+from sim.config.paths import ROOT  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 UNFILLED = re.compile(r"\{[A-Za-z_][^{}]*\}")  # an f-string placeholder left in the text: a number not computed

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.simulate import run_scenario
+from sim.launch.simulate import run_scenario
 from tests.conftest import ROOT, small_config
 from tests.test_lever_directions import EXPOSED  # many noncitizen households, an active ICE
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sim.config import NEEDS
-from sim.outputs import BASELINE_REGION_TIMESERIES, REGION_TIMESERIES, SUMMARY
-from sim.report import format_report
-from sim.simulate import run_config
+from sim.launch.simulate import run_config
+from sim.results.outputs import BASELINE_REGION_TIMESERIES, REGION_TIMESERIES, SUMMARY
+from sim.results.report import format_report
 from tests.conftest import run_cli_in_process, small_config
 
 PARTIAL = {"paired": True, "policy.regions": [0, 1, 2, 3, 4], "population.n_regions": 10}
@@ -77,7 +77,7 @@ def test_run_config_does_what_the_cli_does(tmp_path: Path) -> None:
 
 def test_any_regime_can_be_the_paired_baseline(tmp_path: Path) -> None:
     """`baseline=injunction`: the paired arm is the injunction run on the same seed, and losses are against it."""
-    from sim.simulate import simulate
+    from sim.launch.simulate import simulate
 
     cfg = small_config(n_people=1500, weeks=40, seed=2, paired=True, baseline="injunction")
     result = run_config(cfg, tmp_path, warn=False)

@@ -28,7 +28,7 @@ from sim.config import (
     validate,
     walk,
 )
-from sim.params import (
+from sim.config.params import (
     BEGIN,
     DERIVED,
     END,
@@ -41,8 +41,8 @@ from sim.params import (
     plausible,
     priors,
 )
-from sim.paths import ROOT
-from sim.policy import build_schedule, unreached_events
+from sim.config.paths import ROOT
+from sim.model.build.schedule import build_schedule, unreached_events
 from tests.conftest import get_path, small_config
 
 # A derived parameter's value when nothing sets it: a loss scale of 1 leaves every declared loss as it is.
@@ -55,11 +55,13 @@ DERIVED_DEFAULTS = {LOSS_SCALE: 1.0}
 def test_docs_odd_tables_are_generated_from_the_declarations() -> None:
     text = ODD.read_text()
     assert text.count(BEGIN) == 1 and text.count(END) == 1
-    assert odd_with_tables(text, markdown()) == text, "run `python -m sim.params --write-odd`"
+    assert odd_with_tables(text, markdown()) == text, "run `python -m sim.config.params --write-odd`"
 
 
 def test_check_command_passes() -> None:
-    proc = subprocess.run([sys.executable, "-m", "sim.params", "--check"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.config.params", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -196,7 +198,7 @@ def test_a_list_items_fields_are_declared_by_their_item_path() -> None:
 
 
 def test_config_imports_neither_params_nor_posterior() -> None:
-    code = "import sys, sim.config; assert not {'sim.params', 'sim.posterior'} & set(sys.modules), sys.modules"
+    code = "import sys, sim.config\nassert not {'sim.config.params', 'sim.launch.posterior'} & set(sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
@@ -227,7 +229,7 @@ def test_every_dated_event_past_the_horizon_is_named(base: Config) -> None:
 
 
 def test_schedule_and_presence_ignore_events_past_the_horizon(base: Config) -> None:
-    from sim.enforcement import build_presence
+    from sim.model.phases.enforcement import build_presence
 
     cfg = copy.deepcopy(base)
     weeks, n_regions = cfg.weeks, cfg.population.n_regions
@@ -252,7 +254,7 @@ def test_schedule_and_presence_ignore_events_past_the_horizon(base: Config) -> N
 
 
 def test_a_short_injunction_run_completes() -> None:
-    from sim.simulate import run_scenario
+    from sim.launch.simulate import run_scenario
 
     cfg = small_config("injunction", n_people=500, weeks=12)
     assert unreached_events(cfg)

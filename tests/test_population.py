@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import HOUSEHOLD_TYPES, STATUSES, ConfigError, PopulationConfig, _check_population
-from sim.population import (
+from sim.model.build.population import (
     CITIZEN,
     LPR,
     MIXED_STATUS,

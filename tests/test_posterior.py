@@ -1,4 +1,4 @@
-"""Drawing parameters from a calibrated posterior: `sim/posterior.py` and `behavior=posterior`."""
+"""Drawing parameters from a calibrated posterior: `sim/launch/posterior.py` and `behavior=posterior`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from sim import MODEL_VERSION
 from sim.config import ConfigError, validate
-from sim.posterior import apply_parameters, apply_posterior, draw, load_posterior
-from sim.rng import STREAMS, Streams
-from sim.simulate import run_scenario
+from sim.launch.posterior import apply_parameters, apply_posterior, draw, load_posterior
+from sim.launch.simulate import run_scenario
+from sim.model.data.rng import STREAMS, Streams
 from tests.conftest import run_cli, small_config
 
 
@@ -158,7 +158,7 @@ def test_an_out_of_range_posterior_file_fails_when_applied(tmp_path) -> None:
 
 def test_the_python_entry_points_apply_the_posterior_as_a_run_does(tmp_path) -> None:
     """run_config and build_model draw the posterior like `python -m sim.run`: no caller has to remember it."""
-    from sim.simulate import build_model, run_config
+    from sim.launch.simulate import build_model, run_config
 
     path = _write(tmp_path, [{"behavior.w_announcement": 0.0, "behavior.loss_scale": 1.0, "weight": 1.0}])
     cfg = small_config(n_people=1200, weeks=30)
@@ -170,8 +170,8 @@ def test_the_python_entry_points_apply_the_posterior_as_a_run_does(tmp_path) -> 
 
 
 def test_the_transfer_is_drawn_per_seed_over_its_declared_range_and_can_be_pinned() -> None:
-    from sim.params import plausible
-    from sim.posterior import TRANSFER
+    from sim.config.params import plausible
+    from sim.launch.posterior import TRANSFER
 
     lo, hi = plausible(TRANSFER)
     drawn = []

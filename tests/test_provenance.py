@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.provenance import config_hash, write_json
+from sim.results.provenance import config_hash, write_json
 from tests.conftest import small_config
 
 

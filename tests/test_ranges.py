@@ -1,4 +1,4 @@
-"""Ranges and help from the one declaration (sim/config.py).
+"""Ranges and help from the one declaration (sim/config/__init__.py).
 
 The ranges that docs/ODD.md and `--help` print are generated from the
 declarations, and the declarations are what validation enforces: each
@@ -42,7 +42,7 @@ from sim.config import (
     validate,
     walk,
 )
-from sim.params import BEGIN, DERIVED, END, ODD, declared, help_text, parameters
+from sim.config.params import BEGIN, DERIVED, END, ODD, declared, help_text, parameters
 from tests.conftest import get_path, run_cli, set_path
 
 # One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).

@@ -3,7 +3,7 @@
 The paired firewall counterpart of every run is built from conf/policy/firewall.yaml, so editing that file
 changes every paired run. Files are added and edited in a copy of conf/ (tests run in parallel and never write
 into the repository); the command line is pointed at the copy with `--config-path`, the Python code by the
-folder sim.paths names.
+folder sim.config.paths names.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import pytest
 import yaml
 
 import experiments.common
-import sim.paths
+import sim.config.paths
 from analysis import figures
 from analysis.style import BASELINE_COLOR, regime_colors
 from experiments.common import expected_runs
-from sim.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
-from sim.paths import BASELINE, BASELINE_ARM, POLICY_DIR, default_regime, policy_file, regimes
+from sim.config.paths import BASELINE, BASELINE_ARM, POLICY_DIR, default_regime, policy_file, regimes
+from sim.results.outputs import BASELINE_TIMESERIES, SUMMARY, TIMESERIES
 from tests.conftest import ROOT, run_cli_in_process, small_config
 
 NEW = "zz_test_regime"
@@ -47,8 +47,8 @@ TINY = ("population.n_people=1500", "weeks=20", "progress=false")
 def new_regime(conf_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """policy/zz_test_regime.yaml in a copy of conf/, which the project's Python code reads for this test."""
     (conf_copy / "policy" / f"{NEW}.yaml").write_text(NEW_YAML)
-    monkeypatch.setattr(sim.paths, "CONF_DIR", conf_copy)
-    monkeypatch.setattr(sim.paths, "POLICY_DIR", conf_copy / "policy")
+    monkeypatch.setattr(sim.config.paths, "CONF_DIR", conf_copy)
+    monkeypatch.setattr(sim.config.paths, "POLICY_DIR", conf_copy / "policy")
     monkeypatch.setattr(experiments.common, "CONF_DIR", conf_copy)
     yield NEW
 
@@ -152,7 +152,7 @@ def test_a_new_yaml_file_is_a_new_regime(new_regime: str, conf_copy: Path, tmp_p
 
 
 def test_counterpart_comes_from_firewall_yaml() -> None:
-    from sim.simulate import RUN_FIELDS, paired_counterpart
+    from sim.launch.simulate import RUN_FIELDS, paired_counterpart
 
     cfg = small_config(default_regime(), n_people=1500, weeks=20)
     cfg.policy.outreach_week, cfg.policy.clinic_disclosure_prob = 5, 0.3
@@ -176,7 +176,7 @@ def test_counterpart_comes_from_firewall_yaml() -> None:
 
 
 def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
-    from sim.simulate import paired_counterpart, simulate
+    from sim.launch.simulate import paired_counterpart, simulate
 
     policy_dir = tmp_path / "policy"
     policy_dir.mkdir()
@@ -200,7 +200,7 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
 def test_cli_paired_run_uses_firewall_yaml(tmp_path: Path) -> None:
     """The counterpart `python -m sim.run paired=true` writes is the firewall.yaml run on the same seed."""
     from sim.config import default_config
-    from sim.simulate import paired_counterpart, simulate
+    from sim.launch.simulate import paired_counterpart, simulate
 
     _run(*TINY, "paired=true", "seed=4", f"hydra.run.dir={tmp_path}")
     written = pd.read_parquet(tmp_path / BASELINE_TIMESERIES)
@@ -236,7 +236,7 @@ MINE = [ROOT / d / f for d in ("analysis", "notebooks") for f in sorted(p.name f
 
 @pytest.mark.parametrize("path", MINE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_python_names_a_regime(path: Path) -> None:
-    """Only the baseline (in sim.paths.BASELINE) and the config's default may be named, and only as constants."""
+    """Only the baseline (in sim.config.paths.BASELINE) and the config's default may be named, and only as constants."""
     named = [
         (line, value)
         for line, value in _string_constants(path)
@@ -246,4 +246,4 @@ def test_no_python_names_a_regime(path: Path) -> None:
     assert not named, f"{path.relative_to(ROOT)} names regimes: {named}"
     if path.name != "paths.py":
         literal = [(line, v) for line, v in _string_constants(path) if v == BASELINE]
-        assert not literal, f"{path.relative_to(ROOT)}: use sim.paths.BASELINE, not the literal {literal}"
+        assert not literal, f"{path.relative_to(ROOT)}: use sim.config.paths.BASELINE, not the literal {literal}"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import ConfigError
-from sim.model import UptakeModel
-from sim.resources import GB, NotEnoughRAM, available_bytes, check_resources, estimate_bytes
+from sim.model.build.resources import GB, NotEnoughRAM, available_bytes, check_resources, estimate_bytes
+from sim.model.engine.week import UptakeModel
 from tests.conftest import run_cli_in_process, small_config
 
 ABSURD = 300_000_000  # accepted by validation, far beyond any machine this runs on

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim.rng import Streams, bernoulli_indices
+from sim.model.data.rng import Streams, bernoulli_indices
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.outcomes import MIN_AGENTS
+from sim.results.outcomes import MIN_AGENTS
 from tests.conftest import run_cli, run_cli_in_process
 
 SMALL = ("population.n_people=2000", "weeks=30")
@@ -191,7 +191,7 @@ def test_report_names_what_it_counts(tmp_path: Path) -> None:
 
 
 def test_report_says_not_recovered_by_the_horizon() -> None:
-    from sim.report import _recovery
+    from sim.results.report import _recovery
 
     peak = {"peak_loss_pp": 2.5, "peak_loss_week": 40}
     assert _recovery({"recovered": False, "recovery_half_life_weeks": None, **peak}).startswith(

@@ -11,7 +11,7 @@ import pytest
 
 from experiments import sensitivity as sa
 from sim.config import UNCERTAINTY
-from sim.posterior import TRANSFER
+from sim.launch.posterior import TRANSFER
 
 # A micro run of the whole analysis on a few parameters (the transfer, a mapping entry, the capped
 # within_community among them); the full list is checked by the tests above it, without running.
@@ -28,7 +28,7 @@ MICRO = replace(sa.TINY, sobol_top=2, sobol_n=4, resamples=20)
 
 def test_the_parameters_are_every_declared_uncertainty_over_its_plausible_range() -> None:
     from experiments.calibrate import PRIORS
-    from sim.params import parameters, plausible
+    from sim.config.params import parameters, plausible
 
     declared = parameters(UNCERTAINTY)
     assert set(sa.RANGES) | set(sa.SKIPPED) == set(declared) and not set(sa.RANGES) & set(sa.SKIPPED)
@@ -51,8 +51,7 @@ def test_the_parameters_are_every_declared_uncertainty_over_its_plausible_range(
 
 
 def test_a_new_uncertainty_joins_by_itself(monkeypatch) -> None:
-    from sim import params
-    from sim.config import NONNEG, PARAM, param
+    from sim.config import NONNEG, PARAM, param, params
 
     new = param(UNCERTAINTY, allowed=NONNEG, plausible=(1.0, 2.0), unit="-", doc="test", source="test")[PARAM]
     monkeypatch.setitem(params.DERIVED, "behavior.a_new_uncertainty", new)
@@ -86,7 +85,7 @@ def test_configure_sets_table_entries_and_keeps_the_cross_field_rules() -> None:
 
 def test_the_losses_are_those_of_a_paired_run() -> None:
     """The analysis's final-week loss is `run_scenario`'s `uptake_loss_final_pp` for the same config."""
-    from sim.simulate import run_scenario
+    from sim.launch.simulate import run_scenario
 
     params = {"behavior.w_announcement": 12.0, "behavior.theta": 10.0, "behavior.loss_scale": 2.5}
     out = sa.evaluate(params, MICRO, seed=0)

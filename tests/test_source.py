@@ -14,8 +14,8 @@ from sim.source import numba_cache_dir, source_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A kernel the compiled household loops of sim/beliefs.py inline from sim/behavior.py: numba's own cache would be
-# keyed on beliefs.py and keep running the old text of this line after an edit.
+# A kernel the compiled household loops of sim/model/phases/beliefs.py inline from sim/model/data/behavior.py: numba's
+# own cache would be keyed on beliefs.py and keep running the old text of this line after an edit.
 KERNEL_LINE = "    return activity + rate * (target - activity)\n"
 EDITED_LINE = "    return activity + 3.0 * rate * (target - activity)\n"
 
@@ -23,7 +23,7 @@ EDITED_LINE = "    return activity + 3.0 * rate * (target - activity)\n"
 # tests/test_behavior.py makes): only that loop is compiled, not the whole model.
 RUN = """
 import numpy as np
-from sim import beliefs
+from sim.model.phases import beliefs
 rng = np.random.default_rng(7)
 n = 500
 activity, seen = rng.random(n), rng.exponential(1.0, n)

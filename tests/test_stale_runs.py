@@ -17,9 +17,9 @@ import pytest
 
 from analysis.load import load_sweep
 from experiments.common import runs_fingerprint
-from sim.outputs import SUMMARY, TIMESERIES, completed_summary
+from sim.launch.sweeps import EXIT_OTHER_SWEEP
+from sim.results.outputs import SUMMARY, TIMESERIES, completed_summary
 from sim.source import source_fingerprint
-from sim.sweeps import EXIT_OTHER_SWEEP
 from tests.conftest import run_cli_in_process
 
 OLD_SOURCE = "0123456789abcdef"

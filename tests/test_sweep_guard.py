@@ -1,4 +1,4 @@
-"""The sweep guard (sim.sweeps): no result overwritten or mixed, every job checked first, overrides scoped and seen.
+"""The sweep guard (sim.launch.sweeps): nothing overwritten or mixed, every job checked first, overrides scoped.
 
 Each test guards a trap an analyst fell into:
 
@@ -30,9 +30,8 @@ from hydra.types import RunMode
 from omegaconf import OmegaConf
 
 from sim.config import register_configs, to_config
-from sim.paths import CONF_DIR
-from sim.source import source_fingerprint
-from sim.sweeps import (
+from sim.config.paths import CONF_DIR
+from sim.launch.sweeps import (
     EXIT_INVALID,
     EXIT_OTHER_SWEEP,
     FORCE_NEW_KEY,
@@ -49,6 +48,7 @@ from sim.sweeps import (
     plan_sweep,
     write_manifest,
 )
+from sim.source import source_fingerprint
 from tests.conftest import ROOT
 
 SMALL = ["population.n_people=1000", "weeks=52"]

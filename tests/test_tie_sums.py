@@ -7,9 +7,9 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import beliefs
-from sim.model import UptakeModel
-from sim.tie_sums import MOST_TIES_EXACT, SMALLEST_EXACT, block_sums, tie_blocks
+from sim.model.data.tie_sums import MOST_TIES_EXACT, SMALLEST_EXACT, block_sums, tie_blocks
+from sim.model.engine.week import UptakeModel
+from sim.model.phases import beliefs
 from tests.conftest import small_config
 
 

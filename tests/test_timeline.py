@@ -23,10 +23,10 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim.config import ConfigError, LeverChange, PolicyConfig, validate
-from sim.model import UptakeModel
-from sim.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
-from sim.policy import build_schedule, keep_remote_changes, unreached_events
-from sim.simulate import paired_counterpart, run_scenario
+from sim.launch.simulate import paired_counterpart, run_scenario
+from sim.model.build.schedule import build_schedule, keep_remote_changes, unreached_events
+from sim.model.engine.week import UptakeModel
+from sim.results.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
 from tests.conftest import ROOT, run_cli, small_config
 from tests.test_equivalence import _assert_same_state
 

@@ -14,7 +14,16 @@ from experiments.calibrate import PRIORS
 from experiments.survey import Record, family_types
 from sim import MODEL_VERSION
 from sim.config import PopulationConfig
-from sim.population import CITIZEN, LPR, NATURALIZED, REFUGEE, STUDENT, UNDOCUMENTED, WORKER, build_population
+from sim.model.build.population import (
+    CITIZEN,
+    LPR,
+    NATURALIZED,
+    REFUGEE,
+    STUDENT,
+    UNDOCUMENTED,
+    WORKER,
+    build_population,
+)
 
 SEVEN = (
     "avoidance_all_citizen",

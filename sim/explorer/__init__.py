@@ -1,0 +1,1 @@
+"""The explorer: Mesa's SolaraViz page."""

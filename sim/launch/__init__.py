@@ -1,0 +1,1 @@
+"""Launching runs: single runs, the posterior, Hydra callbacks, mitigations and sweeps."""

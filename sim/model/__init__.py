@@ -1,0 +1,1 @@
+"""The model: data (state, randomness, kernels) <- build <- phases <- engine; no Hydra, OmegaConf, pandas, Solara."""

@@ -1,0 +1,1 @@
+"""The engine: the executors, the Mesa agents and the week (UptakeModel)."""

@@ -1,0 +1,1 @@
+"""The phases of a week: appointments, enforcement, decision, beliefs, the tally."""

@@ -1,0 +1,158 @@
+"""ICE presence, the request-disclosure-encounter chain at the agency, community arrests, and local news.
+
+Presence rises linearly with the leasing expansion and jumps where an office
+opens; it stays in [0, 1]. Two routes lead to an encounter:
+
+- at the agency: for an attended appointment, ICE asks at rate q * presence
+  * exposure (always, where schedules are passed on as routine); the office
+  discloses with its probability; an encounter follows with the apprehension
+  probability;
+- in the community: arrests of exposed residents, Poisson with mean
+  mu * presence * (exposure summed over a region's residents), whatever the
+  agency does. A local surge is felt through these.
+
+Disclosures, encounters and arrests are events that the people concerned,
+their ties and (through local news, per 1,000 residents) their region see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.config import STATUSES, EnforcementConfig
+from sim.model.data.behavior import request_probability
+from sim.model.data.state import OUTCOME_ATTENDED
+
+if TYPE_CHECKING:
+    from sim.model.build.population import Population
+    from sim.model.data.state import World
+
+
+def build_presence(cfg: EnforcementConfig, weeks: int, n_regions: int, u: np.ndarray) -> np.ndarray:
+    """ICE presence E[t, r] in [0, 1]; `u` are one uniform per region. An opening past the horizon is not reached."""
+    base = np.clip(cfg.base_presence + cfg.presence_spread * (2.0 * u - 1.0), 0.0, 1.0)
+    t = np.arange(weeks, dtype=np.float64)[:, None]
+    presence = base[None, :] + cfg.growth_per_year * t / 52.0
+    for opening in cfg.openings:
+        presence[opening.week :, opening.region] += opening.increment
+    return np.clip(presence, 0.0, 1.0)
+
+
+def exposure_by_status(cfg: EnforcementConfig) -> np.ndarray:
+    """Real exposure x by status index: how likely ICE is to pursue such a person."""
+    return np.array([cfg.exposure[s] for s in STATUSES])
+
+
+@dataclass
+class ArrestPool:
+    """The exposed residents of each region, for drawing community arrests in proportion to exposure."""
+
+    people: np.ndarray  # int64: exposed people, by region
+    cumulative: np.ndarray  # float64: cumulative exposure within each region's slice
+    bounds: np.ndarray  # int64 [regions + 1]: slice of each region
+    exposure: np.ndarray  # float64 [regions]: exposure summed over each region's residents
+
+
+def build_arrest_pool(pop: Population, person_exposure: np.ndarray, person_region: np.ndarray, n_regions: int):
+    exposed = np.flatnonzero(person_exposure > 0)
+    exposed = exposed[np.argsort(person_region[exposed], kind="stable")]
+    region = person_region[exposed]
+    bounds = np.searchsorted(region, np.arange(n_regions + 1))
+    x = person_exposure[exposed]
+    cumulative = np.cumsum(x)
+    starts = np.concatenate([[0.0], cumulative])[bounds[:-1]]
+    cumulative = cumulative - np.repeat(starts, np.diff(bounds))
+    total = np.bincount(region, weights=x, minlength=n_regions)
+    return ArrestPool(exposed, cumulative, bounds, total)
+
+
+# ------------------------------------------------------------------ phase: offices open
+
+
+def all_offices(w: World) -> np.ndarray:
+    return np.arange(len(w.offices.disclosure))
+
+
+def open_offices(w: World, ids: np.ndarray) -> None:
+    """Each office takes this week's rule: the regime's disclosure times its staff's compliance, 0 under a court."""
+    w.offices.disclosure[ids] = w.schedule.disclosure[w.week, ids]
+
+
+# ------------------------------------------------------------------ phase: enforcement at visits
+
+
+def people_attending(w: World) -> np.ndarray:
+    """People who attended in person this week."""
+    due = w.work.due
+    return due[w.people.outcome[due] == OUTCOME_ATTENDED]
+
+
+def face_enforcement(w: World, ids: np.ndarray) -> None:
+    """ICE requests, office disclosures and encounters at attended visits."""
+    t, p, d = w.week, w.people, w.draws
+    e = w.cfg.enforcement
+    for flag in (p.requested, p.disclosed, p.encounter):
+        flag[w.work.attended] = False
+    w.work.attended = ids
+    ci = w.calendar.client_position[ids]
+    region = w.person_region[ids]
+    routine = w.schedule.routine[t, region]
+    p_req = request_probability(e.request_rate, routine, w.presence[t, region], w.visit_exposure[ids])
+    requested = d.requests[ci] < p_req
+    disclosed = requested & (d.disclosure[ci] < w.offices.disclosure[w.person_office[ids]])
+    p.requested[ids] = requested
+    p.disclosed[ids] = disclosed
+    p.encounter[ids] = disclosed & (d.encounters[ci] < e.apprehension)
+
+
+# ------------------------------------------------------------------ phase: community arrests
+
+
+def people_arrested(w: World) -> np.ndarray:
+    """This week's community arrests: Poisson per region, each falling on a resident in proportion to exposure."""
+    pool, rng = w.arrest_pool, w.streams.week("arrests", w.week)
+    counts = rng.poisson(w.cfg.enforcement.arrest_rate * w.presence[w.week] * pool.exposure)
+    if counts.sum() == 0:
+        return np.empty(0, dtype=np.int64)
+    region = np.repeat(np.arange(len(counts)), counts)
+    lo, hi = pool.bounds[region], pool.bounds[region + 1]
+    target = rng.random(len(region)) * pool.exposure[region]
+    pos = np.empty(len(region), dtype=np.int64)
+    for r in np.unique(region).tolist():  # one binary search per region with arrests
+        k = region == r
+        pos[k] = lo[k] + np.searchsorted(pool.cumulative[lo[k][0] : hi[k][0]], target[k], side="right")
+    return np.unique(pool.people[np.minimum(pos, hi - 1)])
+
+
+def arrest(w: World, ids: np.ndarray) -> None:
+    """Residents arrested in the community: events their household, ties and region see (no one leaves the model)."""
+    w.people.arrested[w.work.arrested] = False
+    w.work.arrested = ids
+    w.people.arrested[ids] = True
+
+
+# ------------------------------------------------------------------ phase: local news
+
+
+def make_news(w: World) -> None:
+    """Each region's local news: weighted disclosures + zeta * (encounters + arrests) per 1,000 residents.
+
+    The agency's part (disclosures and encounters at offices) is kept apart:
+    it is what tells people the agency broke their trust.
+    """
+    b, p, n = w.cfg.behavior, w.people, len(w.residents)
+    attended, arrested = w.work.attended, w.work.arrested
+
+    def weighted(people: np.ndarray) -> np.ndarray:
+        return np.bincount(w.person_region[people], weights=w.person_weight[people], minlength=n)
+
+    disclosures = weighted(attended[p.disclosed[attended]])
+    encounters = weighted(attended[p.encounter[attended]])
+    arrests = weighted(arrested)
+    per_1000 = b.event_news_scale * 1000.0 / np.maximum(w.residents, 1e-12)
+    zeta = b.event_news_encounter_weight
+    w.regions.violation_news[:] = per_1000 * (disclosures + zeta * encounters)
+    w.regions.event_news[:] = per_1000 * (disclosures + zeta * (encounters + arrests))

@@ -1,0 +1,1 @@
+"""Results: frames, metrics, output files, the terminal report and provenance."""
