@@ -24,10 +24,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from sim.config import CITIZEN_STATUSES
 from sim.config.paths import BASELINE_ARM
+from sim.results.intervals import t_half_width
 from sim.results.outcomes import MIN_AGENTS
 from sim.results.outputs import SCENARIO
 
@@ -120,7 +120,7 @@ def mean_intervals(
         if out.empty:  # no rows at all: one row that says so
             out = pd.DataFrame({"mean": [np.nan], "sd": [np.nan], "n": [0], "pi_lo": [np.nan], "pi_hi": [np.nan]})
     several = out["n"] > 1
-    half = stats.t.ppf(0.5 + ci_level / 2, np.maximum(out["n"] - 1, 1)) * out["sd"] / np.sqrt(out["n"].clip(lower=1))
+    half = t_half_width(out["sd"], out["n"], ci_level)
     half = half.where(several)
     out["ci_lo"], out["ci_hi"] = out["mean"] - half, out["mean"] + half
     out[["pi_lo", "pi_hi"]] = out[["pi_lo", "pi_hi"]].where(several)

@@ -76,7 +76,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, track_pair, uptake
@@ -84,6 +83,7 @@ from sim import MODEL_VERSION
 from sim.config import Config, ConfigError, OfficeOpening, default_config
 from sim.config.paths import ROOT
 from sim.launch.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
+from sim.results.intervals import t_half_width
 from sim.results.provenance import model_fingerprint, write_atomic, write_json
 
 KEYS = (
@@ -302,7 +302,7 @@ def intervals(values: np.ndarray) -> dict[str, float]:
     n = len(v)
     out = {"mean": float(v.mean()) if n else float("nan")}
     if n > 1:
-        half = float(stats.t.ppf(0.5 + CI_LEVEL / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+        half = float(t_half_width(v.std(ddof=1), n, CI_LEVEL))
         lo, hi = np.quantile(v, [(1 - PI_LEVEL) / 2, (1 + PI_LEVEL) / 2])
         out.update(ci_lo=out["mean"] - half, ci_hi=out["mean"] + half, pi_lo=float(lo), pi_hi=float(hi))
     else:

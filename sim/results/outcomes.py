@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from sim.config import HOUSEHOLD_TYPES, NEEDS, STATUSES
 from sim.model.build.population import CITIZEN, MIXED_STATUS, Population
 from sim.model.data.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE
+from sim.results.intervals import welch_half_width
 
 if TYPE_CHECKING:
     from sim.model.data.state import World
@@ -464,8 +465,6 @@ def coverage_gap(loss_by_region_pp: dict[str, float], covered: list[int], level:
     the spread over seeds or parameters (None with fewer than two regions on
     a side).
     """
-    from scipy import stats
-
     covered_set = {int(r) for r in covered}
     inside = np.array([v for k, v in loss_by_region_pp.items() if int(k) in covered_set])
     outside = np.array([v for k, v in loss_by_region_pp.items() if int(k) not in covered_set])
@@ -479,15 +478,9 @@ def coverage_gap(loss_by_region_pp: dict[str, float], covered: list[int], level:
     }
     if len(inside) and len(outside):
         out["gap_pp"] = float(inside.mean() - outside.mean())
-    if len(inside) >= 2 and len(outside) >= 2:
-        va, vb = inside.var(ddof=1) / len(inside), outside.var(ddof=1) / len(outside)
-        se = float(np.sqrt(va + vb))
-        if se > 0:
-            dof = (va + vb) ** 2 / (va**2 / (len(inside) - 1) + vb**2 / (len(outside) - 1))
-            half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
-            out["gap_pp_ci"] = [out["gap_pp"] - half, out["gap_pp"] + half]
-        else:
-            out["gap_pp_ci"] = [out["gap_pp"], out["gap_pp"]]
+    welch = welch_half_width(inside, outside, level)
+    if welch is not None:
+        out["gap_pp_ci"] = [out["gap_pp"] - welch[1], out["gap_pp"] + welch[1]]
     return out
 
 
