@@ -34,8 +34,10 @@ from sim.config.params import (
     END,
     LOSS_SCALE,
     ODD,
+    TRANSFER,
     declared,
     markdown,
+    names_with_role,
     odd_with_tables,
     parameters,
     plausible,
@@ -174,6 +176,19 @@ def test_roles_are_the_documented_ones() -> None:
     assert declared("weeks").role is Role.SETTING and declared("engine").role is Role.SETTING
     assert declared("policy.description").role is Role.SETTING
     assert "behavior.w_announcement" in parameters(Role.UNCERTAINTY) and "seed" not in parameters(Role.UNCERTAINTY)
+
+
+def test_a_field_may_carry_more_than_one_role() -> None:
+    """Scenario discovery's levers include two uncertainties an analyst may also set: both roles, one declaration."""
+    levers, uncertain = names_with_role(Role.LEVER), names_with_role(Role.UNCERTAINTY)
+    for both in ("policy.compliance_mean", "enforcement.base_presence"):
+        assert declared(both).role is Role.UNCERTAINTY and declared(both).roles == (Role.UNCERTAINTY, Role.LEVER)
+        assert both in levers and both in uncertain
+    assert "policy.rules.disclosure_prob" in levers and "policy.rules.disclosure_prob" not in uncertain
+    assert "policy.remote_share.ssn" in levers and "seed" not in levers + uncertain
+    assert levers == [path for path in parameters() if path in levers]  # declaration order
+    assert priors(["policy.compliance_mean"], roles=[Role.LEVER]) == {"policy.compliance_mean": (0.3, 1.0)}
+    assert TRANSFER == "behavior.announcement_transfer" and TRANSFER in uncertain
 
 
 def test_priors_are_plausible_ranges_and_refuse_levers_when_asked() -> None:

@@ -112,11 +112,17 @@ class Param:
     default_note: str = ""
     collapse: bool = False
     partial: bool = False
+    also: tuple[Role, ...] = ()
 
     def __post_init__(self) -> None:
         # a softer bound is useless without the words the warning prints
         if self.meaningful is not None and not self.understates:
             raise ValueError("a field with a meaningful range must say what a value outside it understates")
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The primary role, then any further ones (`also`): an uncertainty an analyst may also set is a lever too."""
+        return (self.role, *self.also)
 
     @property
     def choices(self) -> tuple[str, ...] | None:
@@ -167,6 +173,7 @@ def param(
     default_note: str = "",
     collapse: bool = False,
     partial: bool = False,
+    also: tuple[Role, ...] = (),
 ) -> dict[str, Param]:
     """A field's declaration, for `field(metadata=param(...))`.
 
@@ -192,6 +199,7 @@ def param(
     partial: a mapping field that may list only some of its keys (a dated
     change names only what it changes).
     doc: what the field means, in one line (`--help` and the ODD tables print it).
+    also: further roles besides `role` (an uncertainty that policy can also set is a lever too).
     """
     return {
         PARAM: Param(
@@ -212,6 +220,7 @@ def param(
             default_note,
             collapse,
             partial,
+            also,
         )  # fmt: skip
     }
 
@@ -665,7 +674,7 @@ class EnforcementConfig:
         default=0.3,
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.0, 1.0), unit="index [0, 1]", role_note="scenario",
-            source=ASSUMPTION,
+            also=(LEVER,), source=ASSUMPTION,
             doc="mean ICE presence across regions at week 0 (an index in [0, 1])",
         ),
     )  # fmt: skip
@@ -1158,7 +1167,7 @@ class PolicyConfig:
         default=0.8,
         metadata=param(
             UNCERTAINTY, allowed=PROB, plausible=(0.3, 1.0), unit="share of staff complying",
-            role_note="oversight is a lever", source=ASSUMPTION,
+            role_note="oversight is a lever", also=(LEVER,), source=ASSUMPTION,
             doc="mean share of staff who follow the regime's rule when ICE asks (drawn per office)",
         ),
     )  # fmt: skip

@@ -9,7 +9,8 @@ one way: params.py imports config.py, never the reverse):
   for one entry of a mapping), including the derived parameters in `DERIVED`;
 - `plausible(path)` / `allowed(path)`: its numeric ranges;
 - `priors(paths)`: uniform priors or sensitivity ranges over plausible ranges;
-- `parameters(role)`: the paths of every declared leaf, optionally of one role;
+- `parameters(role)` / `names_with_role(role)`: the paths of every declared leaf, optionally of those
+  carrying one role (primary or additional, `Param.also`);
 - `markdown()`: the tables of docs/ODD.md section 9, which
   `python -m sim.config.params --write-odd` writes between the markers there
   (`--markdown` prints them, `--check` exits 1 when docs/ODD.md differs).
@@ -44,6 +45,7 @@ from sim.config import (
 from sim.config.paths import ROOT
 
 ODD = ROOT / "docs" / "ODD.md"
+TRANSFER = "behavior.announcement_transfer"  # how much of a regime's announced effect a respondent carries over
 BEGIN = "<!-- params:begin -->"
 END = "<!-- params:end -->"
 
@@ -166,8 +168,9 @@ def priors(paths: typing.Iterable[str], roles: typing.Iterable[Role] | None = No
     roles = None if roles is None else set(roles)
     out = {}
     for path in paths:
-        if roles is not None and declared(path).role not in roles:
-            raise ValueError(f"{path}: role {declared(path).role}, not one of {', '.join(map(str, roles))}")
+        if roles is not None and not roles.intersection(declared(path).roles):
+            have = ", ".join(map(str, declared(path).roles))
+            raise ValueError(f"{path}: role {have}, not one of {', '.join(map(str, roles))}")
         lo, hi = plausible(path)
         if not lo < hi:
             raise ValueError(f"{path}: plausible range [{lo:g}, {hi:g}] is empty")
@@ -176,14 +179,25 @@ def priors(paths: typing.Iterable[str], roles: typing.Iterable[Role] | None = No
 
 
 def parameters(role: Role | None = None) -> list[str]:
-    """Every declared leaf (mapping entries included, `[i]` items left out) and derived parameter, by path."""
+    """Every declared leaf (mapping entries included, `[i]` items left out) and derived parameter, by path.
+
+    With a role, only those whose declaration carries it, as primary role or among `also`.
+    """
     out = []
     for name, typ, p in _fields(Config, ""):
-        if typing.get_origin(typ) is dict:
-            out += [f"{name}.{'.'.join(keys)}" for keys in _key_paths(p.keys) if role in (None, p.role)]
-        elif role in (None, p.role):
-            out.append(name)
-    return out + [k for k, p in DERIVED.items() if role in (None, p.role)]
+        if role is not None and role not in p.roles:
+            continue
+        out += [f"{name}.{'.'.join(keys)}" for keys in _key_paths(p.keys)] if typing.get_origin(typ) is dict else [name]
+    return out + [k for k, p in DERIVED.items() if role is None or role in p.roles]
+
+
+def names_with_role(role: Role) -> list[str]:
+    """The dotted paths whose declaration carries `role` (primary or additional), in declaration order.
+
+    A field may be both what nobody knows and what an analyst sets (ICE's base presence, staff compliance):
+    scenario discovery samples it as a lever, sensitivity as an uncertainty, from the one declaration.
+    """
+    return parameters(role)
 
 
 def _fields(cls: type, prefix: str) -> typing.Iterator[tuple[str, Any, Param]]:
@@ -279,7 +293,8 @@ def _meaningful_cell(p: Param) -> str:
 
 
 def _role(p: Param) -> str:
-    return f"{p.role} ({p.role_note})" if p.role_note else str(p.role)
+    roles = ", ".join(map(str, p.roles))
+    return f"{roles} ({p.role_note})" if p.role_note else roles
 
 
 def _row(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim import MODEL_VERSION
 from sim.config import STATUSES, Config, ConfigError, allowed_text, resolve_path, validate
-from sim.config.params import DERIVED, LOSS_SCALE
+from sim.config.params import DERIVED, LOSS_SCALE, TRANSFER
 from sim.model.data.rng import Streams
 
 __all__ = ["DEFAULT_POSTERIOR", "LOSS_SCALE", "WEIGHT", "apply_parameters", "apply_posterior", "resolve_path"]
@@ -142,9 +142,6 @@ def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
         integer = isinstance(old, int) and not isinstance(old, bool)
         setattr(node, leaf, int(round(value)) if integer and np.isfinite(value) else float(value))
     return check_resources(validate(out))
-
-
-TRANSFER = "behavior.announcement_transfer"
 
 
 def draw_transfer(seed: int) -> float:
