@@ -30,7 +30,7 @@ import yaml
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from analysis.figures import CI_LABEL, PI_LABEL
+from analysis.drawing import CI_LABEL, PI_LABEL
 from analysis.stats import INTERVAL_COLUMNS, MIN_AGENTS, mean_intervals
 from analysis.style import PALETTE, attach, new_figure
 from sim.config.mitigations import MITIGATION_DIR, NONE, header, mitigation_file

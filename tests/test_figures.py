@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import figures
+from analysis.over_time import _recovery_by_run
 from analysis.stats import MIN_AGENTS, agents_behind, mean_intervals, paired_loss
 from analysis.style import new_figure, save_figure
 
@@ -236,7 +237,7 @@ def test_reversal_half_life_is_measured_from_the_peak_not_the_injunction() -> No
     """A loss that keeps rising for 3 weeks after the court's order: the half-life counts from its peak."""
     loss = [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 9.0, 7.0, 5.0, 4.0, 3.0]  # injunction at week 2, peak 10 at week 5
     weekly = pd.DataFrame({"policy.injunction_week": 2, "run": 0, "week": range(len(loss)), "loss": loss})
-    row = figures._recovery_by_run(weekly, "policy.injunction_week", len(loss)).iloc[0]
+    row = _recovery_by_run(weekly, "policy.injunction_week", len(loss)).iloc[0]
     assert row["peak_loss_week"] == 5 and row["peak_loss_pp"] == 10.0 and row["peak_weeks_after_injunction"] == 3
     assert row["status"] == "recovered"
     assert row["halflife_from_peak_weeks"] == 3  # 10 at week 5 falls to 5 (half) at week 8
