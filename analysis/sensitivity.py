@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.calibration import BLUE, GREY, VERMILION, save_figure  # noqa: F401  (re-exported for callers)
-from sim.launch.posterior import TRANSFER
+from sim.config.params import TRANSFER
 
 OUTPUT_LABELS = {
     "uptake_loss_final_pp": "uptake loss, final week (pp)",
