@@ -77,7 +77,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibrate import START, SURVEY_2018, SURVEY_2020, TARGETS
+from experiments.calibration.targets import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, track_pair, uptake
 from sim import MODEL_VERSION
 from sim.config import Config, ConfigError, OfficeOpening, default_config

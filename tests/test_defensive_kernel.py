@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.defensive_kernel import DefensiveTransition
+from experiments.calibration.defensive_kernel import DefensiveTransition
 
 BOUNDS = {"a": (0.0, 1.0), "b": (2.0, 6.0)}
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments import discovery as disc
-from experiments.calibrate import PRIORS
+from experiments.calibration.priors import PRIORS
 from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY
 from sim.config.params import parameters

@@ -27,7 +27,7 @@ MICRO = replace(sa.TINY, sobol_top=2, sobol_n=4, resamples=20)
 
 
 def test_the_parameters_are_every_declared_uncertainty_over_its_plausible_range() -> None:
-    from experiments.calibrate import PRIORS
+    from experiments.calibration.priors import PRIORS
     from sim.config.params import parameters, plausible
 
     declared = parameters(UNCERTAINTY)

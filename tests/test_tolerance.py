@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.tolerance import FlooredQuantileEpsilon
+from experiments.calibration.tolerance import FlooredQuantileEpsilon
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments import validation as val
-from experiments.calibrate import PRIORS
+from experiments.calibration.priors import PRIORS
 from experiments.survey import Record, family_types
 from sim import MODEL_VERSION
 from sim.config import PopulationConfig

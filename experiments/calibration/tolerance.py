@@ -2,7 +2,7 @@
 
 pyabc's adaptive tolerance takes, each generation, a quantile of the last
 generation's distances. When the fit stops at the targets' noise level
-(`experiments.calibrate.noise_level`), the generation that first crosses it
+(`experiments.calibration.noise.noise_level`), the generation that first crosses it
 may land well below it, where acceptance falls steeply (a run's noise has to
 fall toward the survey) and the generation costs far more simulations, for a
 tolerance finer than the targets can tell apart. Held at the floor, that last

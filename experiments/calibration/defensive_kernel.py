@@ -13,7 +13,7 @@ particle's weight can exceed 1 / `alpha` times the prior-relative scale. The
 cost: those proposals are accepted less often, so a generation needs somewhat
 more simulations.
 
-Draws use numpy's global generator, which `experiments.seeded_sampler` seeds
+Draws use numpy's global generator, which `experiments.calibration.seeded_sampler` seeds
 for each candidate, so the fit stays reproducible from its seed.
 """
 
