@@ -30,7 +30,7 @@ def test_posterior_correlations_weigh_particles_and_keep_only_the_strong_pairs(t
     import numpy as np
     import pandas as pd
 
-    from analysis.findings import posterior_correlations
+    from analysis.odd_blocks import posterior_correlations
 
     rng = np.random.default_rng(0)
     a = rng.uniform(size=200)
