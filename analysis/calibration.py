@@ -17,8 +17,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
-BLUE, VERMILION, GREEN, GREY = "#0072B2", "#D55E00", "#009E73", "#999999"
+from analysis.style import PALETTE  # noqa: E402
+
+# The palette of every figure (`analysis.style.PALETTE`, Okabe & Ito), by name, and a neutral grey.
+BLUE, VERMILION, GREEN, GREY = PALETTE[0], PALETTE[1], PALETTE[2], "#999999"
 
 
 def save_figure(fig: Figure, stem: Path) -> list[Path]:
