@@ -45,7 +45,8 @@ from analysis.load import SweepTable, load_sweep
 from analysis.style import save_figure
 from sim import __version__
 from sim.config.paths import CONF_DIR, ROOT
-from sim.launch.sweeps import EXIT_INVALID, EXIT_OTHER_SWEEP, FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
+from sim.launch.errors import EXIT_INVALID, EXIT_OTHER_SWEEP
+from sim.launch.sweeps.words import FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
 from sim.launch.yaml_check import exit_on_malformed_yaml
 from sim.results.provenance import git_commit, write_json
 

@@ -53,7 +53,7 @@ from experiments.common import behavior_record, figures_folder, run_sweep, runs_
 from sim import __version__
 from sim.config.paths import ROOT
 from sim.config.mitigations import mitigation_names
-from sim.launch.sweeps import FORCE_NEW_FLAG
+from sim.launch.sweeps.words import FORCE_NEW_FLAG
 from sim.launch.yaml_check import exit_on_malformed_yaml
 from sim.results.outputs import SCENARIO
 from sim.results.provenance import model_fingerprint, write_atomic

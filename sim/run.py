@@ -29,11 +29,17 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import ConfigError, register_configs
+from sim.config import ConfigError
+from sim.config.help_text import help_text
 from sim.config.paths import CONF_DIR
+from sim.config.store import register_configs
 from sim.launch.callbacks import exit_unwritable
+from sim.launch.errors import EXIT_INVALID, error_line
 from sim.launch.posterior import apply_posterior
 from sim.launch.simulate import prepare, print_warnings, run_scenario
+from sim.launch.sweeps.words import hydra_words
+from sim.launch.yaml_check import exit_on_malformed_yaml
+from sim.model.engine.week import format_week
 from sim.results.outputs import SUMMARY, completed_summary, save
 from sim.results.provenance import config_hash
 from sim.results.report import format_report
@@ -49,15 +55,6 @@ def _discard(out_dir: Path) -> None:
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
-def _one_line(err: Exception) -> str:
-    """OmegaConf errors carry the offending key as `full_key`; name it first."""
-    if isinstance(err, OmegaConfBaseException):
-        key = getattr(err, "full_key", None)
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        return f"{key}: {first}" if key else first
-    return str(err)
-
-
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> float:
     hc = HydraConfig.get()
@@ -66,8 +63,8 @@ def main(cfg: DictConfig) -> float:
         config = prepare(cfg, warn=False)  # the checks run_config makes, before any output
     except (ConfigError, OmegaConfBaseException) as err:
         _discard(out_dir)
-        print(f"uptake-sim: invalid config: {_one_line(err)}", file=sys.stderr)
-        sys.exit(2)
+        print(f"uptake-sim: invalid config: {error_line(err)}", file=sys.stderr)
+        sys.exit(EXIT_INVALID)
     multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
     print_warnings(config)  # the lines run_config prints: events past the horizon, a run too short or too small
     drawn = apply_posterior(config)[0]
@@ -92,8 +89,6 @@ def main(cfg: DictConfig) -> float:
 
 def show_week() -> None:
     """`python -m sim.run --show-week`: print the week, phase by phase, and exit."""
-    from sim.model.engine.week import format_week
-
     print(format_week())
 
 
@@ -102,13 +97,8 @@ if __name__ == "__main__":
         show_week()
         sys.exit(0)
     if {"--help", "-h"} & set(sys.argv[1:]):  # every field's meaning, unit and ranges, not Hydra's config dump
-        from sim.config.params import help_text
-
         print(help_text())
         sys.exit(0)
-    from sim.launch.sweeps import hydra_words
-    from sim.launch.yaml_check import exit_on_malformed_yaml
-
     exit_on_malformed_yaml(sys.argv[1:])  # one line naming the file and line, before Hydra makes any folder
     sys.argv[1:] = hydra_words(sys.argv[1:])  # --force-new and <regime>:<key>=<value> as Hydra overrides
     main()

@@ -112,7 +112,7 @@ def run_cli_in_process(*args: str) -> CliOutcome:
     from hydra.core.hydra_config import HydraConfig
 
     import sim.run
-    from sim.launch.sweeps import hydra_words
+    from sim.launch.sweeps.words import hydra_words
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level

@@ -17,7 +17,7 @@ import pytest
 
 from analysis.load import load_sweep
 from experiments.common import runs_fingerprint
-from sim.launch.sweeps import EXIT_OTHER_SWEEP
+from sim.launch.errors import EXIT_OTHER_SWEEP
 from sim.results.outputs import SUMMARY, TIMESERIES, completed_summary
 from sim.source import source_fingerprint
 from tests.conftest import run_cli_in_process

@@ -29,25 +29,16 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.types import RunMode
 from omegaconf import OmegaConf
 
-from sim.config import register_configs, to_config
+from sim.config.compose import to_config
 from sim.config.paths import CONF_DIR
-from sim.launch.sweeps import (
-    EXIT_INVALID,
-    EXIT_OTHER_SWEEP,
-    FORCE_NEW_KEY,
-    SCOPED_KEY,
-    SWEEP_MANIFEST,
-    Job,
-    JobComposer,
-    SweepError,
-    SweepPlan,
-    arm_report,
-    choose_folder,
-    command_line,
-    expand_jobs,
-    plan_sweep,
-    write_manifest,
-)
+from sim.config.store import register_configs
+from sim.launch.errors import EXIT_INVALID, EXIT_OTHER_SWEEP, SweepError
+from sim.launch.sweeps.folder import choose_folder
+from sim.launch.sweeps.hydra_jobs import JobComposer, expand_jobs
+from sim.launch.sweeps.manifest import SWEEP_MANIFEST, write_manifest
+from sim.launch.sweeps.plan import Job, SweepPlan, plan_sweep
+from sim.launch.sweeps.report import arm_report
+from sim.launch.sweeps.words import FORCE_NEW_KEY, SCOPED_KEY, command_line
 from sim.source import source_fingerprint
 from tests.conftest import ROOT
 

@@ -28,13 +28,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+from hydra.core.global_hydra import GlobalHydra
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, open_dict, read_write
 
-EXIT_INVALID = 2  # as sim.run exits on invalid input
-EXIT_UNWRITABLE = 3
-EXIT_OTHER_RUN = 4  # the run folder holds another run (as sim.launch.sweeps.EXIT_OTHER_SWEEP for a sweep folder)
-EXIT_GUARD_FAILED = 1
+from sim.launch.errors import (
+    EXIT_GUARD_FAILED,
+    EXIT_INVALID,
+    EXIT_OTHER_RUN,
+    EXIT_UNWRITABLE,
+    SweepError,
+    error_line,
+)
+from sim.launch.posterior import apply_posterior
+from sim.launch.simulate import prepare
+from sim.launch.sweeps.guard import guard_sweep
+from sim.results.outputs import SUMMARY, completed_summary, fingerprint_text, made_by
+from sim.results.provenance import config_hash, model_fingerprint
 
 
 def unwritable_reason(path: Path) -> str | None:
@@ -78,7 +89,7 @@ class SweepGuard(Callback):
     """Before any job of a multirun: check every job, keep the folder to one sweep, record it (`sim.launch.sweeps`).
 
     `scoped` holds the `<regime>:<key>=<value>` overrides and `force_new` says to write beside a folder that
-    holds another sweep (`python -m sim.run` fills both from the command line: `sim.launch.sweeps.command_line`).
+    holds another sweep (`python -m sim.run` fills both from the command line: `sim.launch.sweeps.words.command_line`).
     """
 
     def __init__(self, scoped: Sequence[str] = (), force_new: bool = False) -> None:
@@ -100,10 +111,6 @@ class SweepGuard(Callback):
             sys.exit(EXIT_INVALID)
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from hydra.core.global_hydra import GlobalHydra
-
-        from sim.launch.sweeps import SweepError, guard_sweep
-
         try:
             guard_sweep(config, GlobalHydra.instance().config_loader(), self.scoped, self.force_new)
         except SweepError as err:
@@ -121,10 +128,6 @@ class SweepGuard(Callback):
 
 def job_hash(cfg: DictConfig) -> str:
     """The config hash a run of `cfg` records (its seed's posterior draw applied); raises what `sim.run` stops on."""
-    from sim.launch.posterior import apply_posterior
-    from sim.launch.simulate import prepare
-    from sim.results.provenance import config_hash
-
     return config_hash(apply_posterior(prepare(cfg, warn=False))[0])
 
 
@@ -135,11 +138,6 @@ def run_folder_verdict(out_dir: Path, chash: str, overrides: Sequence[str]) -> t
     run of another config or made by another source, or a run started with other overrides: exit 4, naming the
     folder and the difference, so that Hydra does not rewrite its files.
     """
-    import yaml
-
-    from sim.results.outputs import SUMMARY, completed_summary, fingerprint_text, made_by
-    from sim.results.provenance import model_fingerprint
-
     out_dir = Path(out_dir)
     advice = "Refused, so that nothing of it is overwritten; nothing was written. Give another hydra.run.dir"
     try:
@@ -179,11 +177,6 @@ def run_folder_verdict(out_dir: Path, chash: str, overrides: Sequence[str]) -> t
 
 def check_run_folder(config: DictConfig) -> None:
     """Before Hydra writes into a single run's folder: leave with one line if it holds a run (`run_folder_verdict`)."""
-    from omegaconf import open_dict, read_write
-
-    from sim.launch.sweeps import error_line
-    from sim.results.outputs import SUMMARY
-
     out_dir = Path(str(config.hydra.run.dir))
     if not ((out_dir / SUMMARY).exists() or (out_dir / ".hydra" / "overrides.yaml").exists()):
         return  # nothing of a run there: Hydra's files and the outputs overwrite nothing

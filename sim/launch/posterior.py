@@ -23,10 +23,20 @@ import pandas as pd
 
 from sim import MODEL_VERSION
 from sim.config import STATUSES, Config, ConfigError, allowed_text, resolve_path, validate
-from sim.config.params import DERIVED, LOSS_SCALE, TRANSFER
+from sim.config.params import DERIVED, LOSS_SCALE, TRANSFER, declared, plausible
+from sim.model.build.resources import check_resources
 from sim.model.data.rng import Streams
 
-__all__ = ["DEFAULT_POSTERIOR", "LOSS_SCALE", "WEIGHT", "apply_parameters", "apply_posterior", "resolve_path"]
+# LOSS_SCALE and TRANSFER are declared in sim.config.params; the drivers that draw or apply parameters import them here
+__all__ = [
+    "DEFAULT_POSTERIOR",
+    "LOSS_SCALE",
+    "TRANSFER",
+    "WEIGHT",
+    "apply_parameters",
+    "apply_posterior",
+    "resolve_path",
+]
 
 WEIGHT = "weight"
 DEFAULT_POSTERIOR = "data/posterior/posterior.csv"
@@ -48,8 +58,6 @@ def _fitted_model_version(path: Path) -> int | None:
 
 def check_fit(path: str | Path, columns: list[str]) -> None:
     """Refuse a posterior fitted to another model: its recorded version, or a parameter this model lacks."""
-    from sim.config.params import declared
-
     version = _fitted_model_version(resolve_path(path))
     unknown = []
     for name in columns:
@@ -104,18 +112,6 @@ def draw(posterior: pd.DataFrame, seed: int) -> dict[str, float]:
     return {name: float(posterior[name].iloc[row]) for name in parameter_names(posterior)}
 
 
-def check_resources(cfg: Config) -> Config:
-    """The RAM guard: `sim.model.build.resources` (or `sim.memory`, its former name), imported here so either works."""
-    import importlib
-
-    try:
-        module = importlib.import_module("sim.model.build.resources")
-    except ImportError:
-        module = importlib.import_module("sim.memory")
-    guard = getattr(module, "check_resources", None) or module.check_memory
-    return guard(cfg)
-
-
 def apply_parameters(cfg: Config, params: dict[str, float]) -> Config:
     """A validated copy of cfg with each dotted config path set; `behavior.loss_scale` scales noncitizen losses.
 
@@ -150,8 +146,6 @@ def draw_transfer(seed: int) -> float:
     The survey fit measures fear of another rule; how loud the directive is beside it is not fitted, so a run
     that carries the uncertainty draws it afresh per seed (docs/ODD.md, 11, "Transfer").
     """
-    from sim.config.params import plausible
-
     lo, hi = plausible(TRANSFER)
     return float(lo + (hi - lo) * Streams(seed)["transfer"].random())
 

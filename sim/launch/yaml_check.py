@@ -22,9 +22,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sim.config.paths import CONF_DIR, ROOT
+import yaml
+from omegaconf import DictConfig, OmegaConf
 
-EXIT_MALFORMED = 2  # as every other invalid input: a rerun fails the same way until the file is fixed
+from sim.config.paths import CONF_DIR, ROOT
+from sim.launch.errors import EXIT_INVALID
+
+EXIT_MALFORMED = EXIT_INVALID  # as every other invalid input: a rerun fails the same way until the file is fixed
 REGIME_GROUP = "policy"  # the config group whose files are the regimes a comparison sweeps
 _SEARCHPATH = re.compile(r"^\+*hydra\.searchpath=\[?(?P<paths>.*?)\]?$")
 
@@ -70,9 +74,6 @@ def _what(path: Path, root: Path) -> str:
 
 def file_problem(path: Path) -> str | None:
     """What stops OmegaConf (so Hydra) reading `path`: `line 3: mapping values are not allowed here`; or None."""
-    import yaml
-    from omegaconf import DictConfig, OmegaConf
-
     try:
         node = OmegaConf.load(path)
     except yaml.MarkedYAMLError as err:
