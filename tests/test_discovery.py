@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import discovery as disc
 from experiments.calibration.priors import PRIORS
+from experiments.discovery import experiment as run_all
+from experiments.discovery import prim
+from experiments.discovery import sample as disc
 from sim import MODEL_VERSION
 from sim.config import UNCERTAINTY
 from sim.config.params import parameters
@@ -42,10 +44,10 @@ def _synthetic(n: int = 1000, seed: int = 1) -> tuple[pd.DataFrame, disc.Inputs]
 
 
 def test_prim_finds_the_known_box_and_nothing_else() -> None:
-    disc.require_ema()  # fails, naming `pip install -e .[discovery]`, when the workbench is missing
+    prim.require_ema()  # fails, naming `pip install -e .[discovery]`, when the workbench is missing
     runs, inp = _synthetic()
-    settings = disc.Settings(outcome="loss", threshold_pp=0.5, min_density=0.95, prim_dims=0, max_boxes=1)
-    found = disc.discover(runs, inp, disc.TINY, seed=0, settings=settings)
+    settings = prim.Settings(outcome="loss", threshold_pp=0.5, min_density=0.95, prim_dims=0, max_boxes=1)
+    found = prim.discover(runs, inp, disc.TINY, seed=0, settings=settings)
     assert found.n_cases == int((runs["loss"] > 0.5).sum()) > 100
     assert set(found.scores.sort_values("rank_cases")["parameter"].iloc[:2]) == {"x0", "x2"}
     assert found.scores.set_index("parameter").loc[["x0", "x2"], "above_noise"].all()  # above every noise probe
@@ -64,13 +66,13 @@ def test_the_box_rule_takes_the_largest_coverage_that_reaches_the_density() -> N
     t = pd.DataFrame(
         {"coverage": [1.0, 0.95, 0.9, 0.8, 0.6], "density": [0.2, 0.6, 0.81, 0.9, 1.0], "res_dim": [0, 1, 2, 2, 3]}
     )
-    assert disc.choose(t, 0.8) == 2
-    assert disc.choose(t, 0.95) == 4
-    assert disc.choose(t, 1.5) == 4  # none reaches it: the densest
+    assert prim.choose(t, 0.8) == 2
+    assert prim.choose(t, 0.95) == 4
+    assert prim.choose(t, 1.5) == 4  # none reaches it: the densest
 
 
 def test_the_sample_is_a_latin_hypercube_within_the_declared_ranges(posterior) -> None:
-    post = disc.check_posterior(posterior)
+    post = run_all.check_posterior(posterior)
     inp = disc.inputs(post, disc.TINY)
     n = disc.TINY.n_runs
     u, table = disc.sample(inp, post, disc.TINY, seed=3)
@@ -101,15 +103,15 @@ def test_the_sample_is_a_latin_hypercube_within_the_declared_ranges(posterior) -
 @pytest.mark.slow
 def test_the_discovery_run_is_reproducible_from_its_seed(posterior, tmp_path) -> None:
     """The tiny run, then its sample, runs and analysis again from the same seed: the same runs and boxes."""
-    disc.require_ema()
-    summary = disc.experiment(disc.TINY, posterior, tmp_path, tmp_path, seed=0, command="test")
+    prim.require_ema()
+    summary = run_all.experiment(disc.TINY, posterior, tmp_path, tmp_path, seed=0, command="test")
     runs = pd.read_csv(tmp_path / "runs.csv")
     assert len(runs) == disc.TINY.n_runs and runs["uptake_loss_last_year_pp"].gt(0).any()
-    post = disc.check_posterior(posterior)
+    post = run_all.check_posterior(posterior)
     inp = disc.inputs(post, disc.TINY)
     again = disc.run(disc.sample(inp, post, disc.TINY, seed=0)[1], inp, disc.TINY)
     pd.testing.assert_frame_equal(runs.drop(columns="cpu_s"), again.drop(columns="cpu_s"), check_dtype=False)
-    found = disc.discover(again, inp, disc.TINY, seed=0, settings=disc.Settings())
+    found = prim.discover(again, inp, disc.TINY, seed=0, settings=prim.Settings())
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "discovery_boxes.csv"), found.boxes, check_dtype=False)
     written = pd.read_csv(tmp_path / "discovery_feature_scores.csv")
     pd.testing.assert_frame_equal(written, found.scores, check_dtype=False)
@@ -131,12 +133,48 @@ def test_the_discovery_run_is_reproducible_from_its_seed(posterior, tmp_path) ->
         assert "unit" in table and table["unit"].notna().all(), stem
 
 
-def test_a_stopped_run_resumes_only_from_its_own_points(posterior, tmp_path) -> None:
-    post = disc.check_posterior(posterior)
+def test_a_bad_size_or_point_stops_before_anything_is_written(posterior, tmp_path, capsys) -> None:
+    """A bad size (no runs) or a bad point (more people than a run may hold) stops the command with one line
+    naming the field, its value and what it allows: exit status 2, and nothing written."""
+    from experiments.discovery import main
+    from sim.config import MAX_PEOPLE
+
+    out = tmp_path / "out"
+    for option, words in ((["--runs", "0"], "discovery.tiny.n_runs = 0"), (["--people", str(MAX_PEOPLE + 1)],
+                          f"population.n_people = {MAX_PEOPLE + 1}")):  # fmt: skip
+        with pytest.raises(SystemExit) as ended:
+            main(["--tiny", *option, "--posterior", posterior, "--out", str(out)])
+        assert ended.value.code == 2
+        line = capsys.readouterr().err.strip()
+        assert "\n" not in line and words in line and "nothing was run or written" in line, line
+    assert not out.exists()
+
+
+def test_every_point_is_checked_by_its_config() -> None:
+    """`check_points` names the point, the field, its value and the allowed range of the first bad point."""
+    from experiments import points
+    from experiments.design import check_points
+    from sim.config import ConfigError
+
+    good = ({"policy.rules.disclosure_prob": 0.5}, disc.TINY, 0)
+    bad = ({"policy.rules.disclosure_prob": 1.5}, disc.TINY, 0)
+    check_points([good], points.configure)
+    with pytest.raises(ConfigError, match=r"run 2 of 2: policy.rules.disclosure_prob = 1.5: must be a probability"):
+        check_points([good, bad], points.configure, "run")
+
+
+def test_a_stopped_run_resumes_from_its_checkpoint_and_reuses_only_its_own_points(posterior, tmp_path) -> None:
+    """Runs saved before a stop are read back, not run again, and give the numbers an unbroken run gives."""
+    post = run_all.check_posterior(posterior)
     inp = disc.inputs(post, disc.TINY)
     table = disc.sample(inp, post, disc.TINY, seed=0)[1]
-    partial = tmp_path / disc.PARTIAL
-    table.head(3).assign(uptake_loss_last_year_pp=0.1, cpu_s=0.0).to_csv(partial, index=False, float_format="%.17g")
-    assert len(disc._resume(partial, table)) == 3
-    assert disc._resume(partial, disc.sample(inp, post, disc.TINY, seed=1)[1]).empty  # another seed's points
-    assert disc._resume(tmp_path / "none.csv", table).empty
+    checkpoint = tmp_path / disc.CHECKPOINT
+    stopped = disc.run(table.head(3), inp, disc.TINY, checkpoint=checkpoint)  # as if stopped after 3 runs
+    assert len(checkpoint.read_text().splitlines()) == 3
+    whole = disc.run(table.head(5), inp, disc.TINY, checkpoint=checkpoint)
+    assert len(checkpoint.read_text().splitlines()) == 5  # only the 2 runs not saved were run
+    pd.testing.assert_frame_equal(whole.head(3), stopped)  # the saved ones read back, CPU seconds and all
+    fresh = disc.run(table.head(5), inp, disc.TINY)
+    pd.testing.assert_frame_equal(whole.drop(columns="cpu_s"), fresh.drop(columns="cpu_s"), check_exact=True)
+    disc.run(disc.sample(inp, post, disc.TINY, seed=1)[1].head(2), inp, disc.TINY, checkpoint=checkpoint)
+    assert len(checkpoint.read_text().splitlines()) == 7  # another seed's points: nothing of the others reused

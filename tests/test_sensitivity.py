@@ -9,7 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import sensitivity as sa
+from experiments import points
+from experiments.sensitivity import morris as sm
+from experiments.sensitivity import runs as sa
+from experiments.sensitivity import sobol as ss
+from experiments.sensitivity.experiment import sensitivity
 from sim.config import UNCERTAINTY
 from sim.launch.posterior import TRANSFER
 
@@ -31,7 +35,7 @@ def test_the_parameters_are_every_declared_uncertainty_over_its_plausible_range(
     from sim.config.params import parameters, plausible
 
     declared = parameters(UNCERTAINTY)
-    assert set(sa.RANGES) | set(sa.SKIPPED) == set(declared) and not set(sa.RANGES) & set(sa.SKIPPED)
+    assert set(points.RANGES) | set(points.SKIPPED) == set(declared) and not set(points.RANGES) & set(points.SKIPPED)
     for name in declared:  # what is skipped, is skipped for a reason the docstring gives
         numeric = True
         try:
@@ -40,14 +44,14 @@ def test_the_parameters_are_every_declared_uncertainty_over_its_plausible_range(
             numeric = False
         noncitizen_loss = name.startswith("behavior.loss.") and name != "behavior.loss.citizen"  # as loss_scale
         sampled = numeric and lo < hi and not noncitizen_loss
-        assert (name in sa.RANGES) == sampled, name
+        assert (name in points.RANGES) == sampled, name
         if sampled:
-            assert sa.RANGES[name] == (lo, hi), f"{name}: the range is the declared plausible range"
-    assert set(PRIORS) <= set(sa.RANGES), "the calibrated parameters are varied over their priors"
-    assert {"behavior.kappa", "behavior.loss_scale", TRANSFER, "behavior.w_event_news"} <= set(sa.RANGES)
-    assert sa.RANGES[TRANSFER] == (0.3, 1.5)
-    assert "behavior.loss.citizen" in sa.RANGES  # the scale leaves the citizens' loss alone
-    assert all(k.startswith("behavior.loss.") for k in sa.SKIPPED if "represented by" in sa.SKIPPED[k])
+            assert points.RANGES[name] == (lo, hi), f"{name}: the range is the declared plausible range"
+    assert set(PRIORS) <= set(points.RANGES), "the calibrated parameters are varied over their priors"
+    assert {"behavior.kappa", "behavior.loss_scale", TRANSFER, "behavior.w_event_news"} <= set(points.RANGES)
+    assert points.RANGES[TRANSFER] == (0.3, 1.5)
+    assert "behavior.loss.citizen" in points.RANGES  # the scale leaves the citizens' loss alone
+    assert all(k.startswith("behavior.loss.") for k in points.SKIPPED if "represented by" in points.SKIPPED[k])
 
 
 def test_a_new_uncertainty_joins_by_itself(monkeypatch) -> None:
@@ -55,14 +59,14 @@ def test_a_new_uncertainty_joins_by_itself(monkeypatch) -> None:
 
     new = param(UNCERTAINTY, allowed=NONNEG, plausible=(1.0, 2.0), unit="-", doc="test", source="test")[PARAM]
     monkeypatch.setitem(params.DERIVED, "behavior.a_new_uncertainty", new)
-    ranges, _ = sa.uncertainties()
+    ranges, _ = points.uncertainties()
     assert ranges["behavior.a_new_uncertainty"] == (1.0, 2.0)
-    assert set(ranges) - {"behavior.a_new_uncertainty"} == set(sa.RANGES)
+    assert set(ranges) - {"behavior.a_new_uncertainty"} == set(points.RANGES)
 
 
 def test_configure_sets_table_entries_and_keeps_the_cross_field_rules() -> None:
-    base = sa._base(MICRO)
-    cfg = sa.configure(
+    base = points.base(MICRO)
+    cfg = points.configure(
         {
             "behavior.hassle.ssn": 2.5,
             "network.within_block": 0.9,
@@ -88,8 +92,8 @@ def test_the_losses_are_those_of_a_paired_run() -> None:
     from sim.launch.simulate import run_scenario
 
     params = {"behavior.w_announcement": 12.0, "behavior.theta": 10.0, "behavior.loss_scale": 2.5}
-    out = sa.evaluate(params, MICRO, seed=0)
-    ref = run_scenario(sa.configure(params, MICRO, seed=0)).summary["metrics"]
+    out = points.evaluate(params, MICRO, seed=0)
+    ref = run_scenario(points.configure(params, MICRO, seed=0)).summary["metrics"]
     assert out["uptake_loss_final_pp"] == pytest.approx(ref["uptake_loss_final_pp"], abs=1e-12)
     assert out["uptake_loss_last_year_pp"] == pytest.approx(ref["uptake_loss_mean_pp"], abs=1e-12)  # 16 weeks < 52
     assert out["uptake_loss_final_pp"] > 0
@@ -102,14 +106,14 @@ def test_a_louder_announcement_raises_the_directive_s_loss() -> None:
     ends), so it is not asserted here; the sensitivity run measures it at full size (docs/ODD.md, section 11)."""
     size = replace(sa.TINY, n_people=5_000, weeks=52, start_week=None)
     for seed in (0, 1):
-        low, high = (sa.evaluate({TRANSFER: tau}, size, seed=seed) for tau in (0.3, 1.5))
+        low, high = (points.evaluate({TRANSFER: tau}, size, seed=seed) for tau in (0.3, 1.5))
         assert high["uptake_loss_last_year_pp"] > low["uptake_loss_last_year_pp"], seed
 
 
 def test_sobol_samples_nest_so_the_smaller_size_is_the_first_half() -> None:
     from SALib.sample import sobol as sobol_sample
 
-    prob = sa.problem(list(sa.RANGES)[:3])
+    prob = sa.problem(list(points.RANGES)[:3])
     small = sobol_sample.sample(prob, 8, calc_second_order=False, seed=2)
     large = sobol_sample.sample(prob, 16, calc_second_order=False, seed=2)
     np.testing.assert_array_equal(large[: len(small)], small)
@@ -123,22 +127,22 @@ def test_screen_ranks_by_scaled_mu_star_across_outputs() -> None:
             "mu_star": [10.0, 1.0, 5.0, 0.1, 0.2, 0.01, 0.0, 0.0, 9.0],  # y dominates b, x dominates a; c not screened
         }
     )
-    assert sa.screen(df, 2, outputs=("a", "b")) == ["x", "y"]
+    assert sm.screen(df, 2, outputs=("a", "b")) == ["x", "y"]
 
 
 def test_sobol_recovers_known_indices(monkeypatch) -> None:
     """Y = 4 x0 + x1 on equal ranges, x2 inert: S1 ~ 16/17, 1/17, 0 for every output."""
-    names = list(sa.RANGES)[:3]
-    lo = np.array([sa.RANGES[n][0] for n in names])
-    width = np.array([sa.RANGES[n][1] - sa.RANGES[n][0] for n in names])
+    names = list(points.RANGES)[:3]
+    lo = np.array([points.RANGES[n][0] for n in names])
+    width = np.array([points.RANGES[n][1] - points.RANGES[n][0] for n in names])
 
-    def fake(x: np.ndarray, cols: list[str], size, seed) -> pd.DataFrame:
+    def fake(x: np.ndarray, cols: list[str], size, seed, checkpoint=None) -> pd.DataFrame:
         u = (x - lo) / width
         y = 4.0 * u[:, 0] + u[:, 1]
         return pd.concat([pd.DataFrame(x, columns=cols), pd.DataFrame({o: y for o in sa.OUTPUTS})], axis=1)
 
-    monkeypatch.setattr(sa, "run_points", fake)
-    df, _ = sa.sobol(names, replace(sa.TINY, sobol_n=512, resamples=50), seed=0)
+    monkeypatch.setattr(ss, "run_sample", fake)
+    df, _ = ss.sobol(names, replace(sa.TINY, sobol_n=512, resamples=50), seed=0)
     big = df[(df["N"] == 512) & (df["output"] == "uptake_loss_final_pp")].set_index(["parameter", "order"])["index"]
     assert big[(names[0], "first")] == pytest.approx(16 / 17, abs=0.05)
     assert big[(names[1], "first")] == pytest.approx(1 / 17, abs=0.03)
@@ -151,13 +155,8 @@ def test_sobol_recovers_known_indices(monkeypatch) -> None:
 @pytest.fixture(scope="module")
 def micro(tmp_path_factory):
     """The whole analysis over MICRO_PARAMETERS on seed 3: (summary, folder)."""
-    mp = pytest.MonkeyPatch()
-    mp.setattr(sa, "RANGES", {k: sa.RANGES[k] for k in MICRO_PARAMETERS})
-    try:
-        folder = tmp_path_factory.mktemp("sensitivity")
-        return sa.sensitivity(MICRO, folder, seed=3), folder
-    finally:
-        mp.undo()
+    folder = tmp_path_factory.mktemp("sensitivity")
+    return sensitivity(MICRO, folder, seed=3, names=list(MICRO_PARAMETERS)), folder
 
 
 @pytest.mark.slow
@@ -211,15 +210,15 @@ def test_micro_run_is_reproducible_from_its_seed(micro) -> None:
     names, screened = list(MICRO_PARAMETERS), summary["screened"]
     morris_runs = pd.read_csv(folder / "sensitivity_morris_runs.csv")
     sobol_runs = pd.read_csv(folder / "sensitivity_sobol_runs.csv")
-    np.testing.assert_array_equal(sa.morris_sample(names, MICRO, 3), morris_runs[names].to_numpy())
-    np.testing.assert_array_equal(sa.sobol_sample(screened, MICRO, 3), sobol_runs[screened].to_numpy())
+    np.testing.assert_array_equal(sm.morris_sample(names, MICRO, 3), morris_runs[names].to_numpy())
+    np.testing.assert_array_equal(ss.sobol_sample(screened, MICRO, 3), sobol_runs[screened].to_numpy())
     for runs, cols in ((morris_runs, names), (sobol_runs, screened)):
         for i in (0, len(runs) - 1):
-            again = sa.evaluate(dict(zip(cols, runs.loc[i, cols], strict=True)), MICRO, seed=3)
+            again = points.evaluate(dict(zip(cols, runs.loc[i, cols], strict=True)), MICRO, seed=3)
             np.testing.assert_array_equal([again[o] for o in sa.OUTPUTS], runs.loc[i, list(sa.OUTPUTS)].to_numpy())
     stored = pd.read_csv(folder / "sensitivity_morris.csv").set_index(["output", "parameter"])
-    again = sa.morris_indices(names, morris_runs, MICRO, 3).set_index(["output", "parameter"]).loc[stored.index]
+    again = sm.morris_indices(names, morris_runs, MICRO, 3).set_index(["output", "parameter"]).loc[stored.index]
     cols = ["mu_star", "mu_star_lo", "mu_star_hi", "mu", "sigma", "rank"]
     pd.testing.assert_frame_equal(again[cols], stored[cols], check_exact=True)
     stored = pd.read_csv(folder / "sensitivity_sobol.csv")
-    pd.testing.assert_frame_equal(sa.sobol_indices(screened, sobol_runs, MICRO, 3), stored, check_exact=True)
+    pd.testing.assert_frame_equal(ss.sobol_indices(screened, sobol_runs, MICRO, 3), stored, check_exact=True)

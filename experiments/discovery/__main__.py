@@ -1,0 +1,5 @@
+"""`python -m experiments.discovery`."""
+
+from experiments.discovery.cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""`python -m experiments.sensitivity`."""
+
+from experiments.sensitivity.cli import main
+
+main()
