@@ -72,7 +72,7 @@ MUTATIONS = (
     Mutation(
         "ice_presence",
         "ICE presence reversed (base -> 1 - base)",
-        "sim/model/phases/enforcement.py",
+        "sim/model/build/presence.py",
         (
             (
                 "    base = np.clip(cfg.base_presence + cfg.presence_spread",

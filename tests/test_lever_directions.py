@@ -30,7 +30,8 @@ import numpy as np
 import pytest
 
 from sim.config import NEEDS
-from sim.model.engine.week import UptakeModel, shares_build
+from sim.model.build.world import shares_build
+from sim.model.engine.week import UptakeModel
 from sim.results.outcomes import timeseries_frame
 from tests.conftest import small_config
 

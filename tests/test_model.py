@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.launch.simulate import paired_counterpart
+from sim.model.build.groups import WEEKS_PER_MONTH
 from sim.model.build.population import US_BORN
 from sim.model.engine.week import UptakeModel
-from sim.results.outcomes import WEEKS_PER_MONTH, region_frame, timeseries_frame
+from sim.results.outcomes import region_frame, timeseries_frame
 from tests.conftest import small_config
 
 POLICY_N, POLICY_WEEKS = 30000, 156

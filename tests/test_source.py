@@ -51,7 +51,7 @@ def test_the_fingerprint_follows_every_byte_of_the_source(tmp_path: Path) -> Non
     copy = _scratch_copy(tmp_path)
     before = source_fingerprint(copy)
     source_fingerprint.cache_clear()
-    kernel, regime = copy / "sim" / "behavior.py", copy / "conf" / "policy" / "firewall.yaml"
+    kernel, regime = copy / "sim" / "model" / "data" / "behavior.py", copy / "conf" / "policy" / "firewall.yaml"
     kernel.write_text(kernel.read_text() + "\n")
     edited = source_fingerprint(copy)
     source_fingerprint.cache_clear()
@@ -66,7 +66,7 @@ def test_the_fingerprint_follows_every_byte_of_the_source(tmp_path: Path) -> Non
 def test_an_edited_kernel_runs_at_once_and_its_revert_too(tmp_path: Path) -> None:
     """Run, edit a kernel a compiled loop inlines, run, revert, run: each result follows the source on disk."""
     copy, cache = _scratch_copy(tmp_path), tmp_path / "cache"
-    kernel = copy / "sim" / "behavior.py"
+    kernel = copy / "sim" / "model" / "data" / "behavior.py"
     text = kernel.read_text()
     assert text.count(KERNEL_LINE) == 1, "the kernel line this test edits has moved: update KERNEL_LINE"
     original = _run(copy, cache)

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from omegaconf import OmegaConf
 from scipy import special
 
-from sim.model.data.behavior import news_decay, stated_disclosure
 from sim.config import NEEDS, Config, LeverChange, PolicyConfig, RegimeRules, walk
 from sim.config.paths import BASELINE, policy_file
+from sim.model.data.behavior import news_decay, stated_disclosure
 
 
 @dataclass
@@ -48,15 +47,25 @@ class PolicySchedule:
 
 
 def baseline_policy(policy_dir: Path | None = None, name: str = BASELINE) -> PolicyConfig:
-    """A regime as its file states it (conf/policy/<name>.yaml, the firewall by default), on the PolicyConfig schema."""
+    """A regime as its file states it (conf/policy/<name>.yaml, the firewall by default), on the PolicyConfig schema.
+
+    Composition, for the launcher's paired run (`sim.launch.simulate`): the model itself never calls it, and it
+    belongs with the other OmegaConf merges in `sim.config.compose`.
+    """
+    from omegaconf import OmegaConf
+
     node = policy_file(name, policy_dir)
     return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 
 @functools.cache
 def firewall_rules() -> RegimeRules:
-    """The baseline rules (conf/policy/firewall.yaml): in force before a regime starts and where it does not apply."""
-    return baseline_policy().rules
+    """The baseline rules (conf/policy/firewall.yaml): in force before a regime starts and where it does not apply.
+
+    Read as plain data (`policy_file`), the rules the file leaves out at their schema defaults: the model loads no
+    framework to build a schedule.
+    """
+    return RegimeRules(**policy_file(BASELINE).get("rules", {}))
 
 
 def _in_regions(listed: list[int], n_regions: int) -> np.ndarray:

@@ -34,12 +34,15 @@ def saturation(x: ArrayLike) -> ArrayLike:
     return -np.expm1(-x)
 
 
+_compiled_saturation = numba.njit(saturation)  # the one text above, compiled for `_saturation_one`
+
+
 @overload(saturation)
 def _saturation_one(x):  # noqa: ANN001, ANN202
     """In compiled loops, on one number: most households see nothing in a week, and 1 - exp(-0) is exactly 0."""
 
     def one(x):  # noqa: ANN001, ANN202
-        return 0.0 if x == 0.0 else -np.expm1(-x)
+        return 0.0 if x == 0.0 else _compiled_saturation(x)
 
     return one
 
@@ -56,6 +59,16 @@ def request_probability(request_rate: float, routine: ArrayLike, presence: Array
 def encounter_probability(p_request: ArrayLike, disclosure: ArrayLike, apprehension: float) -> ArrayLike:
     """P(encounter at an attended visit) = P(request) * P(disclose) * P(apprehend)."""
     return p_request * disclosure * apprehension
+
+
+def arrest_mean(arrest_rate: float, presence: ArrayLike, exposure: ArrayLike) -> ArrayLike:
+    """Expected community arrests in a region: mu * E_r * exposure summed over its residents.
+
+    The week's Poisson draw takes it with the exposure unweighted (agents);
+    the starting beliefs take it with each resident's sampling weight (people
+    represented).
+    """
+    return arrest_rate * presence * exposure
 
 
 def stated_disclosure(disclosure_prob: float, formal_request_required: bool, formal_share: float, routine: bool):
@@ -139,10 +152,28 @@ def rumour_alarm(delta_hat: ArrayLike, ties_delta_hat: ArrayLike, has_ties: Arra
 
 
 @jitable
+def activity_target(seen: ArrayLike, sensitivity: float) -> ArrayLike:
+    """Where E_hat heads: 1 - exp(-sensitivity * the events seen and heard in a week)."""
+    return saturation(sensitivity * seen)
+
+
+@jitable
 def perceived_activity(activity: ArrayLike, seen: ArrayLike, rate: float, sensitivity: float) -> ArrayLike:
-    """E_hat moves at `rate` toward 1 - exp(-sensitivity * what was seen and heard this week)."""
-    target = saturation(sensitivity * seen)
+    """E_hat moves at `rate` toward the week's target (`activity_target`)."""
+    target = activity_target(seen, sensitivity)
     return activity + rate * (target - activity)
+
+
+@jitable
+def recovery_target(baseline: ArrayLike, ceiling: ArrayLike) -> ArrayLike:
+    """The level trust recovers toward: its level before the policy, never above its ceiling."""
+    return np.minimum(baseline, ceiling)
+
+
+@jitable
+def recovers(trust: ArrayLike, target: ArrayLike, recovering: ArrayLike) -> ArrayLike:
+    """Whether trust moves up this week: below its target, where records are kept or a court has acted."""
+    return recovering & (trust < target)
 
 
 @jitable
@@ -164,8 +195,8 @@ def update_trust(
     """
     seen = np.minimum(violations, 1.0)
     trust = trust * (1.0 - loss_announcement * np.minimum(announcement, 1.0)) * (1.0 - loss_violation * seen)
-    target = np.minimum(baseline, ceiling)
-    trust = trust + recovery * (recovering & (trust < target)) * (target - trust)
+    target = recovery_target(baseline, ceiling)
+    trust = trust + recovery * recovers(trust, target, recovering) * (target - trust)
     return np.minimum(np.maximum(trust, 0.0), 1.0)
 
 

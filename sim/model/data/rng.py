@@ -20,13 +20,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.model.data.state import World
 
 STREAMS = (
     "population",
@@ -172,7 +168,7 @@ class WeekDraws:
     events is always possible), likewise only where it is read; outreach only
     in weeks some region has it. Community arrests draw from their own stream
     in `enforcement.people_arrested`. Uniforms are float32: they are only
-    compared.
+    compared. The week's first phase fills them (`sim.model.phases.draws`).
     """
 
     ssn: np.ndarray  # int64 people: an SSN service need arises
@@ -188,27 +184,3 @@ class WeekDraws:
     clinic: np.ndarray  # int64 households: a clinic need arises (sorted)
     clinic_decision: np.ndarray  # float32, one per clinic need
     clinic_encounter: np.ndarray  # float32, one per clinic need
-
-
-def draw_week(w: World) -> None:
-    """Draw the week's random numbers into `w.draws`, each process from its own weekly stream."""
-    s, t, c, b, sched = w.streams, w.week, w.calendar, w.cfg.behavior, w.schedule
-    h = w.pop.n_households
-    needs = s.week("needs", t)
-    clinic = s.week("clinic", t)
-    clinic_need = bernoulli_indices(clinic, h, b.clinic_rate)
-    w.draws = WeekDraws(
-        ssn=c.ssn_people[bernoulli_indices(needs, len(c.ssn_people), b.ssn_rate)],
-        deposit=c.eligible_people[bernoulli_indices(needs, len(c.eligible_people), b.direct_deposit_rate)],
-        interpreter=c.hearing_people[bernoulli_indices(needs, len(c.hearing_people), b.interpreter_rate)],
-        remote=s.counter("remote", t),
-        decisions=s.counter("decisions", t),
-        requests=s.counter("requests", t),
-        disclosure=s.counter("disclosure", t),
-        encounters=s.counter("encounters", t),
-        news=s.counter("news", t),
-        outreach=s.counter("outreach", t) if sched.outreach_reach[t].any() else None,
-        clinic=clinic_need,
-        clinic_decision=clinic.random(len(clinic_need), dtype=np.float32),
-        clinic_encounter=clinic.random(len(clinic_need), dtype=np.float32),
-    )

@@ -7,31 +7,20 @@ module's states), and `allocate` builds every array from that declaration.
 `WorkSets` holds the ids each phase worked on this week, so the next week
 resets exactly what this week set instead of clearing whole arrays.
 
-Phases (in `appointments`, `enforcement`, `decision`, `beliefs`) receive a
-`World`: this state plus the static population, network, schedules and the
-week's draws. They never see the Mesa model.
+These arrays are the bottom of the model: the built structures that hold
+them (`sim.model.build.world.World`: this state plus the population,
+network, schedules and the week's draws) and the phases that change them
+sit above, and this module imports none of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from sim.config import NEEDS
-
-if TYPE_CHECKING:
-    import scipy.sparse as sp
-
-    from sim.config import Config
-    from sim.model.build.population import Population
-    from sim.model.build.schedule import PolicySchedule
-    from sim.model.data.rng import Streams, WeekDraws
-    from sim.model.data.tie_sums import TieBlocks
-    from sim.model.phases.appointments import Calendar
-    from sim.model.phases.enforcement import ArrestPool
-    from sim.results.outcomes import GroupIndex
 
 NONE = -1
 ELIGIBILITY, DIRECT_DEPOSIT, INTERPRETER, SSN, CHILD_REVIEW, REINSTATEMENT, APPLICATION = range(len(NEEDS))
@@ -143,38 +132,3 @@ class WorkSets:
     tallied: np.ndarray = field(default_factory=lambda: EMPTY)  # households with own visits or events
     neighbours: np.ndarray = field(default_factory=lambda: EMPTY)  # households tied to one of those
     heard: np.ndarray = field(default_factory=lambda: EMPTY)  # households that heard any news
-
-
-@dataclass
-class World:
-    """Everything a phase reads or writes: config, static structure, dynamic state, this week's draws."""
-
-    cfg: Config
-    streams: Streams
-    pop: Population
-    network: sp.csr_matrix  # every tie between households (community and kin), data 1.0
-    tie_blocks: TieBlocks  # the same ties by block of households, for sums in memory order
-    degree: np.ndarray  # float64 [H]: ties of each household
-    presence: np.ndarray  # float64 [weeks, regions]: ICE presence
-    schedule: PolicySchedule
-    calendar: Calendar
-    groups: GroupIndex
-    people: People
-    households: Households
-    offices: Offices
-    regions: Regions
-    value: np.ndarray  # float64 [N]: benefit months at risk, in reference benefits
-    hassle: np.ndarray  # float64 [needs]
-    person_region: np.ndarray  # int16 [N]
-    person_office: np.ndarray  # int32 [N]
-    person_weight: np.ndarray  # float64 [N]: the sampling weight of the person's household
-    visit_exposure: np.ndarray  # float64 [N]: real exposure x of whoever attends the person's visits
-    exposed: np.ndarray  # float64 [H, statuses]: members, plus kin_weight x noncitizen kin, by status
-    loss: np.ndarray  # float64 [statuses]: L_s
-    exposure_hat: np.ndarray  # float64 [statuses]: x_hat_s
-    residents: np.ndarray  # float64 [regions]: weighted residents
-    kin: sp.csr_matrix  # the kin ties alone
-    arrest_pool: ArrestPool
-    week: int = 0
-    draws: WeekDraws | None = None
-    work: WorkSets = field(default_factory=WorkSets)

@@ -17,7 +17,7 @@ from sim.config import HOUSEHOLD_TYPES, NEEDS, PROGRAMS, STATUSES
 from sim.model.data.state import HOUSEHOLD, NONE, OFFICE, PERSON
 
 if TYPE_CHECKING:
-    from sim.model.data.state import World
+    from sim.model.build.world import World
 
 
 class Beneficiary(mesa.Agent):

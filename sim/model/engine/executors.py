@@ -28,7 +28,7 @@ import numpy as np
 from mesa.agent import AgentSet
 
 if TYPE_CHECKING:
-    from sim.model.data.state import World
+    from sim.model.build.world import World
 
 from sim.model.data.state import WORLD
 from sim.model.engine.agents import AGENT_TYPES, create_agents

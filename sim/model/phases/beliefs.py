@@ -43,7 +43,7 @@ from sim.model.data.tie_sums import block_sums
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
-    from sim.model.data.state import World
+    from sim.model.build.world import World
 
 
 def _union(n: int, *ids: np.ndarray) -> np.ndarray:
@@ -264,7 +264,7 @@ def update_activity(w: World, ids: np.ndarray) -> None:
 @numba.njit(cache=True, parallel=True)
 def _mark_recovering(recovering, region, trust, trust0, ceiling, mark):  # noqa: ANN001, ANN202
     for i in numba.prange(len(trust)):
-        if recovering[region[i]] and trust[i] < min(trust0[i], ceiling[i]):
+        if bh.recovers(trust[i], bh.recovery_target(trust0[i], ceiling[i]), recovering[region[i]]):
             mark[i] = True
 
 

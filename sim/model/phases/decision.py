@@ -20,7 +20,7 @@ from sim.model.data import behavior as bh
 from sim.model.data.state import NONE, OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_NONE, OUTCOME_REMOTE, SSN
 
 if TYPE_CHECKING:
-    from sim.model.data.state import World
+    from sim.model.build.world import World
 
 
 def visit_cost(w: World, hh: np.ndarray, delta_hat: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
-"""ICE presence, the request-disclosure-encounter chain at the agency, community arrests, and local news.
+"""The request-disclosure-encounter chain at the agency, community arrests, and local news.
 
-Presence rises linearly with the leasing expansion and jumps where an office
-opens; it stays in [0, 1]. Two routes lead to an encounter:
+ICE presence (built once, `sim.model.build.presence`) scales both routes to
+an encounter:
 
 - at the agency: for an attended appointment, ICE asks at rate q * presence
   * exposure (always, where schedules are passed on as routine); the office
@@ -17,56 +17,15 @@ their ties and (through local news, per 1,000 residents) their region see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import STATUSES, EnforcementConfig
-from sim.model.data.behavior import request_probability
+from sim.model.data.behavior import arrest_mean, request_probability
 from sim.model.data.state import OUTCOME_ATTENDED
 
 if TYPE_CHECKING:
-    from sim.model.build.population import Population
-    from sim.model.data.state import World
-
-
-def build_presence(cfg: EnforcementConfig, weeks: int, n_regions: int, u: np.ndarray) -> np.ndarray:
-    """ICE presence E[t, r] in [0, 1]; `u` are one uniform per region. An opening past the horizon is not reached."""
-    base = np.clip(cfg.base_presence + cfg.presence_spread * (2.0 * u - 1.0), 0.0, 1.0)
-    t = np.arange(weeks, dtype=np.float64)[:, None]
-    presence = base[None, :] + cfg.growth_per_year * t / 52.0
-    for opening in cfg.openings:
-        presence[opening.week :, opening.region] += opening.increment
-    return np.clip(presence, 0.0, 1.0)
-
-
-def exposure_by_status(cfg: EnforcementConfig) -> np.ndarray:
-    """Real exposure x by status index: how likely ICE is to pursue such a person."""
-    return np.array([cfg.exposure[s] for s in STATUSES])
-
-
-@dataclass
-class ArrestPool:
-    """The exposed residents of each region, for drawing community arrests in proportion to exposure."""
-
-    people: np.ndarray  # int64: exposed people, by region
-    cumulative: np.ndarray  # float64: cumulative exposure within each region's slice
-    bounds: np.ndarray  # int64 [regions + 1]: slice of each region
-    exposure: np.ndarray  # float64 [regions]: exposure summed over each region's residents
-
-
-def build_arrest_pool(pop: Population, person_exposure: np.ndarray, person_region: np.ndarray, n_regions: int):
-    exposed = np.flatnonzero(person_exposure > 0)
-    exposed = exposed[np.argsort(person_region[exposed], kind="stable")]
-    region = person_region[exposed]
-    bounds = np.searchsorted(region, np.arange(n_regions + 1))
-    x = person_exposure[exposed]
-    cumulative = np.cumsum(x)
-    starts = np.concatenate([[0.0], cumulative])[bounds[:-1]]
-    cumulative = cumulative - np.repeat(starts, np.diff(bounds))
-    total = np.bincount(region, weights=x, minlength=n_regions)
-    return ArrestPool(exposed, cumulative, bounds, total)
+    from sim.model.build.world import World
 
 
 # ------------------------------------------------------------------ phase: offices open
@@ -114,7 +73,7 @@ def face_enforcement(w: World, ids: np.ndarray) -> None:
 def people_arrested(w: World) -> np.ndarray:
     """This week's community arrests: Poisson per region, each falling on a resident in proportion to exposure."""
     pool, rng = w.arrest_pool, w.streams.week("arrests", w.week)
-    counts = rng.poisson(w.cfg.enforcement.arrest_rate * w.presence[w.week] * pool.exposure)
+    counts = rng.poisson(arrest_mean(w.cfg.enforcement.arrest_rate, w.presence[w.week], pool.exposure))
     if counts.sum() == 0:
         return np.empty(0, dtype=np.int64)
     region = np.repeat(np.arange(len(counts)), counts)
