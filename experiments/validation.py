@@ -60,14 +60,17 @@ figure, so the `published` and `published_source` columns are empty.
     python -m experiments.validation            # full: 20,000 people, 60 seeds, 2 processes: about 3 min
     python -m experiments.validation --tiny     # CI size: 3,000 people, 2 seeds: about 10 s
     python -m experiments.validation --posterior /path/to/posterior.csv --out DIR
+
+Sizes in conf/experiment/sizes/validation.yaml. Every seed's scenarios are configured (validated) before the
+first runs: a bad one stops the command with one line and exit status 2, nothing written. The seeds done so far
+are kept in `validation.checkpoint.jsonl` in the output folder, so the same command with the same `--out` goes
+on after a stop (`experiments.design.run_points`).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import os
-import sys
 import time
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -77,11 +80,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import design
 from experiments.calibration.targets import START, SURVEY_2018, SURVEY_2020, TARGETS
 from experiments.survey import Record, net_avoidance, track, track_pair, uptake
 from sim import MODEL_VERSION
-from sim.config import Config, ConfigError, OfficeOpening, default_config
-from sim.config.paths import ROOT
+from sim.config import Config, OfficeOpening
+from sim.config.compose import default_config
 from sim.launch.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
 from sim.results.intervals import t_half_width
 from sim.results.provenance import model_fingerprint, write_atomic, write_json
@@ -162,6 +166,10 @@ CI_LEVEL = 0.95  # confidence interval of the mean over seeds (t)
 PI_LEVEL = 0.90  # predictive interval: 5th to 95th percentile of the seeds' values
 
 
+CHECKPOINT = "validation.checkpoint.jsonl"  # the seeds done so far, in the output folder: a stopped run resumes
+SCENARIOS = ("appointment_disclosure", "injunction")  # the regimes a seed's runs start from
+
+
 @dataclass(frozen=True)
 class Size:
     n_people: int
@@ -169,8 +177,8 @@ class Size:
     n_jobs: int
 
 
-FULL = Size(n_people=20_000, seeds=60, n_jobs=2)
-TINY = Size(n_people=3_000, seeds=2, n_jobs=1)
+FULL = design.load_size("validation", Size, "full")  # conf/experiment/sizes/validation.yaml
+TINY = design.load_size("validation", Size, "tiny")
 
 
 # ------------------------------------------------------------------ configs
@@ -325,13 +333,6 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def seed_text(seeds: list[int]) -> str:
-    """`0-59` for a run of consecutive seeds, else the list."""
-    if seeds and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
-        return f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else str(seeds[0])
-    return " ".join(map(str, seeds))
-
-
 def _write_csv(path: Path, df: pd.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, lambda tmp: df.to_csv(tmp, index=False))
@@ -341,19 +342,22 @@ def validate_model(
     size: Size, posterior: str, out_dir: Path, figures_dir: Path | None = None, command: str = ""
 ) -> dict[str, Any]:
     """Run every seed with its draws; write validation.json, validation.csv and validation_runs.csv to
-    `out_dir` (and validation.csv to `figures_dir`, when given). Returns what validation.json holds."""
-    from joblib import Parallel, delayed
+    `out_dir` (and validation.csv to `figures_dir`, when given). Returns what validation.json holds.
 
+    A missing posterior, one fitted to another model, or a scenario that does not validate raises before any
+    run, with nothing written."""
     start = time.perf_counter()
     made_by = model_fingerprint()  # the code that runs, read when it starts
     require_posterior(posterior)  # a missing file or another model's fit stops here, before any run
     seeds = list(range(size.seeds))
-    rows = Parallel(n_jobs=size.n_jobs)(delayed(one_seed)(s, size.n_people, posterior) for s in seeds)
+    design.check_points([(p, size.n_people, posterior, s) for s in seeds for p in SCENARIOS], scenario, "scenario")
+    jobs = [(s, size.n_people, posterior) for s in seeds]
+    rows = design.run_points(one_seed, jobs, size.n_jobs, out_dir / CHECKPOINT)
     runs = pd.DataFrame(rows)
     summary = summarise(runs)
     wall = round(time.perf_counter() - start, 1)
     prov = {
-        "seeds": seed_text(seeds),
+        "seeds": design.seed_text(seeds),
         "posterior": posterior,
         "model_version": MODEL_VERSION,
         "commit": made_by["git_commit"],
@@ -381,6 +385,7 @@ def validate_model(
     write_json(out_dir / "validation.json", result)
     if figures_dir is not None:
         _write_csv(figures_dir / "validation.csv", table)
+    (out_dir / CHECKPOINT).unlink(missing_ok=True)
     return result
 
 
@@ -400,26 +405,22 @@ def table_text(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(description="Validation against statistics the model was not fitted to")
-    parser.add_argument("--tiny", action="store_true", help="CI size (a few seconds)")
-    parser.add_argument("--posterior", default=DEFAULT_POSTERIOR, help="posterior particles (CSV)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder")
-    parser.add_argument(
-        "--figures", type=Path, default=None, help="also write validation.csv here (e.g. figures; default: only --out)"
+    parser = argparse.ArgumentParser(
+        prog="python -m experiments.validation", description="Validation against statistics the model was not fitted to"
     )
+    design.add_options(parser, "tiny", tiny="CI size (a few seconds)")
+    parser.add_argument("--posterior", default=DEFAULT_POSTERIOR, help="posterior particles (CSV)")
+    design.add_options(
+        parser, "out", "figures", out="output folder",
+        figures="also write validation.csv here (e.g. figures; default: only --out)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    tiny = args.tiny or os.environ.get("UPTAKE_TINY", "") not in ("", "0")
-    from experiments.common import own_folder
-
-    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    # a new folder of this call's own unless named: nothing an earlier call wrote is replaced
-    out = args.out or own_folder(ROOT / "outputs" / "validation" / (("tiny_" if tiny else "") + stamp))
+    tiny = design.wants_tiny(args)
+    out = design.output_folder("validation", args.out, tiny)
     figures_dir = args.figures  # figures/validation.csv only when named, as `make figures` names it
-    command = "python -m experiments.validation " + " ".join(sys.argv[1:] if argv is None else argv)
-    try:
+    command = design.command_line("validation", argv)
+    with design.exit_on_bad_input("validation"):
         result = validate_model(TINY if tiny else FULL, args.posterior, out, figures_dir, command.strip())
-    except (FileNotFoundError, ConfigError) as err:
-        parser.exit(2, f"experiments.validation: {err}\n")
     print(table_text(result))
     print(f"\nValidation: {out / 'validation.json'}")
     if figures_dir is not None:
@@ -428,7 +429,4 @@ def main(argv: list[str] | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    # Run the importable module, so that parallel workers can unpickle its functions.
-    from experiments.validation import main as _main
-
-    _main()
+    main()
