@@ -3,7 +3,7 @@
 Every table of the project that gives a mean over seeds (or regions) gives the
 half-width of its t-interval from here: the figures' tables (`analysis.stats`),
 the validation (`experiments.validation`) and the covered-versus-uncovered gap
-of a run (Welch's interval, `sim.results.outcomes`). The spread of outcomes (the
+of a run (Welch's interval, `sim.results.metrics`). The spread of outcomes (the
 predictive interval) is a different thing and stays with its callers.
 """
 

@@ -1,6 +1,6 @@
 """Threads for one run's compiled passes: every core for a run alone, one when runs already share the cores.
 
-The weekly passes over every household (`sim.model.phases.beliefs`, `sim.results.outcomes`) are
+The weekly passes over every household (`sim.model.phases.beliefs`, `sim.model.phases.tally`) are
 compiled loops that numba spreads over threads. Each household's (or
 group's) result is computed by one thread alone, in the same order of
 operations, so results do not depend on the number of threads
