@@ -71,7 +71,7 @@ def hardware() -> dict[str, object]:
 
 def _config(people: int, engine: str, weeks: int, seed: int):
     sys.path.insert(0, str(ROOT))
-    from sim.config import default_config
+    from sim.config.compose import default_config
 
     return default_config(
         "appointment_disclosure",

@@ -30,7 +30,7 @@ def column_digest(df) -> str:
 
 
 def fingerprints(n_people: int, weeks: int, seeds: list[int]) -> dict[str, str]:
-    from sim.config import default_config
+    from sim.config.compose import default_config
     from sim.model.engine.week import UptakeModel
     from sim.results.outcomes import timeseries_frame
 

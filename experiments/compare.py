@@ -90,7 +90,7 @@ def split_overrides(overrides: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _config(regime: str, overrides: list[str], seed: int):
-    from sim.config import default_config
+    from sim.config.compose import default_config
 
     pairs = dict(o.split("=", 1) for o in overrides)
     return default_config(regime, **{**pairs, "seed": seed, "paired": False})

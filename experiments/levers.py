@@ -31,7 +31,8 @@ import pandas as pd
 from analysis.stats import interval_text, mean_intervals, spread_carries
 from experiments.common import behavior_record, figures_folder, update_manifest
 from sim import __version__
-from sim.config import NEEDS, default_config
+from sim.config import NEEDS
+from sim.config.compose import default_config
 from sim.config.paths import BASELINE, ROOT, regimes
 from sim.results.provenance import config_hash, model_fingerprint, write_atomic
 

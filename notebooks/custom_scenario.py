@@ -47,7 +47,7 @@ from IPython.display import Markdown
 from analysis.load import load_sweep
 from analysis.stats import mean_intervals
 from analysis.style import new_figure, regime_colors, regime_label
-from sim.config import default_config
+from sim.config.compose import default_config
 from sim.config.paths import BASELINE_ARM, ROOT, default_regime
 from sim.launch.simulate import run_config
 from sim.results.outcomes import MIN_AGENTS

@@ -41,7 +41,8 @@ import pandas as pd
 from IPython.display import Markdown
 
 from analysis.style import PALETTE, new_figure
-from sim.config import HOUSEHOLD_TYPES, default_config
+from sim.config import HOUSEHOLD_TYPES
+from sim.config.compose import default_config
 from sim.config.paths import default_regime
 from sim.launch.simulate import build_model
 from sim.model.data.state import OUTCOME_ATTENDED, OUTCOME_MISSED, OUTCOME_REMOTE

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sim.config import Config, default_config, validate
+from sim.config import Config, validate
+from sim.config.compose import default_config
 from sim.config.paths import CONF_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

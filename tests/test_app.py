@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.config import NEEDS, default_config
+from sim.config import NEEDS
+from sim.config.compose import default_config
 from sim.explorer.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
 from sim.config.mitigations import NONE, mitigation_names
 from tests.conftest import get_path

@@ -26,7 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.config import NETWORK_KINDS, Config, ConfigError, default_config, validate
+from sim.config import NETWORK_KINDS, Config, ConfigError, validate
+from sim.config.compose import default_config
 from sim.launch.simulate import run_scenario
 from tests.conftest import ROOT, run_cli_in_process, set_path
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from sim.config.params import ODD
+from sim.config.tables import ODD
 from sim.config.paths import ROOT
 from sim.model.engine.week import WEEK
 
@@ -66,7 +66,7 @@ def test_week_table_says_who_acts_and_where_the_rule_lives() -> None:
 
 
 def test_regime_table_gives_each_regime_its_stated_disclosure() -> None:
-    from sim.config import default_config
+    from sim.config.compose import default_config
     from sim.model.build.schedule import firewall_rules, regime_disclosure
 
     section = _section(ODD.read_text(), REGIMES_HEADING)

@@ -37,7 +37,8 @@ from analysis import mitigation as mit
 from analysis.stats import interval_text, spread_carries
 from experiments import mitigation as experiment
 from experiments.common import expected_runs
-from sim.config import default_config, validate
+from sim.config import validate
+from sim.config.compose import default_config
 from sim.config.paths import CONF_DIR
 from sim.config.mitigations import mitigation_names
 from sim.launch.simulate import run_scenario

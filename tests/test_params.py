@@ -23,27 +23,15 @@ from sim.config import (
     OfficeOpening,
     Param,
     Role,
-    default_config,
     param,
     validate,
     walk,
 )
-from sim.config.params import (
-    BEGIN,
-    DERIVED,
-    END,
-    LOSS_SCALE,
-    ODD,
-    TRANSFER,
-    declared,
-    markdown,
-    names_with_role,
-    odd_with_tables,
-    parameters,
-    plausible,
-    priors,
-)
+from sim.config.compose import default_config
+from sim.config.params import DERIVED, LOSS_SCALE, TRANSFER, declared, names_with_role, parameters, plausible
 from sim.config.paths import ROOT
+from sim.config.priors import priors
+from sim.config.tables import BEGIN, END, ODD, markdown, odd_with_tables
 from sim.model.build.schedule import build_schedule, unreached_events
 from tests.conftest import get_path, small_config
 
@@ -57,12 +45,12 @@ DERIVED_DEFAULTS = {LOSS_SCALE: 1.0}
 def test_docs_odd_tables_are_generated_from_the_declarations() -> None:
     text = ODD.read_text()
     assert text.count(BEGIN) == 1 and text.count(END) == 1
-    assert odd_with_tables(text, markdown()) == text, "run `python -m sim.config.params --write-odd`"
+    assert odd_with_tables(text, markdown()) == text, "run `python -m sim.config.tables --write-odd`"
 
 
 def test_check_command_passes() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.config.params", "--check"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "sim.config.tables", "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -244,7 +232,7 @@ def test_every_dated_event_past_the_horizon_is_named(base: Config) -> None:
 
 
 def test_schedule_and_presence_ignore_events_past_the_horizon(base: Config) -> None:
-    from sim.model.phases.enforcement import build_presence
+    from sim.model.build.presence import build_presence
 
     cfg = copy.deepcopy(base)
     weeks, n_regions = cfg.weeks, cfg.population.n_regions

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.config import HOUSEHOLD_TYPES, STATUSES, ConfigError, PopulationConfig, _check_population
+from sim.config import HOUSEHOLD_TYPES, STATUSES, ConfigError, PopulationConfig
+from sim.config.validation import _check_population
 from sim.model.build.population import (
     CITIZEN,
     LPR,

@@ -42,7 +42,9 @@ from sim.config import (
     validate,
     walk,
 )
-from sim.config.params import BEGIN, DERIVED, END, ODD, declared, help_text, parameters
+from sim.config.help_text import help_text
+from sim.config.params import DERIVED, declared, parameters
+from sim.config.tables import BEGIN, END, ODD
 from tests.conftest import get_path, run_cli, set_path
 
 # One item of each list of configs, for its `[i]` fields (a timeline change must change something to be valid).

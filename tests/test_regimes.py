@@ -199,7 +199,7 @@ def test_editing_firewall_yaml_changes_the_paired_run(tmp_path: Path) -> None:
 
 def test_cli_paired_run_uses_firewall_yaml(tmp_path: Path) -> None:
     """The counterpart `python -m sim.run paired=true` writes is the firewall.yaml run on the same seed."""
-    from sim.config import default_config
+    from sim.config.compose import default_config
     from sim.launch.simulate import paired_counterpart, simulate
 
     _run(*TINY, "paired=true", "seed=4", f"hydra.run.dir={tmp_path}")

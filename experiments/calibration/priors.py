@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.config import UNCERTAINTY
-from sim.config.params import priors
+from sim.config.priors import priors
 
 # Fitted parameters, by config path; each prior is uniform over the parameter's plausible range, declared
 # once in sim/config/__init__.py (sim/config/params.py for the derived `behavior.loss_scale`) and listed in docs/ODD.md

@@ -14,7 +14,8 @@ import numpy as np
 from experiments.calibration.priors import PRIORS, short
 from experiments.calibration.targets import TARGETS, WEEKS
 from experiments.survey import net_avoidance, track_pair
-from sim.config import Config, default_config
+from sim.config import Config
+from sim.config.compose import default_config
 from sim.launch.posterior import apply_parameters
 
 POLICY = "appointment_disclosure"

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, default_config, validate
+from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, validate
+from sim.config.compose import default_config
 from sim.config.paths import default_regime
 from sim.config.mitigations import NONE, header, mitigation_names
 from sim.launch.posterior import apply_posterior

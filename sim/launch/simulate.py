@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.config import Config, meaningful_warnings, to_config, validate
+from sim.config import Config, meaningful_warnings, validate
+from sim.config.compose import to_config
 from sim.launch.posterior import apply_posterior
 from sim.model.build.resources import check_resources
 from sim.model.build.schedule import baseline_policy, keep_remote_changes, unreached_events
