@@ -15,27 +15,38 @@ MANIFEST.json entries there with the code that made them (commit, `dirty`, `sour
 - `group_sizes.csv`: eligible agents and people represented by household
   type at the default population (50,000 people, seed 0).
 
-    python -m experiments.levers [--seeds 4] [--people 20000] [--weeks 104] [--figures DIR]
+    python -m experiments.levers [--seeds 4] [--people 20000] [--weeks 104] [--figures DIR] [--tiny]
+
+Sizes in conf/experiment/sizes/levers.yaml (`--tiny`: a check in seconds). Every run's config is composed and
+validated before the first runs: a bad one stops the command with one line and exit status 2, nothing written.
+The runs done so far are kept in `levers.checkpoint.jsonl` in the figures folder until the tables are written,
+so the same command with the same `--figures` goes on after a stop (`experiments.design.run_points`).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.stats import interval_text, mean_intervals, spread_carries
+from experiments import design
 from experiments.common import behavior_record, figures_folder, update_manifest
 from sim import __version__
-from sim.config import NEEDS
+from sim.config import NEEDS, Config, validate
 from sim.config.compose import default_config
 from sim.config.paths import BASELINE, ROOT, regimes
 from sim.results.provenance import config_hash, model_fingerprint, write_atomic
 
+NAME = "levers"
+CHECKPOINT = "levers.checkpoint.jsonl"  # the runs done so far, beside the tables: a stopped run resumes
 POLICY = "appointment_disclosure"
 BEHAVIOR = "posterior"  # the calibrated model: one posterior draw per seed
 FLAT = {"enforcement.growth_per_year": 0.0}
@@ -58,6 +69,18 @@ LEVERS: dict[str, list[tuple[str, str, dict]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Size:
+    seeds: int  # seeds 0..seeds-1 of every lever setting
+    people: int
+    weeks: int
+    n_jobs: int
+
+
+FULL = design.load_size(NAME, Size, "full")  # conf/experiment/sizes/levers.yaml
+TINY = design.load_size(NAME, Size, "tiny")
+
+
 def _behavior_record() -> dict:
     """MANIFEST.json's record of the behaviour every lever run uses (`BEHAVIOR`), as the sweeps record theirs."""
     b = default_config(POLICY, behavior=BEHAVIOR).behavior
@@ -65,6 +88,23 @@ def _behavior_record() -> dict:
         [{"behavior.posterior_file": b.posterior_file, "behavior.transfer_uncertain": b.transfer_uncertain}]
     )
     return behavior_record(runs)
+
+
+@lru_cache(maxsize=64)
+def _composed(regime: str, overrides: tuple[tuple[str, object], ...], paired: bool) -> Config:
+    """A run's config without its seed, composed once per process: the seeds of a setting share it."""
+    extra = {"paired": True} if paired else {}
+    return default_config(regime, seed=0, behavior=BEHAVIOR, **extra, **dict(overrides))
+
+
+def _check(regime: str, overrides: dict, seed: int, paired: bool = True) -> Config:
+    """The config a run makes (`_paired`, `_regional_misses`), validated and its memory checked: every run
+    checked before any runs."""
+    from sim.model.build.resources import check_resources
+
+    cfg = copy.deepcopy(_composed(regime, tuple(overrides.items()), paired))
+    cfg.seed = seed
+    return check_resources(validate(cfg))
 
 
 def _paired(job: tuple[str, dict, int, int, int]) -> dict:
@@ -112,16 +152,35 @@ def _regional_misses(job: tuple[dict, int, int, int, int]) -> dict:
     }
 
 
-def lever_table(seeds: int, people: int, weeks: int, n_jobs: int) -> pd.DataFrame:
-    from joblib import Parallel, delayed
-
-    jobs = [
+def lever_jobs(seeds: int) -> list[tuple[str, str, str, dict, int]]:
+    """(lever, setting, regime, overrides, seed) of every lever run, in the table's order."""
+    return [
         (lever, label, regime, overrides, seed)
         for lever, settings in LEVERS.items()
         for label, regime, overrides in settings
         for seed in range(seeds)
     ]
-    rows = Parallel(n_jobs=n_jobs)(delayed(_paired)((r, o, s, people, weeks)) for _, _, r, o, s in jobs)
+
+
+def surge_jobs(seeds: int, week: int = 40, region: int = 0) -> list[tuple[str, dict, int]]:
+    """(arm, overrides, seed) of every surge run: the same seeds with and without an ICE office opening."""
+    base = {"population.n_regions": 2, "policy.start_week": 0, **FLAT}
+    opening = f"[{{week: {week}, region: {region}, increment: 0.6}}]"
+    arms = {"no opening": base, "opening (+0.6 presence)": {**base, "enforcement.openings": opening}}
+    return [(arm, kw, seed) for arm, kw in arms.items() for seed in range(seeds)]
+
+
+def check(seeds: int, people: int, weeks: int, surge_seeds: int, surge_people: int, week: int = 40) -> None:
+    """Every run of both tables composed and validated, before the first runs (ConfigError on the first bad one)."""
+    size = {"population.n_people": people, "weeks": weeks}
+    design.check_points([(r, {**size, **o}, s) for _, _, r, o, s in lever_jobs(seeds)], _check, "lever run")
+    surge = {"population.n_people": surge_people, "weeks": week + 8}
+    design.check_points([(POLICY, {**surge, **kw}, s, False) for _, kw, s in surge_jobs(surge_seeds)], _check)
+
+
+def lever_table(seeds: int, people: int, weeks: int, n_jobs: int, checkpoint: Path | None = None) -> pd.DataFrame:
+    jobs = lever_jobs(seeds)
+    rows = design.run_points(_paired, [((r, o, s, people, weeks),) for _, _, r, o, s in jobs], n_jobs, checkpoint)
     runs = pd.DataFrame([{"lever": j[0], "setting": j[1], **row} for j, row in zip(jobs, rows, strict=True)])
     metrics = ["loss_final_pp", "loss_mean_pp", "encounters_at_agency", "community_arrests"]
     out = []
@@ -136,14 +195,13 @@ def lever_table(seeds: int, people: int, weeks: int, n_jobs: int) -> pd.DataFram
     return pd.DataFrame(out)
 
 
-def surge_table(seeds: int, people: int, n_jobs: int, week: int = 40, region: int = 0) -> pd.DataFrame:
-    from joblib import Parallel, delayed
-
-    base = {"population.n_regions": 2, "policy.start_week": 0, **FLAT}
-    opening = f"[{{week: {week}, region: {region}, increment: 0.6}}]"
-    arms = {"no opening": base, "opening (+0.6 presence)": {**base, "enforcement.openings": opening}}
-    jobs = [(arm, kw, seed) for arm, kw in arms.items() for seed in range(seeds)]
-    rows = Parallel(n_jobs=n_jobs)(delayed(_regional_misses)((kw, s, people, week, region)) for _, kw, s in jobs)
+def surge_table(
+    seeds: int, people: int, n_jobs: int, week: int = 40, region: int = 0, checkpoint: Path | None = None
+) -> pd.DataFrame:
+    jobs = surge_jobs(seeds, week, region)
+    rows = design.run_points(
+        _regional_misses, [((kw, s, people, week, region),) for _, kw, s in jobs], n_jobs, checkpoint
+    )
     df = pd.DataFrame([{"arm": a, **r} for (a, _, _), r in zip(jobs, rows, strict=True)])
     change = df["missed_agents_8wk_after"] - df["missed_agents_8wk_before"]
     df = df.assign(change_agents=change, region=region, opening_week=week, people=people)
@@ -175,32 +233,36 @@ def _write(df: pd.DataFrame, path: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m experiments.levers", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=4)
-    parser.add_argument("--people", type=int, default=20_000)
-    parser.add_argument("--weeks", type=int, default=104)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument(
-        "--figures",
-        type=Path,
-        default=None,
-        help="folder for the CSVs (default: a new folder outputs/levers/<date_time>; figures/ only when named)",
-    )
+    parser = argparse.ArgumentParser(prog=f"python -m experiments.{NAME}", description=__doc__.splitlines()[0])
+    design.add_options(
+        parser, "tiny", "seeds", "people", "weeks", "jobs", "figures", tiny="a check in seconds (the tiny size)",
+        figures="folder for the CSVs (default: a new folder outputs/levers/<date_time>; figures/ only when named)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    out = figures_folder(args.figures, ROOT / "outputs" / "levers" / time.strftime("%Y-%m-%d_%H-%M-%S"))
+    with design.exit_on_bad_input(NAME):
+        size = design.load_size(
+            NAME, Size, "tiny" if design.wants_tiny(args) else "full", seeds=args.seeds, people=args.people,
+            weeks=args.weeks, n_jobs=args.jobs,
+        )  # fmt: skip
+        surge_seeds, surge_people = max(size.seeds, 3), max(size.people // 3, 3000)
+        check(size.seeds, size.people, size.weeks, surge_seeds, surge_people)
+    out = figures_folder(args.figures, ROOT / "outputs" / NAME / time.strftime("%Y-%m-%d_%H-%M-%S"))
+    checkpoint = out / CHECKPOINT
+    tables = {
+        "levers.csv": lever_table(size.seeds, size.people, size.weeks, size.n_jobs, checkpoint),
+        "levers_surge.csv": surge_table(surge_seeds, surge_people, size.n_jobs, checkpoint=checkpoint),
+        "group_sizes.csv": group_sizes(),
+    }
     out.mkdir(parents=True, exist_ok=True)
-    paths = [
-        _write(lever_table(args.seeds, args.people, args.weeks, args.jobs), out / "levers.csv"),
-        _write(surge_table(max(args.seeds, 3), max(args.people // 3, 3000), args.jobs), out / "levers_surge.csv"),
-        _write(group_sizes(), out / "group_sizes.csv"),
-    ]
+    paths = [_write(df, out / name) for name, df in tables.items()]
+    checkpoint.unlink(missing_ok=True)
     wall = time.perf_counter() - start
     entry = {
-        "experiment": "levers",
-        "seeds": list(range(args.seeds)),
-        "people": args.people,
-        "weeks": args.weeks,
+        "experiment": NAME,
+        "seeds": list(range(size.seeds)),
+        "people": size.people,
+        "weeks": size.weeks,
         "version": __version__,
         **model_fingerprint(),  # the runs are made in this call, by this code
         "runtime_s": round(wall, 1),
@@ -215,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for p in paths:
         print(f"\n{p}:\n{pd.read_csv(p).to_string(index=False)}")
-    print(f"\n[levers] {out}; {wall:.0f} s")
+    print(f"\n[{NAME}] {out}; {wall:.0f} s")
 
 
 if __name__ == "__main__":
