@@ -34,16 +34,21 @@ Writes `<out>/<a>_vs_<b>_<key>.csv` (the table) and `<out>/<a>_vs_<b>_<key>_runs
 The key is a short hash of each scenario's overrides and the seeds, so another comparison of the same two
 regimes gets files of its own. The same comparison made earlier by the same code is shown again, not rerun;
 one made by another source (another `source_sha`) is refused with exit 4, naming the file: give another
-`--out`.
+`--out`. Every run's config is composed and validated before the first runs (a bad one: one line, exit 2,
+nothing written); the runs done so far are kept in `<out>/<a>_vs_<b>_<key>.checkpoint.jsonl` until the table is
+written, so the same command goes on after a stop. Defaults of `--seeds` and `--jobs`:
+conf/experiment/sizes/compare.yaml.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +56,7 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from analysis.stats import CI_LEVEL, INTERVAL_COLUMNS, PI_LEVEL, interval_text, mean_intervals, spread_carries
+from experiments import design
 from sim import __version__
 from sim.config.paths import ROOT, regimes
 from sim.launch.yaml_check import exit_on_malformed_yaml
@@ -59,6 +65,15 @@ from sim.results.provenance import model_fingerprint, write_atomic
 EXIT_OTHER_MODEL = (
     4  # as a sweep or run folder holding results of another model (sim.launch.sweeps, sim.launch.callbacks)
 )
+
+
+@dataclass(frozen=True)
+class Size:
+    seeds: int  # seeds 0..seeds-1, each run in both scenarios
+    n_jobs: int
+
+
+FULL = design.load_size("compare", Size, "full")  # conf/experiment/sizes/compare.yaml
 
 # metric of summary.json -> (column of the comparison, unit); differences are B minus A
 METRICS = {
@@ -94,6 +109,16 @@ def _config(regime: str, overrides: list[str], seed: int):
 
     pairs = dict(o.split("=", 1) for o in overrides)
     return default_config(regime, **{**pairs, "seed": seed, "paired": False})
+
+
+def _with_seed(cfg, seed: int):
+    """`cfg` on `seed`, validated and its memory checked (the seed's run composes the same config)."""
+    from sim.config import validate
+    from sim.model.build.resources import check_resources
+
+    cfg = copy.deepcopy(cfg)
+    cfg.seed = seed
+    return check_resources(validate(cfg))
 
 
 def _run(args: tuple[str, list[str], int]) -> dict:
@@ -140,8 +165,6 @@ def interval_table(runs: pd.DataFrame, carries: str = "") -> pd.DataFrame:
 
 def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out: Path) -> pd.DataFrame:
     """Run both scenarios on seeds 0..seeds-1, write the runs and the interval table, and return the table."""
-    from joblib import Parallel, delayed
-
     known = regimes()
     for name in (a, b):
         if name not in known:
@@ -152,8 +175,9 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
         print(f"[compare] {arm.upper()} = {labels[arm]} with {' '.join(arms[arm]) or 'no overrides'}")
     drawn = {}
     for arm in ("a", "b"):  # every job checked before any runs: a config that cannot run stops here
-        behavior = _config(labels[arm], arms[arm], 0).behavior
-        drawn[arm] = (bool(behavior.posterior_file), bool(behavior.transfer_uncertain))
+        composed = _config(labels[arm], arms[arm], 0)
+        design.check_points([(composed, seed) for seed in range(seeds)], _with_seed, f"scenario {arm.upper()} seed")
+        drawn[arm] = (bool(composed.behavior.posterior_file), bool(composed.behavior.transfer_uncertain))
     stem = output_stem(a, b, arms, seeds)
     table_file, runs_file = out / f"{stem}.csv", out / f"{stem}_runs.csv"
     made = made_before(table_file, runs_file)
@@ -163,7 +187,8 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
         )
         return made
     jobs_list = [(arm, labels[arm], arms[arm], seed) for seed in range(seeds) for arm in ("a", "b")]
-    results = Parallel(n_jobs=jobs)(delayed(_run)((r, o, s)) for _, r, o, s in jobs_list)
+    checkpoint = out / f"{stem}.checkpoint.jsonl"
+    results = design.run_points(_run, [((r, o, s),) for _, r, o, s in jobs_list], jobs, checkpoint)
     runs = pd.DataFrame(
         [
             {"scenario": arm, "regime": r, "overrides": " ".join(o), **res}
@@ -176,6 +201,7 @@ def compare(a: str, b: str, overrides: Sequence[str], seeds: int, jobs: int, out
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(runs_file, lambda tmp: runs.to_csv(tmp, index=False))
     write_atomic(table_file, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+    checkpoint.unlink(missing_ok=True)
     return table
 
 
@@ -232,15 +258,18 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(prog="python -m experiments.compare", description=__doc__.splitlines()[0])
     parser.add_argument("--a", required=True, help="scenario A: a regime in conf/policy/")
     parser.add_argument("--b", required=True, help="scenario B: a regime in conf/policy/")
-    parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1, each run in both scenarios")
-    parser.add_argument("--jobs", type=int, default=2, help="runs in parallel")
+    design.add_options(
+        parser, "seeds", "jobs", seeds=f"seeds 0..N-1, each run in both scenarios (default {FULL.seeds})",
+        jobs=f"runs in parallel (default {FULL.n_jobs})",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "compare", help="folder for the CSVs")
     args, overrides = parser.parse_known_args(argv)
-    if args.seeds < 2:
+    if args.seeds is not None and args.seeds < 2:
         parser.error("--seeds must be at least 2 (an interval needs two runs)")
     exit_on_malformed_yaml([])  # a broken file of conf/ named in one line, before any config is composed
     try:
-        table = compare(args.a, args.b, overrides, args.seeds, args.jobs, args.out)
+        size = design.load_size("compare", Size, "full", seeds=args.seeds, n_jobs=args.jobs)
+        table = compare(args.a, args.b, overrides, size.seeds, size.n_jobs, args.out)
     except (ValueError, HydraException, OmegaConfBaseException) as err:  # cannot run: named, nothing written
         print(f"uptake-sim: {str(err).splitlines()[0]}", file=sys.stderr)
         sys.exit(2)
@@ -248,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
         print(f"uptake-sim: {err}", file=sys.stderr)
         sys.exit(EXIT_OTHER_MODEL)
     print(format_table(table))
-    stem = output_stem(args.a, args.b, split_overrides(overrides), args.seeds)
+    stem = output_stem(args.a, args.b, split_overrides(overrides), size.seeds)
     print(f"\nTable: {args.out / f'{stem}.csv'}")
     return table
 
