@@ -29,7 +29,7 @@ from analysis.drawing import (
 )
 from analysis.stats import INTERVAL_COLUMNS, agents_behind, mean_intervals, paired_loss, uptake
 from analysis.style import PALETTE, new_figure, regime_label
-from sim.results.outcomes import recovery
+from sim.results.metrics import recovery
 from sim.results.outputs import SCENARIO
 
 TIME_PANELS = (ALL, "All noncitizens", "Citizens in mixed-status households")

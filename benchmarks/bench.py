@@ -101,7 +101,8 @@ def child(people: int, engine: str, weeks: int, seed: int) -> dict[str, float]:
     else:
         cfg = _config(people, engine, weeks, seed)
         from sim.model.engine.week import UptakeModel
-        from sim.results.outcomes import citizen_children_without_benefit, run_metrics, timeseries_frame
+        from sim.results.metrics import citizen_children_without_benefit, run_metrics
+        from sim.results.outcomes import timeseries_frame
 
         base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # after imports
         t0, cpu0 = time.perf_counter(), time.process_time()

@@ -24,14 +24,8 @@ from sim.launch.posterior import apply_posterior
 from sim.model.build.resources import check_resources
 from sim.model.build.schedule import baseline_policy, keep_remote_changes, unreached_events
 from sim.model.engine.week import UptakeModel
-from sim.results.outcomes import (
-    citizen_children_without_benefit,
-    coverage_gap,
-    paired_metrics,
-    region_frame,
-    run_metrics,
-    timeseries_frame,
-)
+from sim.results.metrics import citizen_children_without_benefit, coverage_gap, paired_metrics, run_metrics
+from sim.results.outcomes import region_frame, timeseries_frame
 from sim.results.outputs import RunResult, save
 from sim.results.provenance import provenance
 
