@@ -5,7 +5,7 @@ pieces, from the survey to the written posterior:
 
 - `targets`: the survey figures the fit uses, their weeks and tolerances
 - `priors`: the fitted parameters and their uniform priors
-- `sizes`: how much one fit computes (full run or CI's tiny one)
+- `sizes`: how much one fit computes (full run or CI's tiny one; conf/experiment/sizes/calibration.yaml)
 - `seeds`: every random number of a fit from one SeedSequence
 - `simulator`: the model's answer to the survey's questions, and its distance to the survey
 - `noise`: the targets' noise level, where the fit stops

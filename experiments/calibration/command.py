@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from experiments import design
 from experiments.calibration.checks import convergence, predictive_check
 from experiments.calibration.noise import noise_level
 from experiments.calibration.priors import PRIORS
@@ -130,31 +130,25 @@ def report(diag: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def tiny_requested(argv_tiny: bool) -> bool:
-    """`--tiny` or a non-empty UPTAKE_TINY other than 0: CI asks for the tiny size without changing commands."""
-    return argv_tiny or os.environ.get("UPTAKE_TINY", "") not in ("", "0")
-
-
 def main(argv: list[str] | None = None) -> Path:
     """Parse the command line, run the calibration in a folder of its own, print its report; returns the folder."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tiny", action="store_true", help="CI size; does not touch data/posterior/")
-    parser.add_argument("--seed", type=int, default=0, help="the fit's seed (one SeedSequence for everything)")
+    parser = argparse.ArgumentParser(prog="python -m experiments.calibrate", description=__doc__.split("\n")[0])
+    design.add_options(
+        parser, "tiny", "seed", tiny="CI size; does not touch data/posterior/",
+        seed="the fit's seed (one SeedSequence for everything)",
+    )  # fmt: skip
     parser.add_argument("--no-check", action="store_true", help="skip the second fit (convergence check)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder")
+    design.add_options(parser, "out", out="output folder")
     parser.add_argument("--resume", action="store_true", help="continue the run stored in OUT/abc.db")
     parser.add_argument("--generations", type=int, default=None, help="at most this many (more) generations")
     args = parser.parse_args(argv)
-    tiny = tiny_requested(args.tiny)
+    tiny = design.wants_tiny(args)
     size = TINY if tiny else FULL
     if args.generations is not None:
         size = replace(size, max_populations=args.generations)
     logging.getLogger("ABC").setLevel(logging.WARNING)
-    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    from experiments.common import own_folder
-
     # a new folder of this call's own unless named: nothing an earlier call wrote is replaced
-    out = args.out or own_folder(ROOT / "outputs" / "calibration" / (("tiny_" if tiny else "") + stamp))
+    out = design.output_folder("calibration", args.out, tiny)
     posterior_dir = None if tiny or args.seed != 0 else ROOT / "data" / "posterior"
     check_seed = None if args.no_check or tiny else args.seed + 1
     diag = calibrate(size, out, posterior_dir, seed=args.seed, check_seed=check_seed, resume=args.resume)

@@ -1,8 +1,14 @@
-"""How much one fit computes: the full run, or CI's tiny one that finishes in under a minute."""
+"""How much one fit computes: the full run, or CI's tiny one that finishes in under a minute.
+
+The numbers are in conf/experiment/sizes/calibration.yaml, read by `experiments.design.load_size` as every
+experiment's sizes are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from experiments import design
 
 
 @dataclass(frozen=True)
@@ -21,27 +27,5 @@ class Size:
     noise_seeds: int  # seeds at one parameter set for the targets' noise level
 
 
-FULL = Size(
-    n_people=20_000,
-    population_size=60,
-    max_populations=8,
-    max_simulations=3_000,  # a guard: the tolerance reaching the noise level stops the fit well before
-    min_eps_diff=0.03,
-    max_minutes=25.0,
-    check_minutes=12.0,
-    n_procs=2,
-    predictive_draws=40,
-    noise_seeds=20,
-)
-TINY = Size(
-    n_people=1_000,
-    population_size=6,
-    max_populations=2,
-    max_simulations=40,
-    min_eps_diff=0.0,
-    max_minutes=5.0,
-    check_minutes=5.0,
-    n_procs=1,
-    predictive_draws=2,
-    noise_seeds=2,
-)
+FULL = design.load_size("calibration", Size, "full")  # conf/experiment/sizes/calibration.yaml
+TINY = design.load_size("calibration", Size, "tiny")
