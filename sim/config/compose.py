@@ -7,13 +7,25 @@ nor OmegaConf.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.paths import BASELINE, policy_file
+from sim.config.policy import PolicyConfig
 from sim.config.root import Config
 from sim.config.store import register_configs
 from sim.config.validation import validate
+
+
+def baseline_policy(policy_dir: Path | None = None, name: str = BASELINE) -> PolicyConfig:
+    """A regime as its file states it (conf/policy/<name>.yaml, the firewall by default), on the PolicyConfig schema.
+
+    The launcher's paired run takes its regime from here (`sim.launch.simulate`).
+    """
+    node = policy_file(name, policy_dir)
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 
 def to_config(cfg: DictConfig | Config) -> Config:

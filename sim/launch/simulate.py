@@ -19,10 +19,10 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.config import Config, meaningful_warnings, validate
-from sim.config.compose import to_config
+from sim.config.compose import baseline_policy, to_config
 from sim.launch.posterior import apply_posterior
 from sim.model.build.resources import check_resources
-from sim.model.build.schedule import baseline_policy, keep_remote_changes, unreached_events
+from sim.model.build.schedule import keep_remote_changes, unreached_events
 from sim.model.engine.week import UptakeModel
 from sim.results.metrics import citizen_children_without_benefit, coverage_gap, paired_metrics, run_metrics
 from sim.results.outcomes import region_frame, timeseries_frame

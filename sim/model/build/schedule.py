@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy import special
@@ -44,18 +43,6 @@ class PolicySchedule:
     compliance: np.ndarray  # float64 [offices]: staff compliance
     remote_share: np.ndarray  # float64 [weeks, needs]
     clinic_disclosure: float
-
-
-def baseline_policy(policy_dir: Path | None = None, name: str = BASELINE) -> PolicyConfig:
-    """A regime as its file states it (conf/policy/<name>.yaml, the firewall by default), on the PolicyConfig schema.
-
-    Composition, for the launcher's paired run (`sim.launch.simulate`): the model itself never calls it, and it
-    belongs with the other OmegaConf merges in `sim.config.compose`.
-    """
-    from omegaconf import OmegaConf
-
-    node = policy_file(name, policy_dir)
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PolicyConfig), node))
 
 
 @functools.cache

@@ -1,0 +1,1 @@
+"""Building a world: population, network, policy schedule, calendar, presence, groups."""
