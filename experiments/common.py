@@ -43,6 +43,7 @@ from matplotlib.figure import Figure
 
 from analysis.load import SweepTable, load_sweep
 from analysis.style import save_figure
+from experiments import design
 from sim import __version__
 from sim.config.paths import CONF_DIR, ROOT
 from sim.launch.errors import EXIT_INVALID, EXIT_OTHER_SWEEP
@@ -73,20 +74,11 @@ def parse_args(name: str, argv: Sequence[str] | None) -> tuple[argparse.Namespac
         "comparison only is written <regime>:<key>=<value> (injunction:policy.injunction_week=20). Before any "
         "run, every job is checked and the overrides each regime gets are printed.",
     )
-    parser.add_argument(
-        "--figures",
-        type=Path,
-        default=None,
-        help="folder for figures (default: a new folder in the sweep folder, <sweep>/figures; figures/ is written "
-        "only when named: make figures)",
-    )
-    parser.add_argument("--sweep-dir", type=Path, default=None, help="sweep folder (default: multirun/<name>)")
-    parser.add_argument(
-        FORCE_NEW_FLAG,
-        action="store_true",
-        help="if the sweep folder holds another sweep, write this one beside it (<folder>-2, -3, ...: the first "
-        "free or already holding this sweep) instead of refusing",
-    )
+    design.add_options(
+        parser, "figures", "sweep_dir", "force_new",
+        figures="folder for figures (default: a new folder in the sweep folder, <sweep>/figures; figures/ is "
+        "written only when named: make figures)",
+    )  # fmt: skip
     return parser.parse_known_args(argv)
 
 

@@ -41,10 +41,11 @@ import numpy as np
 
 from sim.config import ConfigError
 from sim.config.paths import CONF_DIR, ROOT
+from sim.launch.errors import EXIT_INVALID
+from sim.launch.sweeps.words import FORCE_NEW_FLAG
 
 SIZES_DIR = CONF_DIR / "experiment" / "sizes"
 TINY_ENV = "UPTAKE_TINY"  # set (and not 0): every experiment runs at its `tiny` size, as --tiny does
-EXIT_INVALID = 2  # as the sweep guard's (sim.launch.sweeps): invalid input, nothing run or written
 CHUNK = 50  # points between two saves of the checkpoint
 T = TypeVar("T")
 
@@ -124,6 +125,14 @@ OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "out": (("--out",), {"type": Path, "default": None, "help": "output folder (default: a new folder)"}),
     "plan": (("--plan",), {"action": "store_true", "help": "print the size and projected time, run nothing"}),
     "sweep_dir": (("--sweep-dir",), {"type": Path, "default": None, "help": "sweep folder (default: multirun/<name>)"}),
+    "force_new": (
+        (FORCE_NEW_FLAG,),
+        {
+            "action": "store_true",
+            "help": "if the sweep folder holds another sweep, write this one beside it (<folder>-2, -3, ...: the "
+            "first free or already holding this sweep) instead of refusing",
+        },
+    ),
 }
 
 

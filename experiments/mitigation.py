@@ -29,7 +29,8 @@ runs drew from and their fingerprints (`source_shas`, `git_commits`, `dirty`):
   eligible (final week) and its numbers.
 
 Full size (the YAML's: 21 arms x 6 seeds at 20,000 people, 156 weeks) takes about 4 minutes on 2 idle cores;
-`--tiny` (`TINY`: 2 mitigations and `none`, 2 seeds, 2,000 people, 104 weeks, one process) about 15 s.
+`--tiny` (`TINY`, conf/experiment/sizes/mitigation.yaml: 2 mitigations and `none`, 2 seeds, 2,000 people, 104
+weeks, one process) about 15 s.
 Other arguments are Hydra overrides
 (`behavior=default`, `mitigation=none,records_kept,...`; `none` is added to a `mitigation=` list without it).
 """
@@ -49,26 +50,31 @@ from analysis import mitigation as mit
 from analysis.load import SweepTable, load_sweep
 from analysis.stats import agents_behind, interval_text, spread_carries
 from analysis.style import save_figure
+from experiments import design
 from experiments.common import behavior_record, figures_folder, run_sweep, runs_fingerprint, update_manifest
 from sim import __version__
-from sim.config.paths import ROOT
 from sim.config.mitigations import mitigation_names
-from sim.launch.sweeps.words import FORCE_NEW_FLAG
+from sim.config.paths import ROOT
 from sim.launch.yaml_check import exit_on_malformed_yaml
 from sim.results.outputs import SCENARIO
 from sim.results.provenance import model_fingerprint, write_atomic
 
 NAME = "mitigation"
 KEY = "mitigation"
-# --tiny: a court order in some regions and every lever at once; 2 seeds, a small population, 2
-# years. Every job of a Hydra sweep composes its config twice (the sweep guard's check, then the job), about 0.5 s
-# of CPU each time, so a check in seconds runs few jobs; tests/test_mitigation.py runs every mitigation in-process.
-TINY = {
-    "seeds": 2,
-    "people": 2000,
-    "weeks": 104,
-    "mitigations": ("none", "injunction_half_week26", "everything"),
-}
+
+
+@dataclass(frozen=True)
+class Size:
+    """What a size changes in the sweep of conf/experiment/mitigation.yaml; None: the sweep's own."""
+
+    seeds: int | None = None  # seeds 0..seeds-1
+    people: int | None = None  # population.n_people
+    weeks: int | None = None
+    mitigations: tuple[str, ...] | None = None  # the mitigations swept (`none` among them)
+
+
+FULL = design.load_size(NAME, Size, "full")  # conf/experiment/sizes/mitigation.yaml
+TINY = design.load_size(NAME, Size, "tiny")
 
 
 @dataclass
@@ -87,18 +93,14 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
         prog=f"python -m experiments.{NAME}",
         description=__doc__.splitlines()[0] + " Other arguments are Hydra overrides.",
     )
-    parser.add_argument("--tiny", action="store_true", help=f"a check in seconds: {TINY}, one process")
-    parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default: the YAML's, 10)")
-    parser.add_argument("--people", type=int, default=None, help="population.n_people (default: the YAML's)")
-    parser.add_argument("--weeks", type=int, default=None, help="weeks (default: 156)")
-    parser.add_argument(
-        "--figures",
-        type=Path,
-        default=None,
-        help="folder for the table and figure (default: a new folder in the sweep folder, <sweep>/figures)",
-    )
-    parser.add_argument("--sweep-dir", type=Path, default=None, help=f"sweep folder (default: multirun/{NAME})")
-    parser.add_argument(FORCE_NEW_FLAG, action="store_true", help="a folder holding another sweep: write beside it")
+    design.add_options(
+        parser, "tiny", "seeds", "people", "weeks", "figures", "sweep_dir", "force_new",
+        tiny=f"a check in seconds: {TINY}, one process", seeds="seeds 0..N-1 (default: the YAML's, 6)",
+        people="population.n_people (default: the YAML's)", weeks="weeks (default: 156)",
+        figures="folder for the table and figure (default: a new folder in the sweep folder, <sweep>/figures)",
+        sweep_dir=f"sweep folder (default: multirun/{NAME})",
+        force_new="a folder holding another sweep: write beside it",
+    )  # fmt: skip
     parser.add_argument(
         "--conf",
         type=Path,
@@ -120,22 +122,25 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
 
 
 def sweep_overrides(args: argparse.Namespace, overrides: Sequence[str]) -> list[str]:
-    """The Hydra overrides of the sweep: the size options, then the user's; `none` always among the mitigations."""
-    size = {k: TINY[k] for k in ("seeds", "people", "weeks")} if args.tiny else {}
-    size.update({k: v for k, v in (("seeds", args.seeds), ("people", args.people), ("weeks", args.weeks)) if v})
+    """The Hydra overrides of the sweep: the size's (`--tiny`, then `--seeds`, `--people`, `--weeks`), then the
+    user's; `none` always among the mitigations. A bad size raises ConfigError."""
+    tiny = design.wants_tiny(args)
+    size = design.load_size(
+        NAME, Size, "tiny" if tiny else "full", seeds=args.seeds, people=args.people, weeks=args.weeks
+    )
     out = []
-    if "seeds" in size:
-        out.append(f"seed=range(0,{size['seeds']})")
-    if "people" in size:
-        out.append(f"population.n_people={size['people']}")
-    if "weeks" in size:
-        out.append(f"weeks={size['weeks']}")
+    if size.seeds is not None:
+        out.append(f"seed=range(0,{size.seeds})")
+    if size.people is not None:
+        out.append(f"population.n_people={size.people}")
+    if size.weeks is not None:
+        out.append(f"weeks={size.weeks}")
     if args.conf is not None:
         out.append(f"hydra.searchpath=[file://{args.conf.resolve()}]")
-    if args.tiny and not any(o.startswith("hydra/launcher=") for o in overrides):
+    if tiny and not any(o.startswith("hydra/launcher=") for o in overrides):
         out.append("hydra/launcher=basic")  # tiny runs: one process is faster than starting workers
-    if args.tiny and not any(o.startswith(f"{KEY}=") for o in overrides):
-        out.append(f"{KEY}={','.join(TINY['mitigations'])}")
+    if size.mitigations and not any(o.startswith(f"{KEY}=") for o in overrides):
+        out.append(f"{KEY}={','.join(size.mitigations)}")
     for item in overrides:
         key, sep, value = item.partition("=")
         if sep and key == KEY and mit.NONE not in value.split(","):
@@ -189,8 +194,9 @@ def _write(df: pd.DataFrame, path: Path) -> Path:
 def main(argv: Sequence[str] | None = None) -> MitigationResult:
     args, user = parse_args(argv)
     exit_on_malformed_yaml([*user, *([f"--config-dir={args.conf}"] if args.conf is not None else [])])
-    overrides = sweep_overrides(args, user)
-    default_dir = ROOT / "multirun" / (f"{NAME}_tiny" if args.tiny else NAME)
+    with design.exit_on_bad_input(NAME):
+        overrides = sweep_overrides(args, user)
+    default_dir = ROOT / "multirun" / (f"{NAME}_tiny" if design.wants_tiny(args) else NAME)
     start = time.perf_counter()
     folder = run_sweep(NAME, overrides, (args.sweep_dir or default_dir).resolve(), force_new=args.force_new)
     sweep = load_sweep(folder)

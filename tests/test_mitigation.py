@@ -100,7 +100,7 @@ def test_the_yaml_lists_every_mitigation_defined() -> None:
     assert listed[0] == mit.NONE and len(set(listed)) == len(listed)
     assert sorted(listed) == mitigation_names()  # no definition left out of the sweep, none run undefined
     assert expected_runs(experiment.NAME, []) == len(listed) * 6  # the full sweep: every one on every seed
-    assert set(experiment.TINY["mitigations"]) < set(listed)
+    assert set(experiment.TINY.mitigations) < set(listed)
     for name in listed:
         d = mit.describe(name)
         assert d["family"] in mit.FAMILY_COLORS or name == mit.NONE, name
@@ -140,8 +140,8 @@ def _runs_got_their_overrides(result: experiment.MitigationResult) -> None:
     """What each run of the sweep composed (its .hydra/config.yaml) holds every value its mitigation sets."""
     runs = result.runs
     seeds = sorted(runs["seed"].unique())
-    assert len(seeds) == experiment.TINY["seeds"] and len(runs) == len(experiment.TINY["mitigations"]) * len(seeds)
-    for name in experiment.TINY["mitigations"]:
+    assert len(seeds) == experiment.TINY.seeds and len(runs) == len(experiment.TINY.mitigations) * len(seeds)
+    for name in experiment.TINY.mitigations:
         assert sorted(runs.loc[runs["mitigation"] == name, "seed"]) == seeds  # paired seeds
         for run in runs.loc[runs["mitigation"] == name, "run"]:
             cfg = yaml.safe_load((result.sweep_dir / str(run) / ".hydra" / "config.yaml").read_text())
@@ -150,9 +150,9 @@ def _runs_got_their_overrides(result: experiment.MitigationResult) -> None:
                 for part in key.split("."):
                     node = node[part]
                 assert node == value, (name, run, key)
-    assert list(dict.fromkeys(result.table["mitigation"])) == [mit.WITHDRAWN, *experiment.TINY["mitigations"][1:]]
+    assert list(dict.fromkeys(result.table["mitigation"])) == [mit.WITHDRAWN, *experiment.TINY.mitigations[1:]]
     manifest = json.loads((result.files["mitigation"][0].parent / "MANIFEST.json").read_text())
-    assert manifest["mitigation_main"]["mitigations"] == list(experiment.TINY["mitigations"][1:])
+    assert manifest["mitigation_main"]["mitigations"] == list(experiment.TINY.mitigations[1:])
     calibrated = bool(runs["behavior.posterior_file"].fillna("").astype(bool).all())
     assert manifest["mitigation_main"]["behavior"]["calibrated"] == calibrated
 
@@ -170,7 +170,7 @@ def _table_has_its_columns_units_and_numbers(result: experiment.MitigationResult
     assert (table["unit"] == table["metric"].map(mit.METRICS)).all()
     assert table["unit"].str.contains("per 100,000 eligible|pp|people represented").all()
     assert table["metric"].str.contains("_pp$|_usd_|_per_100k_|_people$").all()  # units in the names
-    assert (table["n"] == experiment.TINY["seeds"]).all()
+    assert (table["n"] == experiment.TINY.seeds).all()
     assert (table["ci_lo"] <= table["mean"] + 1e-9).all() and (table["mean"] <= table["ci_hi"] + 1e-9).all()
     assert (table["pi_lo"] <= table["pi_hi"]).all()
     behavior = bool(result.runs["behavior.posterior_file"].fillna("").astype(bool).all())
