@@ -98,11 +98,16 @@ def _node(cfg: Any, parents: list[str]) -> Any:
     return node
 
 
-def is_flag(path: str, cfg: Config) -> bool:
-    """Whether `path` is a true/false field of `cfg` (set from 0 or 1)."""
+def value_at(path: str, cfg: Config) -> Any:
+    """The value of `path` in `cfg` (a field, or one entry of a mapping); None for a derived parameter."""
     *parents, leaf = path.split(".")
     node = _node(cfg, parents)
-    return not isinstance(node, dict) and isinstance(getattr(node, leaf, None), bool)
+    return node.get(leaf) if isinstance(node, dict) else getattr(node, leaf, None)
+
+
+def is_flag(path: str, cfg: Config) -> bool:
+    """Whether `path` is a true/false field of `cfg` (set from 0 or 1)."""
+    return isinstance(value_at(path, cfg), bool)
 
 
 def configure(params: dict[str, float], size: Any, seed: int) -> Config:

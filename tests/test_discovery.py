@@ -17,8 +17,8 @@ from experiments.discovery import experiment as run_all
 from experiments.discovery import prim
 from experiments.discovery import sample as disc
 from sim import MODEL_VERSION
-from sim.config import UNCERTAINTY
-from sim.config.params import parameters
+from sim.config import LEVER, UNCERTAINTY
+from sim.config.params import names_with_role, parameters
 from sim.launch.posterior import TRANSFER
 
 
@@ -83,6 +83,11 @@ def test_the_sample_is_a_latin_hypercube_within_the_declared_ranges(posterior) -
     assert set(parameters(UNCERTAINTY)) <= set(inp.names) | set(inp.skipped)
     assert set(inp.posterior) == set(PRIORS) and TRANSFER in inp.assumptions
     assert {"policy.rules.disclosure_prob", "policy.outreach_reach", disc.RECORDS_KEPT} <= set(inp.levers)
+    # Every declared lever too, but those held for a stated reason and the lists; a lever-and-uncertainty once.
+    assert set(names_with_role(LEVER)) == set(inp.levers) | {k for k in inp.skipped if k in names_with_role(LEVER)}
+    assert set(disc.HELD) <= set(inp.skipped) and not set(inp.levers) & set(inp.assumptions)
+    assert {"enforcement.base_presence", "policy.compliance_mean", "policy.clinic_disclosure_prob"} <= set(inp.levers)
+    assert inp.binary == (disc.RECORDS_KEPT,) and disc.OUTREACH_WEEK in inp.integer
     for name in [*inp.assumptions, *inp.levers]:
         lo, hi = inp.range(name)
         assert table[name].between(lo, hi).all(), name

@@ -12,8 +12,8 @@ over three kinds of input, each run a point of it:
   through its own weighted quantiles would lose their correlations). The runs
   table records the particle and its values, and PRIM sees the values;
 - the assumptions the posterior does not pin down (kind `assumption`): every
-  other declared uncertainty (`experiments.points.RANGES`: every field of
-  sim/config/__init__.py with role `uncertainty` and a numeric plausible range, the
+  other declared uncertainty (`experiments.points.RANGES`: every config field
+  declared with role `uncertainty` and a numeric plausible range, the
   derived loss scale and `behavior.announcement_transfer` among them; a field
   declared later joins by itself), uniform over its declared plausible range.
   Left out, with the reason in `SKIPPED`: what sensitivity leaves out (see
@@ -21,14 +21,18 @@ over three kinds of input, each run a point of it:
   `policy.rules.formal_request_share`, which cannot move the paired loss (the
   directive requires no formality, and the paired firewall run takes its rules
   from conf/policy/firewall.yaml);
-- the levers (kind `lever`), uniform over their declared plausible ranges:
-  `policy.rules.disclosure_prob`, `policy.compliance_mean` (declared an
-  uncertainty, "oversight is a lever"), `policy.remote_share.<need>` for every
-  need, an outreach campaign (`policy.outreach_reach`, starting at
-  `policy.outreach_week` in 0 to weeks-1, running `policy.outreach_weeks`),
-  `policy.rules.records_kept` (0 or 1, half the strata each) and
-  `enforcement.base_presence` (declared an uncertainty with the note
-  "scenario": how present ICE is, which a state's choices move).
+- the levers (kind `lever`): every field declared with role `lever`
+  (`sim.config.params.names_with_role`, in declaration order; a lever
+  declared later joins by itself), uniform over its declared plausible
+  range: the stated disclosure, staff compliance and ICE presence (declared
+  uncertainties that are levers too: "oversight is a lever", "scenario"),
+  remote service for every need, an outreach campaign (its week over 0 to
+  weeks-1, its length in whole weeks, its reach), record-keeping (0 or 1,
+  half the strata each) and the clinic's own disclosure. Held at the
+  directive's value, each with its reason in `experiments.discovery.sample.HELD`:
+  the rules that define other regimes (a formality, routine sharing), the
+  directive's start and a court's order; the lists (regions, dated changes)
+  are not one number.
 
 Each run has its own model seed (from the seed's SeedSequence), so chance is
 one more uncertainty, not frozen; the directive and its paired firewall run

@@ -166,7 +166,8 @@ def experiment(
             "assumptions": {k: list(v) for k, v in inp.assumptions.items()},
             "levers": {k: list(v) for k, v in inp.levers.items()},
             "sampling": "Latin hypercube: one column picks the posterior particle by cumulative weight; the others "
-            "uniform over the declared plausible ranges (whole weeks for the outreach's; 0/1 for records kept)",
+            "uniform over the declared plausible ranges (whole steps for a whole-number lever; 0/1 for a true/false "
+            "one)",
             "skipped": inp.skipped,
         },
         "transfer": {

@@ -4,8 +4,14 @@ each point the directive against its paired firewall run on its own seed.
 The posterior's column picks a whole particle by its cumulative weight (the inverse of the weighted empirical
 distribution over particles, as `sim.launch.posterior.draw` does with a random number), so the draws are
 stratified over the posterior's mass and the fitted parameters keep their joint structure. The assumptions and
-the levers are uniform over their declared plausible ranges (whole weeks for a week count, 0/1 for a true/false
-rule: the lower half of the strata 0, the upper 1). Each run has its own model seed from the seed's SeedSequence.
+the levers are uniform over their declared plausible ranges (whole steps for a whole-number field, 0/1 for a
+true/false rule: the lower half of the strata 0, the upper 1). Each run has its own model seed from the seed's
+SeedSequence.
+
+The levers are the declarations' (`names_with_role(Role.LEVER)`, in declaration order), so a lever declared later
+joins by itself; a week declared "0 to weeks-1" ranges over the run's horizon. Held at the directive's value,
+each for the reason `HELD` gives: the rules that define other regimes, the directive's start and a court's
+order; left out as not one number: the lists (regions, dated changes).
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ import pandas as pd
 
 from experiments import points
 from experiments.design import load_size, run_points, spawn_seeds
-from sim.config import NEEDS
-from sim.config.params import declared, plausible
+from sim.config import Role
+from sim.config.params import declared, names_with_role, plausible
 from sim.launch.posterior import WEIGHT, parameter_names
 
 POSTERIOR, ASSUMPTION, LEVER = "posterior", "assumption", "lever"
@@ -29,21 +35,19 @@ SEED_COLUMN = "model_seed"
 SEED_NAMES = ("lhs", "model", "trees", "probes")  # the hypercube's, the model seeds', the trees' and the probes'
 CHECKPOINT = "runs.checkpoint.jsonl"  # the runs done so far, beside runs.csv: a stopped run resumes from it
 
-# The levers and how they are sampled; ranges are the declared plausible ranges, but for the outreach week
-# (declared "0 to weeks-1", set from the run's horizon) and record-keeping (0 or 1).
 OUTREACH_WEEK, RECORDS_KEPT = "policy.outreach_week", "policy.rules.records_kept"
-LEVER_PATHS = (
-    "policy.rules.disclosure_prob",
-    "policy.compliance_mean",
-    *(f"policy.remote_share.{need}" for need in NEEDS),
-    "policy.outreach_reach",
-    OUTREACH_WEEK,
-    "policy.outreach_weeks",
-    RECORDS_KEPT,
-    "enforcement.base_presence",
-)
-INTEGER = (OUTREACH_WEEK, "policy.outreach_weeks")  # whole weeks: each of the range's values an equal share
-BINARY = (RECORDS_KEPT,)  # 0 (no records) for the lower half of the strata, 1 for the upper
+TO_HORIZON = "0 to weeks-1"  # a week's declared plausible range: 0 to the run's last week
+# Declared levers discovery holds at the directive's value, and why: it asks where the directive, in force from
+# its start, does the most harm.
+HELD = {
+    "policy.rules.formal_request_required": "defines other regimes (the firewall, formal_agreements and "
+    "gc_discretionary require a formality): the directive requires none",
+    "policy.rules.routine": "defines another regime (routine_sharing: no request needed, stated disclosure 1)",
+    "policy.start_week": "the design's timing, not a lever of the harm: the directive starts at its regime file's "
+    "week (the size's start_week), and the loss is measured over the last 52 weeks",
+    "policy.injunction_week": "a court's order ends the directive: the reversal experiment's question "
+    "(conf/experiment/reversal.yaml), not where the directive in force does harm",
+}
 NO_EFFECT = {
     "policy.rules.formal_request_share": "cannot move the paired loss: the directive requires no formality, and "
     "the paired firewall run takes its rules from conf/policy/firewall.yaml",
@@ -72,8 +76,8 @@ class Inputs:
     assumptions: dict[str, tuple[float, float]]
     levers: dict[str, tuple[float, float]]
     skipped: dict[str, str] = field(default_factory=dict)
-    integer: tuple[str, ...] = INTEGER  # sampled in whole steps
-    binary: tuple[str, ...] = BINARY  # sampled as 0 or 1
+    integer: tuple[str, ...] = ()  # sampled in whole steps: each of the range's values an equal share
+    binary: tuple[str, ...] = ()  # sampled as 0 (the lower half of the strata) or 1 (the upper)
 
     @property
     def names(self) -> list[str]:
@@ -100,39 +104,58 @@ class Inputs:
 
     def unit(self, name: str) -> str:
         if name in self.binary:
-            return "0 = false, 1 = true" if name != RECORDS_KEPT else "0 = no records kept, 1 = records kept"
+            return f"0 = false, 1 = true ({name.rsplit('.', 1)[-1]})"
         try:
             return declared(name).unit or "-"
         except KeyError:
             return "-"
 
 
-def lever_ranges(weeks: int) -> dict[str, tuple[float, float]]:
-    out = {}
-    for path in LEVER_PATHS:
-        if path == OUTREACH_WEEK:
-            out[path] = (0.0, float(weeks - 1))
-        elif path in BINARY:
-            out[path] = (0.0, 1.0)
+def levers(size: Size) -> tuple[dict[str, tuple[float, float]], tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """(ranges, whole-number levers, true/false levers, skipped): every declared lever, in declaration order,
+    sampled over its plausible range (a true/false one over 0 and 1; a week "0 to weeks-1" over the horizon),
+    but those `HELD` and those that are not one number."""
+    base = points.base(size)
+    ranges: dict[str, tuple[float, float]] = {}
+    integer, binary, skipped = [], [], {}
+    for path in names_with_role(Role.LEVER):
+        value = points.value_at(path, base)
+        if path in HELD:
+            skipped[path] = HELD[path]
+        elif isinstance(value, bool):
+            ranges[path] = (0.0, 1.0)
+            binary.append(path)
+        elif declared(path).plausible == TO_HORIZON:
+            ranges[path] = (0.0, float(size.weeks - 1))
         else:
-            out[path] = plausible(path)
-    return out
+            try:
+                lo, hi = plausible(path)
+            except ValueError:
+                skipped[path] = "not one number (no numeric plausible range)"
+                continue
+            if not lo < hi:
+                skipped[path] = f"plausible range is one value ({lo:g})"
+                continue
+            ranges[path] = (lo, hi)
+        if path in ranges and isinstance(value, int) and not isinstance(value, bool):
+            integer.append(path)
+    return ranges, tuple(integer), tuple(binary), skipped
 
 
 def inputs(posterior: pd.DataFrame, size: Size) -> Inputs:
-    """The posterior's parameters, every other declared uncertainty with a range, and the levers."""
+    """The posterior's parameters, every other declared uncertainty with a range, and the declared levers."""
     fitted = tuple(parameter_names(posterior))
-    levers = lever_ranges(size.weeks)
-    skipped = dict(points.SKIPPED)
+    lever_ranges, integer, binary, skipped_levers = levers(size)
+    skipped = dict(points.SKIPPED) | skipped_levers
     assumptions = {}
     for name, rng in points.RANGES.items():
         if name in fitted:
             skipped[name] = "from the posterior (one particle per run)"
         elif name in NO_EFFECT:
             skipped[name] = NO_EFFECT[name]
-        elif name not in levers:
+        elif name not in lever_ranges:  # an uncertainty a state's choices also move is sampled as a lever
             assumptions[name] = rng
-    return Inputs(fitted, assumptions, levers, skipped)
+    return Inputs(fitted, assumptions, lever_ranges, skipped, integer, binary)
 
 
 def seeds(seed: int) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Global sensitivity of the directive's uptake loss: Morris screening of every uncertainty, then Sobol indices.
 
-What is varied. Every config field declared with role `uncertainty` in
-sim/config/__init__.py (`sim.config.params.names_with_role(UNCERTAINTY)`), plus the derived
+What is varied. Every config field declared with role `uncertainty`
+(`sim.config.params.names_with_role(UNCERTAINTY)`), plus the derived
 `behavior.loss_scale` (`sim.config.params.DERIVED`), each uniform over its declared
 plausible range (`sim.config.params.priors`). The calibrated parameters
 (`experiments.calibrate.CALIBRATED`) are among them, at their priors, and so
