@@ -194,18 +194,30 @@ LAST_YEAR = 52  # weeks of the last-year means
 MIXED_CHILD_GROUP = "citizen.mixed_status"
 
 
-def paired_tables(cfg: Any) -> tuple[Any, Any]:
-    """The weekly tables of `cfg` and of its paired counterpart, built on one population and seed
-    (`sim.launch.simulate.simulate` without the metrics the experiments do not read)."""
+def paired(cfg: Any, measure: Callable[[Any], T], collect: bool = True) -> tuple[T, T]:
+    """`measure` of the model of `cfg`, then of its paired counterpart's (the baseline regime, on the same seed),
+    which reuses the first's population, network and starting beliefs: common random numbers. `measure` runs a
+    model to its horizon and returns what the caller reads; `collect`: `UptakeModel`'s."""
     from sim.launch.simulate import paired_counterpart
     from sim.model.engine.week import UptakeModel
+
+    model = UptakeModel(cfg, collect=collect)
+    first = measure(model)
+    return first, measure(UptakeModel(paired_counterpart(cfg), like=model, collect=collect))
+
+
+def weekly_table(model: Any) -> Any:
+    """Run `model` to its horizon; its weekly table (`sim.results.outcomes.timeseries_frame`)."""
     from sim.results.outcomes import timeseries_frame
 
-    model = UptakeModel(cfg)
     model.run()
-    base = UptakeModel(paired_counterpart(cfg), like=model)
-    base.run()
-    return timeseries_frame(model), timeseries_frame(base)
+    return timeseries_frame(model)
+
+
+def paired_tables(cfg: Any) -> tuple[Any, Any]:
+    """The weekly tables of `cfg` and of its paired counterpart (`sim.launch.simulate.simulate` without the
+    metrics the experiments do not read)."""
+    return paired(cfg, weekly_table)
 
 
 def _pooled(df: Any, group: str, weeks: int) -> float:

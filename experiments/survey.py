@@ -61,12 +61,10 @@ def track(cfg: Config) -> Record:
 
 
 def track_pair(cfg: Config) -> tuple[Record, Record]:
-    """`track` of `cfg` and of its paired counterpart (`simulate.paired_counterpart`), on one population."""
-    from sim.launch.simulate import paired_counterpart
+    """`track` of `cfg` and of its paired counterpart (`experiments.design.paired`), on one population."""
+    from experiments.design import paired
 
-    m = UptakeModel(cfg, collect=False)
-    rec = _track(m)
-    return rec, _track(UptakeModel(paired_counterpart(cfg), like=m, collect=False))
+    return paired(cfg, _track, collect=False)
 
 
 def _track(m: UptakeModel) -> Record:
