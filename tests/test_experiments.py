@@ -152,3 +152,106 @@ def test_a_sweep_is_dirty_when_any_run_was_whatever_the_column_holds() -> None:
     for column, dirty in (([False, None], False), ([np.True_, None], True), ([True, False], True), ([], False)):
         runs = pd.DataFrame({"p.dirty": pd.Series(column, dtype=object), "p.source_sha": ["a"] * len(column)})
         assert runs_fingerprint(runs)["dirty"] is dirty, column
+
+
+# ------------------------------------------------------------------ experiments.design
+
+CALLS: list[int] = []
+
+
+def _square(x: int) -> dict:
+    """A point of a test design: records that it ran."""
+    CALLS.append(x)
+    return {"x": x, "y": x * x / 7.0, "nan": float("nan"), "flag": np.bool_(x % 2), "count": np.int64(x)}
+
+
+def test_a_design_stopped_midway_resumes_from_its_checkpoint(tmp_path: Path) -> None:
+    """Points saved before a stop are read back exactly (floats, NaN, numpy scalars), not run again; a half-written
+    last line is ignored; another design's points are not reused."""
+    from experiments import design
+
+    checkpoint = tmp_path / "points.checkpoint.jsonl"
+    jobs = [(i,) for i in range(5)]
+    CALLS.clear()
+    first = design.run_points(_square, jobs[:3], 1, checkpoint)  # as if stopped after 3 points
+    with checkpoint.open("a") as f:
+        f.write('{"key": "half')  # a stop while writing
+    CALLS.clear()
+    whole = design.run_points(_square, jobs, 1, checkpoint)
+    assert CALLS == [3, 4]  # only the points not saved ran
+    assert pd.DataFrame(whole).head(3).equals(pd.DataFrame(first))
+    CALLS.clear()
+    fresh = design.run_points(_square, jobs, 1)
+    assert pd.DataFrame(whole).equals(pd.DataFrame(fresh)) and CALLS == [0, 1, 2, 3, 4]
+    CALLS.clear()
+    design.run_points(_square, [(10,)], 1, checkpoint)
+    assert CALLS == [10]
+
+
+def test_a_function_of_a_module_run_as_a_script_is_taken_from_the_importable_module(monkeypatch) -> None:
+    """`python -m experiments.x` runs x as __main__, whose functions workers cannot unpickle by name."""
+    import sys
+    import types
+
+    from experiments import design, levers
+
+    main = types.ModuleType("__main__")
+    main.__spec__ = levers.__spec__
+    monkeypatch.setitem(sys.modules, "__main__", main)
+
+    def _paired() -> None: ...
+
+    _paired.__module__, _paired.__qualname__ = "__main__", "_paired"
+    assert design.importable(_paired) is levers._paired
+    assert design.importable(_square) is _square
+
+
+def test_every_experiment_s_sizes_load_and_a_bad_size_is_named() -> None:
+    from experiments import compare, design, levers, mitigation, validation
+    from experiments.calibration import sizes as calibration
+    from experiments.discovery import sample
+    from experiments.sensitivity import runs
+    from sim.config import ConfigError
+
+    sized = {"discovery": sample.Size, "sensitivity": runs.Size, "validation": validation.Size,
+             "levers": levers.Size, "mitigation": mitigation.Size, "compare": compare.Size,
+             "calibration": calibration.Size}  # fmt: skip
+    assert {p.stem for p in design.SIZES_DIR.glob("*.yaml")} == set(sized)
+    for name, cls in sized.items():
+        for which in design.sizes(name):
+            assert isinstance(design.load_size(name, cls, which), cls)
+    assert design.load_size("discovery", sample.Size, "tiny", n_runs=7).n_runs == 7
+    for change, words in (
+        ({"n_runs": 0}, "discovery.tiny.n_runs = 0: must be an integer >= 1"),
+        ({"n_runs": 2.5}, "discovery.tiny.n_runs = 2.5"),
+        ({"start_week": -1}, "discovery.tiny.start_week = -1: must be an integer >= 0, or null"),
+        ({"runs": 3}, "discovery.tiny.runs = 3: not a size field"),
+    ):
+        with pytest.raises(ConfigError, match=words.replace(".", r"\.").replace("(", r"\(")):
+            design.load_size("discovery", sample.Size, "tiny", **change)
+    with pytest.raises(ConfigError, match="allowed: full, tiny"):
+        design.load_size("discovery", sample.Size, "huge")
+
+
+def test_the_seeds_of_each_random_part_are_those_of_one_seed_sequence() -> None:
+    from experiments import design
+    from experiments.discovery.sample import seeds
+
+    names, children = ("lhs", "model", "trees", "probes"), np.random.SeedSequence(5).spawn(4)
+    assert seeds(5) == {k: int(s.generate_state(1)[0]) for k, s in zip(names, children, strict=True)}
+    assert (
+        design.seed_text(range(0, 60)) == "0-59" and design.seed_text([3]) == "3" and design.seed_text([1, 3]) == "1 3"
+    )
+
+
+@pytest.mark.slow
+def test_a_lever_run_that_cannot_run_stops_the_table_before_anything_is_written(tmp_path: Path, capsys) -> None:
+    from experiments import levers
+    from sim.config import MAX_PEOPLE
+
+    with pytest.raises(SystemExit) as ended:
+        levers.main(["--tiny", "--people", str(MAX_PEOPLE + 1), "--figures", str(tmp_path / "out")])
+    assert ended.value.code == 2
+    line = capsys.readouterr().err.strip()
+    assert "\n" not in line and f"lever run 1 of 36: population.n_people = {MAX_PEOPLE + 1}" in line, line
+    assert not (tmp_path / "out").exists()
