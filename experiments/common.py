@@ -49,7 +49,8 @@ from sim.config.paths import CONF_DIR, ROOT
 from sim.launch.errors import EXIT_INVALID, EXIT_OTHER_SWEEP
 from sim.launch.sweeps.words import FORCE_NEW_FLAG, SWEEP_DIR_ENV, split_scoped
 from sim.launch.yaml_check import exit_on_malformed_yaml
-from sim.results.provenance import git_commit, write_json
+from sim.results.provenance import write_json
+from sim.source import git_commit
 
 FIGURES_DIR = ROOT / "figures"
 MANIFEST = "MANIFEST.json"

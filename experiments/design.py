@@ -226,7 +226,7 @@ def _pooled(df: Any, group: str, weeks: int) -> float:
 
 
 def losses(ts: Any, base: Any) -> dict[str, float]:
-    """A run's losses against its paired run, as `sim.results.outcomes.paired_metrics` computes them (pp): the
+    """A run's losses against its paired run, as `sim.results.metrics.paired_metrics` computes them (pp): the
     final week's, the mean of the last 52 weeks (all weeks when the horizon is shorter), and that of citizens in
     mixed-status households pooled over the last 52 weeks."""
     from sim.results.outcomes import uptake_series
@@ -263,7 +263,7 @@ def check_points(points: Sequence[tuple], configure: Callable[..., Any], what: s
 
 
 def importable(fn: Callable) -> Callable:
-    """`fn`, from a module worker processes can import. A module run as a script (`python -m experiments.x`)
+    """`fn`, from a module worker processes can import. A module run as a script (`python -m experiments.<name>`)
     is `__main__`, whose functions a worker cannot unpickle by name; the same function of the module imported
     under its own name can be."""
     if fn.__module__ != "__main__":

@@ -2,7 +2,7 @@
 
 python -m experiments.reversal [--figures DIR] [hydra overrides...]
 
-Writes figures/reversal_main.{png,pdf,csv} (`analysis.figures.reversal`) and prints, per injunction week, the
+Writes figures/reversal_main.{png,pdf,csv} (`analysis.over_time.reversal`) and prints, per injunction week, the
 recovery half-life measured from each run's PEAK loss after the injunction (`halflife_from_peak_weeks`), not
 from the injunction week: the loss keeps rising for a while after the court's order, and measuring from the
 order counted that rise as slow recovery. Runs not recovered by the horizon are counted, never dropped.

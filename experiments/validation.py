@@ -86,7 +86,8 @@ from experiments.survey import Record, net_avoidance, track, track_pair, uptake
 from sim import MODEL_VERSION
 from sim.config import Config, OfficeOpening
 from sim.config.compose import default_config
-from sim.launch.posterior import DEFAULT_POSTERIOR, TRANSFER, apply_posterior, require_posterior
+from sim.config.params import TRANSFER
+from sim.launch.posterior import DEFAULT_POSTERIOR, apply_posterior, require_posterior
 from sim.results.intervals import t_half_width
 from sim.results.provenance import model_fingerprint, write_atomic, write_json
 

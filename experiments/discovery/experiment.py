@@ -17,8 +17,9 @@ from experiments import points
 from experiments.design import check_points
 from experiments.discovery.prim import AUTO_DIMS, BOX_RULE, PROBES, Settings, discover, require_ema
 from experiments.discovery.sample import CHECKPOINT, FULL, Size, inputs, jobs, run, sample, seeds
+from sim.config.params import TRANSFER
 from sim.config.paths import ROOT
-from sim.launch.posterior import TRANSFER, require_posterior
+from sim.launch.posterior import require_posterior
 
 POLICY = points.POLICY
 UNITS = {

@@ -3,8 +3,8 @@
 What is varied. Every config field declared with role `uncertainty`
 (`sim.config.params.names_with_role(UNCERTAINTY)`), plus the derived
 `behavior.loss_scale` (`sim.config.params.DERIVED`), each uniform over its declared
-plausible range (`sim.config.params.priors`). The calibrated parameters
-(`experiments.calibrate.CALIBRATED`) are among them, at their priors, and so
+plausible range (`sim.config.priors.priors`). The calibrated parameters
+(`experiments.calibration.priors.CALIBRATED`) are among them, at their priors, and so
 is `behavior.announcement_transfer` (tau: how loud the directive's
 announcement is beside the public-charge rule the surveys measured; an
 assumption). A field declared later joins by itself. Left out, each with its

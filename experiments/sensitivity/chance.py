@@ -11,7 +11,7 @@ import pandas as pd
 from experiments import points
 from experiments.sensitivity.morris import chance_mu_star
 from experiments.sensitivity.runs import OUTPUTS, Size, evaluate_many
-from sim.launch.posterior import TRANSFER
+from sim.config.params import TRANSFER
 
 
 def chance_jobs(size: Size, seed: int) -> list[tuple[dict[str, float], int]]:

@@ -18,7 +18,7 @@ from experiments.sensitivity.chance import chance, chance_jobs, swing_jobs, tran
 from experiments.sensitivity.morris import morris, morris_sample, morris_table, screen
 from experiments.sensitivity.runs import CHECKPOINT, FULL, OUTPUTS, PER_RUN_S, SCREEN_OUTPUTS, TINY, UNITS, Size, seeds
 from experiments.sensitivity.sobol import SOBOL_INTERVAL, sobol, sobol_sample
-from sim.launch.posterior import TRANSFER
+from sim.config.params import TRANSFER
 
 POLICY = points.POLICY
 
@@ -73,7 +73,8 @@ def sensitivity(
     summary to `figures_dir`, every run to `runs_dir` (default: `figures_dir`), where a checkpoint of the runs
     done lets a stopped analysis go on (`experiments.design.run_points`).
     """
-    from analysis.sensitivity import morris_figure, save_figure, sobol_figure
+    from analysis.calibration import save_figure
+    from analysis.sensitivity import morris_figure, sobol_figure
     from experiments.common import update_manifest
     from sim import MODEL_VERSION, __version__
     from sim.results.provenance import model_fingerprint, write_json
