@@ -1,6 +1,6 @@
 """Figures of scenario discovery: PRIM's boxes, its peeling trajectories and the feature scores.
 
-Each function takes a tidy table written by experiments/discovery.py and
+Each function takes a tidy table written by experiments/discovery/ and
 returns a Figure carrying the numbers it plots (`fig.plotted`, with its `unit`
 column), which `analysis.style.save_figure` writes as CSV beside the PNG and
 PDF:

@@ -1,7 +1,7 @@
 """The blocks of docs/ODD.md that state the fit and the runs about it, written from the files they wrote.
 
 `calibration` from `data/posterior/` (experiments/calibrate.py), `validation` from `figures/validation.csv`
-(experiments/validation.py) and `sensitivity` from `figures/sensitivity_*.csv` (experiments/sensitivity.py).
+(experiments/validation.py) and `sensitivity` from `figures/sensitivity_*.csv` (experiments/sensitivity/).
 `analysis.findings` puts them in the document; tests/test_findings.py fails when the two disagree.
 """
 
@@ -24,8 +24,8 @@ def _noise_lines(diag: dict) -> list[str]:
     return [
         f"The targets' noise level (the distance a model matching every survey figure would still give on "
         f"average: the survey's tolerance and the model's own spread over {prior['seeds']} seeds at this size, "
-        f"`experiments.calibrate.noise_level`): {prior['level']:.3f} at the prior's centre, the level the fit "
-        f"stops at; {post['level']:.3f} at the posterior's median, where the model's spread over seeds is, in "
+        f"`experiments.calibration.noise.noise_level`): {prior['level']:.3f} at the prior's centre, the level "
+        f"the fit stops at; {post['level']:.3f} at the posterior's median, where the model's spread over seeds is, in "
         f"units of each tolerance: {ratios}. At the posterior's median a single run lies on average "
         f"{post['mean_distance_of_runs']:.3f} from the survey, and the mean of {post['seeds']} runs "
         f"{post['distance_of_mean']:.3f}, {misfit} the noise level: a misfit the model's noise does not "

@@ -75,7 +75,7 @@ def _recovery_by_run(weekly: pd.DataFrame, key: str, weeks: int) -> pd.DataFrame
     """Per run: its recovery, measured from the run's PEAK loss after the injunction, with a status saying what it is.
 
     `weekly` holds each run's paired loss by week (pp); `key` the injunction week. The rule is
-    `sim.results.outcomes.recovery` (the run's `recovered` and `recovery_half_life_weeks` in summary.json): the peak is
+    `sim.results.metrics.recovery` (the run's `recovered` and `recovery_half_life_weeks` in summary.json): the peak is
     the largest loss at or after the injunction week (the loss can go on rising for weeks after the court's
     order), and `halflife_from_peak_weeks` is the weeks from that peak until the loss first falls to half of
     it. It is never measured from the injunction week: while the loss still rises that would count the rise as

@@ -3,7 +3,7 @@
 `findings` from `figures/policy_comparison_headline.csv`, `figures/levers.csv`, `figures/levers_surge.csv` and
 `figures/group_sizes.csv` (experiments/policy_comparison.py, experiments/levers.py), `mitigation` from
 `figures/mitigation.csv` (experiments/mitigation.py), `discovery` from `figures/discovery*`
-(experiments/discovery.py) and `runtime` from `figures/MANIFEST.json`. `analysis.findings` puts them in the
+(experiments/discovery/) and `runtime` from `figures/MANIFEST.json`. `analysis.findings` puts them in the
 document; tests/test_findings.py fails when the two disagree.
 """
 

@@ -1,6 +1,6 @@
 """Figures of the global sensitivity analysis: Morris screening and Sobol indices with their intervals.
 
-Each function takes a tidy table written by experiments/sensitivity.py and
+Each function takes a tidy table written by experiments/sensitivity/ and
 returns a Figure carrying the numbers behind it (`fig.plotted`, the whole
 table with its `unit` and `interval` columns), which `save_figure` writes as
 CSV beside the PNG and PDF:

@@ -7,8 +7,8 @@ A dated event past the horizon is not an error: one line says it is not
 reached, and the run goes ahead. So does a value outside a field's meaningful
 range (a horizon under a year, a population under 1,000), with a one-line
 warning on stderr saying what it understates. `--help` prints every field's
-meaning, unit and ranges from the declarations in sim/config/__init__.py (`--hydra-help`
-is Hydra's own). Invalid input exits with status 2 and one
+meaning, unit and ranges from the declarations in the schema modules of sim/config/
+(`sim.config.help_text`; `--hydra-help` is Hydra's own). Invalid input exits with status 2 and one
 message naming the field, the value and what is allowed, and leaves no
 output folder behind; so does a malformed YAML file of the config search path
 (`sim.launch.yaml_check`: the file, the line and the problem). A run folder that

@@ -12,7 +12,7 @@ declaration (`checks`), then the rules across fields (`validation`), and raises
 `ConfigError` naming the field, the value and what is allowed. The calibration
 priors, the sensitivity ranges, the explorer's sliders, `--help` and the
 parameter tables of docs/ODD.md are derived from the same declarations
-(`params`, `priors`, `tables`, `help`).
+(`params`, `priors`, `tables`, `help_text`).
 
 This package face loads neither Hydra nor OmegaConf (the model imports it):
 composing a config is `sim.config.compose` (`to_config`, `default_config`),

@@ -4,8 +4,8 @@ Start it with `make app` (or `solara run sim/explorer/app.py`). Change the contr
 the sidebar, press Reset to rebuild the model with them, then Step or play.
 Every control is bounded (a slider or a list), so the page cannot build a
 config that `sim.config.validate` would reject: each slider spans its
-field's plausible range as declared in `sim/config/__init__.py` (capped where the
-explorer must stay quick), and the regimes are the files in conf/policy/.
+field's plausible range as declared in its section's schema module under
+`sim/config/` (capped where the explorer must stay quick), and the regimes are the files in conf/policy/.
 """
 
 from __future__ import annotations

@@ -183,7 +183,7 @@ def build_model(cfg: Config | DictConfig) -> UptakeModel:
 def run_config(cfg: Config | DictConfig, out_dir: str | Path | None = None, warn: bool = True) -> RunResult:
     """Run a config exactly as `python -m sim.run` does (posterior draw included); write outputs to `out_dir` if given.
 
-    `cfg` is a `Config` (for example from `sim.config.default_config`) or a
+    `cfg` is a `Config` (for example from `sim.config.compose.default_config`) or a
     composed Hydra config. Returns the run's weekly tables and summary.
     """
     result = run_scenario(prepare(cfg, warn))
