@@ -6,12 +6,14 @@ An experiment is a design: a list of points (what makes a config, and a seed), e
 - Sizes. Each experiment's named sizes (`full`, `tiny`, ...) are in conf/experiment/sizes/<name>.yaml, read into
   the experiment's `Size` dataclass (`load_size`); `--tiny` (or `UPTAKE_TINY=1`) picks `tiny`. A Hydra sweep's
   full size is its own file, conf/experiment/<name>.yaml. The size files sit in a folder of their own so that
-  `python -m sim.run --help` does not list them among the sweeps.
+  `python -m sim.run --help` does not list them among the sweeps (and, as every file of conf/, they are part of
+  the source fingerprint, `sim.source`).
 - Options. `add_options` adds the options experiments share (`--tiny`, `--seed`, `--seeds`, `--jobs`, `--figures`,
   `--out`, `--plan`, ...), each spelled and defaulted one way.
 - Seeds. `spawn_seeds` gives each random part of an experiment its own seed from one SeedSequence.
-- The paired evaluator. `paired_losses` runs a config and its paired counterpart (the firewall run) on one
-  population and seed, and measures the loss between them.
+- The paired evaluator. `paired` runs a config's model and then its paired counterpart's (the firewall run) on
+  one population and seed, measuring each as the caller asks (`paired_tables`: the weekly tables;
+  `experiments.survey.track_pair`: the survey's records); `paired_losses` measures the loss between them.
 - Checks. `check_points` configures (and so validates) every point before the first one runs: a bad point
   stops the experiment with one line naming the field, its value and what it allows, exit status 2, and
   nothing written (`exit_on_bad_input`).

@@ -39,8 +39,8 @@ from experiments import mitigation as experiment
 from experiments.common import expected_runs
 from sim.config import validate
 from sim.config.compose import default_config
-from sim.config.paths import CONF_DIR
 from sim.config.mitigations import mitigation_names
+from sim.config.paths import CONF_DIR
 from sim.launch.simulate import run_scenario
 from sim.results.provenance import config_hash
 from tests.conftest import set_path
