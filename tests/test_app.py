@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from sim.config import NEEDS
 from sim.config.compose import default_config
-from sim.explorer.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
 from sim.config.mitigations import NONE, mitigation_names
+from sim.explorer.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
 from tests.conftest import get_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -229,8 +229,9 @@ def _string_constants(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-MINE = [ROOT / d / f for d in ("analysis", "notebooks") for f in sorted(p.name for p in (ROOT / d).glob("*.py"))] + [
-    ROOT / "sim" / f for f in ("outputs.py", "paths.py", "simulate.py", "run.py", "report.py", "provenance.py")
+# Every Python file of the project that could name a regime: sim/ whole, analysis/, the notebooks.
+MINE = sorted((ROOT / "sim").rglob("*.py")) + [
+    p for d in ("analysis", "notebooks") for p in sorted((ROOT / d).glob("*.py"))
 ]
 
 

@@ -8,6 +8,7 @@ from sim.config.behavior import BehaviorConfig
 from sim.config.declare import MISSING, SETTING, param
 from sim.config.enforcement import EnforcementConfig
 from sim.config.network import NetworkConfig
+from sim.config.paths import BASELINE
 from sim.config.policy import PolicyConfig
 from sim.config.population import PopulationConfig
 from sim.config.vocabulary import ENGINES, MAX_WEEKS
@@ -57,7 +58,7 @@ class Config:
         ),
     )
     baseline: str = field(
-        default="firewall",
+        default=BASELINE,
         metadata=param(
             SETTING,
             source="the regime a paired run is compared against; any file of conf/policy/",

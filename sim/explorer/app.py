@@ -20,7 +20,9 @@ from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from sim.config.mitigations import NONE
 from sim.config.params import allowed, plausible
+from sim.config.paths import BASELINE
 from sim.explorer.dashboard import (
     AGENT_ENGINE_MAX,
     BEHAVIORS,
@@ -35,7 +37,6 @@ from sim.explorer.dashboard import (
     RUNS,
     ExplorerModel,
 )
-from sim.config.mitigations import NONE
 from sim.results.outcomes import MIN_AGENTS
 
 TITLE = "Benefit uptake when appointments are shared with ICE"
@@ -47,7 +48,7 @@ COLOURS = {
     "all_citizen_immigrant": "#E69F00",
     "us_born": "#009E73",
 }
-RUN_STYLE = {"policy": "-", "firewall": ":"}
+RUN_STYLE = {"policy": "-", BASELINE: ":"}
 MARKERS = {
     "mixed_status": "o",
     "visa_holder": "D",
@@ -188,8 +189,8 @@ def status_html(model: ExplorerModel) -> str:
     def last(series: dict, run: str) -> float:
         return series[run]["all"][-1] if h.week else float("nan")
 
-    uptake, base = last(h.uptake, "policy"), last(h.uptake, "firewall")
-    delta, base_delta = last(h.disclosure, "policy"), last(h.disclosure, "firewall")
+    uptake, base = last(h.uptake, "policy"), last(h.uptake, BASELINE)
+    delta, base_delta = last(h.disclosure, "policy"), last(h.disclosure, BASELINE)
     activity, trust = last(h.activity, "policy"), last(h.trust, "policy")
     enc, arrests = sum(h.encounters["policy"]), sum(h.arrests["policy"])
     engine = "Mesa agents" if cfg.engine == "agents" else "vectorized"
@@ -236,7 +237,7 @@ def _plot_series(ax, model: ExplorerModel, series: dict, title: str, ylabel: str
     if not weeks:
         ax.set_ylim(0, 1)
     if legend:
-        ax.plot([], [], RUN_STYLE["firewall"], color="grey", label="firewall run")
+        ax.plot([], [], RUN_STYLE[BASELINE], color="grey", label="firewall run")
         ax.legend(fontsize=7, loc="best")
 
 

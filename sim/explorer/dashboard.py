@@ -23,8 +23,8 @@ import numpy as np
 
 from sim.config import HOUSEHOLD_TYPES, NEEDS, Config, validate
 from sim.config.compose import default_config
-from sim.config.paths import default_regime
 from sim.config.mitigations import NONE, header, mitigation_names
+from sim.config.paths import BASELINE, default_regime
 from sim.launch.posterior import apply_posterior
 from sim.launch.simulate import paired_counterpart
 from sim.model.engine.week import UptakeModel
@@ -61,7 +61,7 @@ BEHAVIORS = {"calibrated: the seed's posterior draw": "posterior", "assumed defa
 MITIGATIONS = {NONE: "none", **{m: header(m)["label"] for m in mitigation_names() if m != NONE}}
 AGENT_ENGINE_MAX = 3_000  # people; larger populations use the vectorized engine
 OUTREACH_WEEK = 26  # an outreach campaign, when on, starts here and runs `policy.outreach_weeks`
-RUNS = ("policy", "firewall")
+RUNS = ("policy", BASELINE)  # the scenario, and its counterpart under the baseline regime
 # Display groups: the household types of sim.config.HOUSEHOLD_TYPES, one line each, most exposed first.
 GROUP_LABELS = {
     "mixed_status": "mixed status",
@@ -235,7 +235,7 @@ class ExplorerModel(mesa.Model):
         )
         self.mitigation, self.behavior = mitigation, behavior
         policy = UptakeModel(self.cfg)
-        self.runs = {"policy": policy, "firewall": UptakeModel(paired_counterpart(self.cfg), like=policy)}
+        self.runs = {"policy": policy, BASELINE: UptakeModel(paired_counterpart(self.cfg), like=policy)}
         policy_run = self.runs["policy"]
         self.masks = {**household_groups(policy_run), "all": np.ones(policy_run.pop.n_households, bool)}
         self.sample = network_sample(policy_run, self.masks, np.random.default_rng(seed))
