@@ -59,7 +59,7 @@ validation: $(CORE)
 sensitivity: $(VENV)/.installed-calibration
 	$(PY) -m experiments.sensitivity --figures figures
 
-# Rewrite the numbers README.md and docs/ODD.md state from the files above (tests/test_findings.py checks them).
+# Rewrite the numbers README.md and docs/ODD.md state from the files above (tests/analysis/test_findings.py checks them).
 findings: $(CORE)
 	$(PY) -m analysis.findings --write
 

@@ -3,7 +3,7 @@
 Each block between `<!-- NAME:begin -->` and `<!-- NAME:end -->` is made from its source, never typed:
 README's `runtime`, `findings`, `mitigation` and `discovery` (`analysis.readme_blocks`), the ODD's
 `calibration`, `validation` and `sensitivity` (`analysis.odd_blocks`). This module finds each block in its
-document and rewrites it. tests/test_findings.py fails when a document and its sources disagree.
+document and rewrites it. tests/analysis/test_findings.py fails when a document and its sources disagree.
 
     python -m analysis.findings            # print every block
     python -m analysis.findings --write    # rewrite them in README.md and docs/ODD.md

@@ -2,7 +2,7 @@
 
 `calibration` from `data/posterior/` (experiments/calibrate.py), `validation` from `figures/validation.csv`
 (experiments/validation.py) and `sensitivity` from `figures/sensitivity_*.csv` (experiments/sensitivity/).
-`analysis.findings` puts them in the document; tests/test_findings.py fails when the two disagree.
+`analysis.findings` puts them in the document; tests/analysis/test_findings.py fails when the two disagree.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 `figures/group_sizes.csv` (experiments/policy_comparison.py, experiments/levers.py), `mitigation` from
 `figures/mitigation.csv` (experiments/mitigation.py), `discovery` from `figures/discovery*`
 (experiments/discovery/) and `runtime` from `figures/MANIFEST.json`. `analysis.findings` puts them in the
-document; tests/test_findings.py fails when the two disagree.
+document; tests/analysis/test_findings.py fails when the two disagree.
 """
 
 from __future__ import annotations

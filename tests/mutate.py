@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DIRECTIONS = "tests/test_lever_directions.py::test_lever_moves_its_outcomes_its_way_on_paired_seeds"
+DIRECTIONS = "tests/model/test_lever_directions.py::test_lever_moves_its_outcomes_its_way_on_paired_seeds"
 
 
 def direction_test(lever: str) -> str:
-    """The paired-seed direction test of one row of tests/test_lever_directions.py `LEVERS`."""
+    """The paired-seed direction test of one row of tests/model/test_lever_directions.py `LEVERS`."""
     return f"{DIRECTIONS}[{lever}]"
 
 
@@ -59,7 +59,7 @@ MUTATIONS = (
         ),
         (
             direction_test("disclosure"),
-            "tests/test_levers.py::test_loss_rises_with_stated_disclosure_and_vanishes_without_it",
+            "tests/experiments/test_levers.py::test_loss_rises_with_stated_disclosure_and_vanishes_without_it",
         ),
     ),
     Mutation(
@@ -67,7 +67,7 @@ MUTATIONS = (
         "routine sharing suppresses requests (rate 1 -> 0)",
         "sim/model/data/behavior.py",
         (("    rate = np.where(routine, 1.0, request_rate)", "    rate = np.where(routine, 0.0, request_rate)"),),
-        (direction_test("routine_sharing"), "tests/test_levers.py::test_regimes_rank_by_what_they_change"),
+        (direction_test("routine_sharing"), "tests/experiments/test_levers.py::test_regimes_rank_by_what_they_change"),
     ),
     Mutation(
         "ice_presence",
@@ -79,7 +79,7 @@ MUTATIONS = (
                 "    base = np.clip(1.0 - cfg.base_presence + cfg.presence_spread",
             ),
         ),
-        (direction_test("ice_presence"), "tests/test_levers.py::test_more_ice_presence_costs_more_uptake"),
+        (direction_test("ice_presence"), "tests/experiments/test_levers.py::test_more_ice_presence_costs_more_uptake"),
     ),
     Mutation(
         "records_kept",
@@ -103,7 +103,10 @@ MUTATIONS = (
                 "    remote = d.remote[ci] < 1.0 - w.schedule.remote_share[w.week, need]",
             ),
         ),
-        (direction_test("remote_service"), "tests/test_levers.py::test_mitigations_lower_the_loss[remote_service]"),
+        (
+            direction_test("remote_service"),
+            "tests/experiments/test_levers.py::test_mitigations_lower_the_loss[remote_service]",
+        ),
     ),
     Mutation(
         "outreach",
@@ -119,7 +122,7 @@ MUTATIONS = (
                 "        heard[3][i] = court[r] if local[k] else 0.0",
             ),
         ),
-        (direction_test("outreach"), "tests/test_levers.py::test_mitigations_lower_the_loss[outreach]"),
+        (direction_test("outreach"), "tests/experiments/test_levers.py::test_mitigations_lower_the_loss[outreach]"),
     ),
     Mutation(
         "injunction",

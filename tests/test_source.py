@@ -20,7 +20,7 @@ KERNEL_LINE = "    return activity + rate * (target - activity)\n"
 EDITED_LINE = "    return activity + 3.0 * rate * (target - activity)\n"
 
 # One compiled household loop, the one that inlines the kernel above, on fixed households (the same call as
-# tests/test_behavior.py makes): only that loop is compiled, not the whole model.
+# tests/model/test_behavior.py makes): only that loop is compiled, not the whole model.
 RUN = """
 import numpy as np
 from sim.model.phases import beliefs

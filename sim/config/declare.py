@@ -22,7 +22,8 @@ from typing import Any
 from sim.config.vocabulary import MAX_WEEKS
 
 # OmegaConf's marker of a value a config must set (`omegaconf.MISSING`), spelled here so that the schemas load
-# without OmegaConf: a structured config reads this default as "missing" (tests/test_config.py checks they agree).
+# without OmegaConf: a structured config reads this default as "missing" (tests/config/test_config.py checks they
+# agree).
 MISSING: Any = "???"
 
 

@@ -125,7 +125,7 @@ class PopulationConfig:
             "household carries the weight true share / sample share (normalised to sum to the households drawn)",
             plausible="design choice: any shares summing to 1, positive where `household_type_shares` is",
             source="design choice: at population.n_people = 50,000 every household type has well over 300 people "
-            "with a program (tests/test_population.py)",
+            "with a program (tests/model/test_population.py)",
         ),
     )  # fmt: skip
     partner_share: dict[str, float] = field(

@@ -86,7 +86,7 @@ def build_world(cfg: Config, streams: Streams, like: World | None = None) -> Wor
     other arm of a pair); its population, network, calendar and everything
     else that does not depend on the policy is reused rather than rebuilt,
     and the starting beliefs are its starting beliefs, so the arm is the one
-    a fresh build would give (tests/test_model.py), at a fraction of the cost
+    a fresh build would give (tests/model/test_model.py), at a fraction of the cost
     of building. Nothing in those parts changes during a run.
     """
     if like is not None and not shares_build(cfg, like.cfg):

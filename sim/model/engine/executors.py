@@ -13,7 +13,7 @@ module. An executor only schedules; it holds no rule:
 
 Phases are staged (every agent finishes a phase before the next starts, and
 a phase reads only what earlier phases wrote), so the order in which agents
-act cannot change the result; tests/test_equivalence.py checks that both
+act cannot change the result; tests/model/test_equivalence.py checks that both
 executors give the same run.
 """
 

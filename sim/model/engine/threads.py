@@ -4,7 +4,7 @@ The weekly passes over every household (`sim.model.phases.beliefs`, `sim.model.p
 compiled loops that numba spreads over threads. Each household's (or
 group's) result is computed by one thread alone, in the same order of
 operations, so results do not depend on the number of threads
-(tests/test_behavior.py runs them on one thread and on two). A run in a
+(tests/model/test_behavior.py runs them on one thread and on two). A run in a
 worker process (a sweep's joblib workers, the experiments' process pools,
 pyabc's workers) takes one thread, since its sibling processes already use
 the other cores. `UPTAKE_SIM_THREADS` sets the count for every run (the test

@@ -17,7 +17,7 @@ import pandas as pd
 from sim import MODEL_VERSION
 from sim.source import source_fingerprint
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ROOT / "figures"
 REMAKE = "make figures (or the experiment's own command) at this commit, and commit what it writes"
 

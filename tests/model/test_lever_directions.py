@@ -17,7 +17,7 @@ shifts one person's path), and the mean over seeds must go the lever's way by mo
 is at most a third of the effect measured over 20 seeds, and at least the worst seed's step against the lever
 in those 20 seeds; the figures are in each row's comment, reproduced by
 
-    UPTAKE_SIM_THREADS=1 PYTHONPATH=. .venv/bin/python -m tests.test_lever_directions
+    UPTAKE_SIM_THREADS=1 PYTHONPATH=. .venv/bin/python -m tests.model.test_lever_directions
 
 `python -m tests.mutate` reverses each lever in a copy of the source and checks that these tests catch it.
 """
@@ -52,7 +52,7 @@ EXPOSED = {
 }
 N, WEEKS, SEEDS = 3000, 104, range(6)
 ORDER_WEEK = 26  # the court's order of the injunction row
-MEASURE_SEEDS = range(20)  # the seeds behind each row's figures (`python -m tests.test_lever_directions`)
+MEASURE_SEEDS = range(20)  # the seeds behind each row's figures (`python -m tests.model.test_lever_directions`)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ CHECKS = {"dose_response": _dose_response, "reversal": _reversal, "policy_compar
 
 def test_expected_runs_follows_overrides() -> None:
     # The comparison sweeps every regime in conf/policy/ (glob), 16 seeds each. Count the files on both sides of
-    # the call: tests/test_regimes.py adds a regime file for the length of one test, possibly in parallel.
+    # the call: tests/model/test_regimes.py adds a regime file for the length of one test, possibly in parallel.
     before, total, after = len(regimes()), expected_runs("policy_comparison", []), len(regimes())
     assert total in (16 * before, 16 * after)
     before, total, after = len(regimes()), expected_runs("policy_comparison", ["seed=range(0,3)"]), len(regimes())

@@ -17,13 +17,13 @@ from sim.launch.simulate import paired_counterpart, run_scenario
 from sim.model.data.state import OUTCOME_MISSED, SSN
 from sim.model.engine.week import UptakeModel
 from tests.conftest import small_config
-from tests.test_lever_directions import EXPOSED
+from tests.model.test_lever_directions import EXPOSED
 
 N, WEEKS, SEEDS = 4000, 104, range(6)
 # With the default population and ICE the losses at 4,000 people are too small beside the seed spread for the
 # levers to show (stated disclosure 0.4: 0.021 pp, sd 0.036, 20 seeds): the loss tests run where the directive's
-# is 0.56 pp (sd 0.25, 12 seeds), in the population and ICE of tests/test_lever_directions.py (`EXPOSED`).
-MEASURE_SEEDS = range(12)  # the seeds behind the figures quoted (`python -m tests.test_levers`)
+# is 0.56 pp (sd 0.25, 12 seeds), in the population and ICE of tests/model/test_lever_directions.py (`EXPOSED`).
+MEASURE_SEEDS = range(12)  # the seeds behind the figures quoted (`python -m tests.experiments.test_levers`)
 
 
 def _losses(policy: str = "appointment_disclosure", **kw) -> np.ndarray:
@@ -98,7 +98,7 @@ def test_more_ice_presence_costs_more_uptake() -> None:
 
 
 # mitigation: (its settings, tolerance in pp). Records kept are not here: they let trust recover (+0.18, 20
-# seeds, tests/test_lever_directions.py) but trust only sets the prior, which the directive's evidence outweighs:
+# seeds, tests/model/test_lever_directions.py) but trust only sets the prior, which the directive's evidence outweighs:
 # 12 seeds lower the loss by 0.012 pp (sd 0.024), below what 6 seeds can tell from noise.
 MITIGATIONS = {
     # 12 seeds: the loss 0.47 pp lower (sd 0.24, least +0.12): 4.7x the tolerance

@@ -28,7 +28,7 @@ from sim.model.build.schedule import build_schedule, keep_remote_changes, unreac
 from sim.model.engine.week import UptakeModel
 from sim.results.outcomes import COUNT_COLUMNS, FLOAT_COLUMNS, timeseries_frame
 from tests.conftest import ROOT, run_cli, small_config
-from tests.test_equivalence import _assert_same_state
+from tests.model.test_equivalence import _assert_same_state
 
 N, WEEKS, SEEDS = 3000, 80, range(3)  # at or above the meaningful minimum (1,000 people, 52 weeks): no warning
 RESTORE_WEEK = 52

@@ -1,6 +1,6 @@
 """Config declared once: the declarations, what derives from them, and dated events past the horizon.
 
-Whether validation enforces each declared range is tests/test_ranges.py's; here, whether the declarations
+Whether validation enforces each declared range is tests/config/test_ranges.py's; here, whether the declarations
 themselves hold together (a default inside its ranges, a plausible range inside the allowed one).
 """
 

@@ -406,7 +406,7 @@ def _wait_for_runs(sweep_dir: Path, count: int, proc: subprocess.Popen) -> None:
 
 
 # joblib, whose workers are other processes: the basic launcher killed and resumed is
-# tests/test_sweeps.py::test_killed_sweep_resumes_to_identical_results
+# tests/launch/test_sweeps.py::test_killed_sweep_resumes_to_identical_results
 @pytest.mark.parametrize("launcher", ["joblib"])
 def test_sweep_launcher_killed_at_random_points_then_resumed(
     tmp_path: Path, reference_sweep: tuple[Path, float], reaper: list, launcher: str

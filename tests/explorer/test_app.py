@@ -29,7 +29,7 @@ from sim.config.mitigations import NONE, mitigation_names
 from sim.explorer.dashboard import AGENT_ENGINE_MAX, BEHAVIORS, MITIGATIONS, RECORDS, ExplorerModel, explorer_config
 from tests.conftest import get_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSUMED = next(b for b, group in BEHAVIORS.items() if group == "default")
 SCREENSHOT = ROOT / "reports" / "explorer.png"
 CHROMIUM_ARGS = [

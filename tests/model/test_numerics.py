@@ -2,8 +2,8 @@
 
 Tolerances are measured, and documented in docs/reliability.md with the
 commands that reproduce them. Agreement of the two engines is the subject of
-tests/test_equivalence.py; each policy lever's direction under paired seeds, of
-tests/test_lever_directions.py.
+tests/model/test_equivalence.py; each policy lever's direction under paired seeds, of
+tests/model/test_lever_directions.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from sim.launch.simulate import run_scenario
 from tests.conftest import ROOT, small_config
-from tests.test_lever_directions import EXPOSED  # many noncitizen households, an active ICE
+from tests.model.test_lever_directions import EXPOSED  # many noncitizen households, an active ICE
 
 # ------------------------------------------------------------ convergence and pairing
 

@@ -1,0 +1,1 @@
+"""Tests end to end: commands as a user types them, launcher kills, notebooks (all marked slow)."""
