@@ -1,1 +1,1 @@
-"""Launching runs: single runs, the posterior, Hydra callbacks, mitigations and sweeps."""
+"""Launching runs: single runs, the posterior, Hydra callbacks and sweeps."""
